@@ -1,0 +1,20 @@
+"""Pure-Python calculation core of the microloan add-ons (no Odoo import).
+
+Money is ``Decimal``, dates are ``datetime.date``, inputs and outputs are frozen
+dataclasses, and invalid input raises :class:`EngineError`.
+"""
+
+from .dates import Frequency
+from .errors import EngineError
+from .money import quantize
+from .schedule import Installment, Schedule, ScheduleTerms, build_schedule
+
+__all__ = [
+    "EngineError",
+    "Frequency",
+    "Installment",
+    "Schedule",
+    "ScheduleTerms",
+    "build_schedule",
+    "quantize",
+]

@@ -1,0 +1,130 @@
+"""Money helpers: conversion to ``Decimal`` and every rounding rule of the engine.
+
+All rounding of the engine goes through this module. The public functions work on
+``Decimal``; the schedule builder works on integers counted in the smallest currency
+unit (fen, cent) and uses :func:`round_div` so that rounding is exact and fast.
+
+>>> quantize(Decimal("15.625"), 2, "half_even")
+Decimal('15.62')
+>>> quantize(Decimal("15.625"))
+Decimal('15.63')
+>>> round_to_multiple(Decimal("304.91"), Decimal("1"), "half_even")
+Decimal('305')
+"""
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from .errors import EngineError
+
+ROUNDINGS = ("half_up", "half_even")
+_DECIMAL_ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+# Wide enough for any amount and rate a loan can carry; quantize never overflows it.
+_CONTEXT = Context(prec=60)
+_QUANTA = {d: Decimal(1).scaleb(-d) for d in range(0, 13)}
+
+
+def to_decimal(value, field="amount"):
+    """Return ``value`` as a finite ``Decimal``.
+
+    Floats go through their shortest ``repr`` (``0.1`` becomes ``Decimal("0.1")``,
+    not the binary expansion). Anything else that is not a number raises
+    :class:`EngineError` for ``field``.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise EngineError(field, "must be a number, not a boolean")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise EngineError(field, "is not a number") from None
+    else:
+        raise EngineError(field, "must be a number")
+    if not result.is_finite():
+        raise EngineError(field, "must be a finite number")
+    return result
+
+
+def check_rounding(rounding, field="rounding"):
+    """Raise :class:`EngineError` unless ``rounding`` is a supported mode."""
+    if rounding not in _DECIMAL_ROUNDING:
+        raise EngineError(field, f"must be one of {', '.join(ROUNDINGS)}")
+
+
+def check_decimals(decimals, field="decimals"):
+    """Raise :class:`EngineError` unless ``decimals`` is an int in 0..12."""
+    if isinstance(decimals, bool) or not isinstance(decimals, int):
+        raise EngineError(field, "must be an integer")
+    if not 0 <= decimals <= 12:
+        raise EngineError(field, "must be between 0 and 12")
+
+
+def quantize(amount, decimals=2, rounding="half_up"):
+    """Round ``amount`` to ``decimals`` places with ``rounding`` ("half_up" is
+    四舍五入, "half_even" is banker's rounding)."""
+    check_rounding(rounding)
+    check_decimals(decimals)
+    return to_decimal(amount).quantize(
+        _QUANTA[decimals], rounding=_DECIMAL_ROUNDING[rounding], context=_CONTEXT
+    )
+
+
+def round_to_multiple(amount, multiple, rounding="half_up"):
+    """Round ``amount`` to the nearest multiple of ``multiple`` (0.01, 1, 10, 0.05...).
+
+    The result carries the exponent of ``multiple``: ``round_to_multiple(304.91, 1)``
+    is ``Decimal("305")``.
+    """
+    check_rounding(rounding)
+    amount = to_decimal(amount)
+    multiple = to_decimal(multiple, "multiple")
+    if multiple <= 0:
+        raise EngineError("multiple", "must be positive")
+    count = _CONTEXT.divide(amount, multiple).quantize(
+        _QUANTA[0], rounding=_DECIMAL_ROUNDING[rounding], context=_CONTEXT
+    )
+    return _CONTEXT.multiply(count, multiple)
+
+
+def round_div(numerator, denominator, rounding="half_up"):
+    """Integer quotient ``numerator / denominator`` rounded with ``rounding``.
+
+    ``denominator`` must be positive. Exact for any size of integer, which is why
+    the schedule builder counts money in integer minor units and keeps rates as
+    integer ratios.
+
+    >>> round_div(15625, 10, "half_even"), round_div(15625, 10, "half_up")
+    (1562, 1563)
+    >>> round_div(25, 10, "half_even"), round_div(-25, 10, "half_up")
+    (2, -3)
+    """
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator:
+        return quotient + 1
+    if twice < denominator:
+        return quotient
+    if rounding == "half_even":
+        return quotient + (quotient & 1)
+    # half_up rounds ties away from zero; divmod floors, so negatives tie downwards.
+    return quotient + 1 if numerator >= 0 else quotient
+
+
+def to_units(amount, decimals, field="amount"):
+    """Exact integer count of minor units (``Decimal("12.34")`` -> ``1234`` at two
+    decimals). Raises :class:`EngineError` if ``amount`` has more decimals."""
+    scaled = to_decimal(amount, field).scaleb(decimals, _CONTEXT)
+    units = int(scaled)
+    if units != scaled:
+        raise EngineError(field, f"has more than {decimals} decimal places")
+    return units
+
+
+def from_units(units, decimals):
+    """``Decimal`` for an integer count of minor units (``1234`` -> ``12.34``)."""
+    return Decimal(units).scaleb(-decimals, _CONTEXT)
