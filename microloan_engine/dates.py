@@ -221,8 +221,13 @@ def due_dates(
             # ``first`` was rolled into the next month; count months from the intended
             # one so that later dates keep the anchor day.
             month -= 1
-        dates = [first] + [
-            month_date(year, month + k * every, day, month_end_rule)
-            for k in range(1, periods)
-        ]
+        dates = [first]
+        append = dates.append
+        month0 = year * 12 + month - 1
+        for k in range(1, periods):
+            y, m = divmod(month0 + k * every, 12)
+            if day <= 28:
+                append(date(y, m + 1, day))
+            else:
+                append(month_date(y, m + 1, day, month_end_rule))
     return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)

@@ -42,7 +42,7 @@ Conventions (see DOMAIN §1.0):
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Context, Decimal
+from decimal import Context, Decimal, localcontext
 from fractions import Fraction
 from math import gcd
 
@@ -459,24 +459,61 @@ def build_schedule(terms):
 
 
 def _make_schedule(rows, disbursed, decimals):
+    """Turn ``(due_date, principal, interest, balance)`` unit rows into a
+    :class:`Schedule`.
+
+    This is the hot path of a long schedule. A frozen dataclass ``__init__`` costs
+    seven ``object.__setattr__`` calls, so installments get their ``__dict__`` in one
+    assignment; ``Decimal(int)`` costs three times a ``Decimal`` addition, so only
+    the interest is converted and the other amounts are derived from it, from the
+    previous balance, or from a cache of level amounts (annuity payment, equal
+    principal part). Additions of amounts with ``decimals`` places are exact.
+    """
+    exponent = -decimals
+    context = _CONTEXT
+    scaleb = Decimal.scaleb
+    new = object.__new__
+    setattr_ = object.__setattr__
+    cache = {}
     installments = []
+    append = installments.append
     previous = disbursed
     total_principal = total_interest = 0
-    for index, (due_date, part, interest, balance) in enumerate(rows, 1):
-        total_principal += part
-        total_interest += interest
-        installments.append(
-            Installment(
-                index,
-                due_date,
-                (due_date - previous).days,
-                from_units(part, decimals),
-                from_units(interest, decimals),
-                from_units(part + interest, decimals),
-                from_units(balance, decimals),
+    balance_dec = None
+    with localcontext(context):
+        for index, (due_date, part, interest, balance) in enumerate(rows, 1):
+            total_principal += part
+            total_interest += interest
+            interest_dec = scaleb(Decimal(interest), exponent, context)
+            total = part + interest
+            total_dec = cache.get(total)
+            if total_dec is not None:
+                part_dec = total_dec - interest_dec
+            else:
+                part_dec = cache.get(part)
+                if part_dec is None:
+                    part_dec = cache[part] = scaleb(Decimal(part), exponent, context)
+                total_dec = cache[total] = part_dec + interest_dec
+            if balance_dec is None:
+                balance_dec = scaleb(Decimal(balance), exponent, context)
+            else:
+                balance_dec = balance_dec - part_dec
+            installment = new(Installment)
+            setattr_(
+                installment,
+                "__dict__",
+                {
+                    "n": index,
+                    "due_date": due_date,
+                    "days": (due_date - previous).days,
+                    "principal": part_dec,
+                    "interest": interest_dec,
+                    "total": total_dec,
+                    "balance": balance_dec,
+                },
             )
-        )
-        previous = due_date
+            append(installment)
+            previous = due_date
     return Schedule(
         tuple(installments),
         from_units(total_principal, decimals),
