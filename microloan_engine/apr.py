@@ -101,14 +101,12 @@ class AnnualizedRate:
 
 
 def periods_per_year(frequency):
-    """Periods per year of a repayment frequency (weekly 52, biweekly 26, daily 365,
-    every N days 365/N, every N months 12/N)."""
+    """Periods per year of a repayment frequency: 12/N for every N months, 365/N for
+    every N days (weekly 365/7, so a 12% ACT/365 weekly loan shows 12.00%)."""
     frequency = Frequency.from_spec(frequency)
     with decimal_context():
         if frequency.unit == "month":
             return Decimal(12) / frequency.every
-        if frequency.every in (7, 14):
-            return Decimal(52 * 7 // frequency.every)
         return Decimal(365) / frequency.every
 
 

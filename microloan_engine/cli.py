@@ -1,0 +1,503 @@
+"""JSON command line: ``python -m microloan_engine schedule|apr``.
+
+Each command reads one JSON object on standard input and writes one JSON object on
+standard output. Numbers travel as decimal strings (``"100000"``, ``"0.12"``); JSON
+integers are accepted too, and JSON numbers with a fraction are read exactly as
+decimals. Dates are ``"YYYY-MM-DD"``.
+
+``schedule`` request::
+
+    {"principal": "100000", "annual_rate": "0.12", "periods": 12,
+     "disbursement_date": "2025-01-15", "method": "annuity", "frequency": "monthly",
+     ...any other ScheduleTerms field..., "fees_at_start": "0"}
+
+``frequency`` is a name (daily, weekly, biweekly, monthly, quarterly, semiannual,
+yearly) or ``{"days": N}`` / ``{"months": N}``; ``principal_plan`` a list of amounts.
+``fees_at_start`` (fees borne at disbursement) only enters the annualized rate.
+Response: ``installments`` (``n``, ``due_date``, ``days``, ``principal``,
+``interest``, ``total``, ``balance``), ``total_principal``, ``total_interest``,
+``total_payment`` and ``annualized_rate`` (PBOC 2021: ``simple``, ``compound``,
+``period_rate``, ``periods_per_year``, ``basis`` (irr or xirr) and the disclosed
+``simple_percent`` / ``compound_percent`` to 2 decimals).
+
+``apr`` request, by ``method``:
+
+- ``"pboc"``: ``advances`` and ``payments`` as lists of ``{"date", "amount"}``,
+  optional ``fees_at_start``, ``periods_per_year`` (default 12), ``frequency``.
+  Response as ``annualized_rate`` above.
+- ``"eu_aprc"``: ``advances``, ``payments``, optional ``fees_at_start`` (paid at
+  signing) and ``time_basis`` (``"months"``: whole months are twelfths of a year,
+  the default; ``"days"``: days / 365.25). Response: ``aprc`` and ``aprc_percent``
+  (1 decimal).
+- ``"us_actuarial"``: ``amount_advanced`` (advanced at the start of the term),
+  optional ``fees_at_start`` (prepaid finance charges, deducted from it),
+  ``payments`` as ``{"amount", "unit_periods", "fraction"}`` (Appendix J's t and
+  f; ``fraction`` defaults to 0) or as ``{"amount", "date"}`` with a
+  ``consummation_date``; ``unit_period`` (default ``"month"``; also day, week,
+  biweek, semimonth, quarter, semiannual, year, ``{"weeks": N}``,
+  ``{"months": N}``) and ``unit_periods_per_year`` (default from
+  ``unit_period``). Response: ``apr``, ``apr_percent`` (2 decimals),
+  ``unit_period_rate``, ``unit_periods_per_year``.
+
+Rates are fractions (``"0.128"`` is 12.8%) with 12 decimals. Bad input exits with
+status 2 and ``{"error": {"field": ..., "message": ...}}`` on standard output;
+an unexpected failure exits with status 1 and the same shape.
+"""
+
+import json
+import re
+import sys
+from datetime import date
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from . import apr
+from .dates import Frequency
+from .errors import EngineError
+from .money import to_decimal
+from .schedule import ScheduleTerms, build_schedule
+
+USAGE = """usage: python -m microloan_engine {schedule|apr} < request.json
+
+Reads one JSON request on standard input and writes a JSON response on standard
+output. Bad input exits with status 2 and {"error": {"field", "message"}}.
+"""
+
+RATE_PLACES = 12
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MISSING = object()
+_SCHEDULE_FIELDS = {
+    "principal",
+    "annual_rate",
+    "periods",
+    "disbursement_date",
+    "method",
+    "frequency",
+    "first_due_date",
+    "repayment_day",
+    "first_period",
+    "month_end_rule",
+    "day_count",
+    "interest_basis",
+    "rounding",
+    "decimals",
+    "installment_multiple",
+    "grace_principal_periods",
+    "grace_interest_periods",
+    "interest_free_periods",
+    "amortization_periods",
+    "principal_percentage",
+    "principal_plan",
+    "payment_timing",
+    "fees_at_start",
+}
+_APR_FIELDS = {
+    "pboc": {
+        "method",
+        "advances",
+        "payments",
+        "fees_at_start",
+        "periods_per_year",
+        "frequency",
+    },
+    "eu_aprc": {"method", "advances", "payments", "fees_at_start", "time_basis"},
+    "us_actuarial": {
+        "method",
+        "amount_advanced",
+        "fees_at_start",
+        "payments",
+        "consummation_date",
+        "unit_period",
+        "unit_periods_per_year",
+    },
+}
+
+
+class _Request:
+    """Typed access to the fields of one JSON object, with error paths."""
+
+    def __init__(self, data, path, allowed):
+        if not isinstance(data, dict):
+            raise EngineError(path or "request", "must be a JSON object")
+        self.data = data
+        self.path = path
+        for key in data:
+            if key not in allowed:
+                raise EngineError(self.name(key), "unknown field")
+
+    def name(self, key):
+        return f"{self.path}.{key}" if self.path else key
+
+    def has(self, key):
+        return self.data.get(key) is not None
+
+    def raw(self, key, default=_MISSING):
+        if self.has(key):
+            return self.data[key]
+        if default is _MISSING:
+            raise EngineError(self.name(key), "is required")
+        return default
+
+    def decimal(self, key, default=_MISSING):
+        if not self.has(key):
+            return self.raw(key, default)
+        return _decimal(self.data[key], self.name(key))
+
+    def integer(self, key, default=_MISSING):
+        if not self.has(key):
+            return self.raw(key, default)
+        return _integer(self.data[key], self.name(key))
+
+    def text(self, key, default=_MISSING):
+        value = self.raw(key, default)
+        if self.has(key) and not isinstance(value, str):
+            raise EngineError(self.name(key), "must be a string")
+        return value
+
+    def date(self, key, default=_MISSING):
+        if not self.has(key):
+            return self.raw(key, default)
+        return _date(self.data[key], self.name(key))
+
+    def items(self, key, allowed):
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise EngineError(self.name(key), "must be a list")
+        return [
+            _Request(item, f"{self.name(key)}[{index}]", allowed)
+            for index, item in enumerate(value)
+        ]
+
+
+def _decimal(value, field):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise EngineError(field, "must be a decimal string")
+    result = to_decimal(value, field)
+    if result != 0 and result.adjusted() > 18:
+        raise EngineError(field, "is too large")
+    if result.as_tuple().exponent < -18:
+        raise EngineError(field, "has more than 18 decimal places")
+    return result
+
+
+def _integer(value, field):
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.strip()):
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EngineError(field, "must be an integer")
+    if abs(value) > 10**9:
+        raise EngineError(field, "is too large")
+    return value
+
+
+def _date(value, field):
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise EngineError(field, "must be a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise EngineError(field, f"{value} is not a calendar date") from None
+
+
+def _frequency(value, field):
+    try:
+        return Frequency.from_spec(value)
+    except EngineError as error:
+        raise EngineError(field, error.message) from None
+
+
+def _fmt(value, places=None, rounding=ROUND_HALF_EVEN):
+    """A plain decimal string (no exponent, no negative zero)."""
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    if value == 0:
+        value = abs(value)
+    return format(value, "f")
+
+
+def _percent(value, places):
+    # Disclosure figures: 四舍五入, as DOMAIN rounds every shown amount.
+    return _fmt(value * 100, places, ROUND_HALF_UP)
+
+
+def _annualized(result):
+    return {
+        "simple": _fmt(result.simple, RATE_PLACES),
+        "compound": _fmt(result.compound, RATE_PLACES),
+        "period_rate": _fmt(result.period_rate, RATE_PLACES),
+        "periods_per_year": _fmt(result.periods_per_year.normalize()),
+        "basis": result.method,
+        "simple_percent": _percent(result.simple, 2),
+        "compound_percent": _percent(result.compound, 2),
+    }
+
+
+# --- schedule ----------------------------------------------------------------------
+
+
+def schedule_terms(request):
+    """ScheduleTerms and fees from a decoded ``schedule`` request (a dict)."""
+    req = _Request(request, "", _SCHEDULE_FIELDS)
+    optional = {}
+    for key in ("method", "first_period", "month_end_rule", "day_count"):
+        optional[key] = req.text(key, None)
+    for key in ("interest_basis", "rounding", "payment_timing"):
+        optional[key] = req.text(key, None)
+    for key in (
+        "repayment_day",
+        "decimals",
+        "grace_principal_periods",
+        "grace_interest_periods",
+        "interest_free_periods",
+        "amortization_periods",
+    ):
+        optional[key] = req.integer(key, None)
+    optional["installment_multiple"] = req.decimal("installment_multiple", None)
+    optional["principal_percentage"] = req.decimal("principal_percentage", None)
+    optional["first_due_date"] = req.date("first_due_date", None)
+    if req.raw("frequency", None) is not None:
+        optional["frequency"] = _frequency(req.raw("frequency"), "frequency")
+    plan = req.raw("principal_plan", None)
+    if plan is not None:
+        if not isinstance(plan, list):
+            raise EngineError("principal_plan", "must be a list of amounts")
+        optional["principal_plan"] = tuple(
+            _decimal(amount, f"principal_plan[{index}]")
+            for index, amount in enumerate(plan)
+        )
+    terms = ScheduleTerms(
+        principal=req.decimal("principal"),
+        annual_rate=req.decimal("annual_rate"),
+        periods=req.integer("periods"),
+        disbursement_date=req.date("disbursement_date"),
+        **{key: value for key, value in optional.items() if value is not None},
+    )
+    fees = req.decimal("fees_at_start", Decimal(0))
+    return terms, fees
+
+
+def run_schedule(request):
+    """Response of the ``schedule`` command for a decoded request."""
+    terms, fees = schedule_terms(request)
+    schedule = build_schedule(terms)
+    rate = apr.annualized_rate_for_schedule(
+        schedule,
+        terms.principal,
+        fees,
+        apr.periods_per_year(terms.frequency),
+        disbursement_date=terms.disbursement_date,
+        frequency=terms.frequency,
+    )
+    return {
+        "installments": [
+            {
+                "n": item.n,
+                "due_date": item.due_date.isoformat(),
+                "days": item.days,
+                "principal": _fmt(item.principal),
+                "interest": _fmt(item.interest),
+                "total": _fmt(item.total),
+                "balance": _fmt(item.balance),
+            }
+            for item in schedule.installments
+        ],
+        "total_principal": _fmt(schedule.total_principal),
+        "total_interest": _fmt(schedule.total_interest),
+        "total_payment": _fmt(schedule.total_payment),
+        "annualized_rate": _annualized(rate),
+    }
+
+
+# --- apr ---------------------------------------------------------------------------
+
+
+def _dated_flows(req, key):
+    flows = []
+    for item in req.items(key, {"date", "amount"}):
+        amount = item.decimal("amount")
+        if amount < 0:
+            raise EngineError(item.name("amount"), "must not be negative")
+        flows.append(apr.CashFlow(item.date("date"), amount))
+    if not flows:
+        raise EngineError(req.name(key), "must not be empty")
+    return flows
+
+
+def _fees(req):
+    fees = req.decimal("fees_at_start", Decimal(0))
+    if fees < 0:
+        raise EngineError("fees_at_start", "must not be negative")
+    return fees
+
+
+def _apr_pboc(req):
+    frequency = req.raw("frequency", None)
+    ppy = req.decimal("periods_per_year", None)
+    if frequency is not None:
+        frequency = _frequency(frequency, "frequency")
+        if ppy is None:
+            ppy = apr.periods_per_year(frequency)
+    if ppy is not None and ppy <= 0:
+        raise EngineError("periods_per_year", "must be positive")
+    result = apr.annualized_rate(
+        _dated_flows(req, "advances"),
+        _dated_flows(req, "payments"),
+        _fees(req),
+        ppy if ppy is not None else Decimal(12),
+        frequency,
+    )
+    return {"method": "pboc", **_annualized(result)}
+
+
+def _apr_eu(req):
+    time_basis = req.text("time_basis", "months")
+    if time_basis not in ("months", "days"):
+        raise EngineError("time_basis", "must be 'months' or 'days'")
+    aprc = apr.eu_aprc(
+        _dated_flows(req, "advances"),
+        _dated_flows(req, "payments"),
+        _fees(req),
+        time_basis,
+    )
+    return {
+        "method": "eu_aprc",
+        "aprc": _fmt(aprc, RATE_PLACES),
+        "aprc_percent": _percent(aprc, 1),
+    }
+
+
+def _apr_us(req):
+    advanced = req.decimal("amount_advanced")
+    if advanced <= 0:
+        raise EngineError("amount_advanced", "must be positive")
+    fees = _fees(req)
+    if fees >= advanced:
+        raise EngineError("fees_at_start", "must be less than amount_advanced")
+    unit = req.raw("unit_period", "month")
+    try:
+        default_ppy = apr.unit_periods_per_year(unit)
+    except EngineError as error:
+        raise EngineError("unit_period", error.message) from None
+    ppy = req.decimal("unit_periods_per_year", default_ppy)
+    if ppy <= 0:
+        raise EngineError("unit_periods_per_year", "must be positive")
+    start = req.date("consummation_date", None)
+    payments = []
+    for item in req.items("payments", {"amount", "unit_periods", "fraction", "date"}):
+        amount = item.decimal("amount")
+        if amount < 0:
+            raise EngineError(item.name("amount"), "must not be negative")
+        if item.has("date"):
+            if item.has("unit_periods") or item.has("fraction"):
+                raise EngineError(
+                    item.name("date"), "give either a date or unit_periods, not both"
+                )
+            if start is None:
+                raise EngineError(
+                    "consummation_date", "is required with dated payments"
+                )
+            when = item.date("date")
+            if when < start:
+                raise EngineError(item.name("date"), "precedes the consummation date")
+            t, f = apr.unit_period_position(start, when, unit)
+        else:
+            t = item.integer("unit_periods")
+            if t < 0:
+                raise EngineError(item.name("unit_periods"), "must not be negative")
+            f = item.decimal("fraction", Decimal(0))
+            if not 0 <= f < 1:
+                raise EngineError(item.name("fraction"), "must be at least 0, below 1")
+        payments.append(apr.UnitPeriodFlow(amount, t, f))
+    if not payments:
+        raise EngineError("payments", "must not be empty")
+    result = apr.us_actuarial_apr(
+        [apr.UnitPeriodFlow(advanced - fees, 0)], payments, ppy
+    )
+    return {
+        "method": "us_actuarial",
+        "apr": _fmt(result.apr, RATE_PLACES),
+        "apr_percent": _percent(result.apr, 2),
+        "unit_period_rate": _fmt(result.unit_period_rate, RATE_PLACES),
+        "unit_periods_per_year": _fmt(result.unit_periods_per_year.normalize()),
+    }
+
+
+_APR_METHODS = {"pboc": _apr_pboc, "eu_aprc": _apr_eu, "us_actuarial": _apr_us}
+
+
+def run_apr(request):
+    """Response of the ``apr`` command for a decoded request."""
+    if not isinstance(request, dict):
+        raise EngineError("request", "must be a JSON object")
+    method = request.get("method")
+    if method is None:
+        raise EngineError("method", "is required")
+    if method not in _APR_METHODS:
+        raise EngineError("method", f"must be one of {', '.join(_APR_METHODS)}")
+    return _APR_METHODS[method](_Request(request, "", _APR_FIELDS[method]))
+
+
+# --- entry point -------------------------------------------------------------------
+
+COMMANDS = {"schedule": run_schedule, "apr": run_apr}
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number")
+
+
+def _unique_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise EngineError(key, "appears twice")
+        result[key] = value
+    return result
+
+
+def parse_request(raw):
+    """Decode the request bytes: a JSON object, floats read as Decimal."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EngineError("request", "is not UTF-8 text") from None
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except EngineError:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise EngineError("request", f"is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise EngineError("request", "must be a JSON object")
+    return data
+
+
+def _error(field, message):
+    return {"error": {"field": field, "message": message}}
+
+
+def main(argv=None, stdin=None, stdout=None):
+    """Run one command; return the exit status (0 ok, 2 bad input, 1 failure)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    stdin = sys.stdin.buffer if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    status = 0
+    try:
+        if argv in (["-h"], ["--help"]):
+            stdout.write(USAGE)
+            return 0
+        if len(argv) != 1 or argv[0] not in COMMANDS:
+            raise EngineError("command", "must be one of: schedule, apr")
+        response = COMMANDS[argv[0]](parse_request(stdin.read()))
+    except EngineError as error:
+        response, status = _error(error.field, error.message), 2
+    except Exception as error:  # the contract: JSON out, never a traceback
+        response = _error(None, f"internal error: {type(error).__name__}: {error}")
+        status = 1
+    json.dump(response, stdout, ensure_ascii=False, indent=None)
+    stdout.write("\n")
+    return status
