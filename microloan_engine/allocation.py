@@ -1,0 +1,753 @@
+"""Loan position, repayment allocation (冲还顺序), prepayment, payoff and replay.
+
+A :class:`LoanPosition` is what is due and what is paid, installment by
+installment and component by component (principal, interest, fee, penalty,
+compound interest), plus the overdue products not yet charged (see
+:mod:`microloan_engine.overdue`).
+
+Buckets, for a payment on date P (DOMAIN.md §1.5):
+
+* overdue installments: due date < P;
+* the current installment: the first scheduled installment due on or after P.
+  A payment before its due date pays it as scheduled (auto-debit collected a
+  few days early); it is not a prepayment;
+* installments after the current one are only touched by :func:`prepay`.
+
+The default order is fees → penalty → compound → overdue interest → overdue
+principal → current interest → current principal (DOMAIN §1.5), where "fees"
+are those of overdue installments; the current installment's fee, not yet
+due, comes just before its interest (``current_fee``). Within a bucket the oldest
+installment comes first. With ``by_installment=True`` the order is applied
+installment by installment instead (clear the oldest installment fully first).
+
+Money is never created or lost: the allocated lines plus ``excess`` always sum
+to the amount paid, and nothing is allocated beyond what is outstanding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from . import overdue
+from .daycount import YEAR_DAYS, interest_for_days
+from .errors import EngineError
+from .money import quantize, to_decimal
+from .overdue import DEFAULT_PENALTY_TERMS, PenaltyTerms
+
+ZERO = Decimal("0")
+SCHEDULED = "scheduled"
+PREPAYMENT = "prepayment"
+
+FEE = "fee"
+CURRENT_FEE = "current_fee"
+PENALTY = "penalty"
+COMPOUND = "compound"
+OVERDUE_INTEREST = "overdue_interest"
+OVERDUE_PRINCIPAL = "overdue_principal"
+CURRENT_INTEREST = "current_interest"
+CURRENT_PRINCIPAL = "current_principal"
+DEFAULT_ORDER = (
+    FEE,
+    PENALTY,
+    COMPOUND,
+    OVERDUE_INTEREST,
+    OVERDUE_PRINCIPAL,
+    CURRENT_FEE,
+    CURRENT_INTEREST,
+    CURRENT_PRINCIPAL,
+)
+# bucket -> (component, which installments: "due" = overdue + current,
+# "overdue", "current")
+BUCKETS = {
+    FEE: ("fee", "overdue"),
+    CURRENT_FEE: ("fee", "current"),
+    PENALTY: ("penalty", "due"),
+    COMPOUND: ("compound", "due"),
+    OVERDUE_INTEREST: ("interest", "overdue"),
+    OVERDUE_PRINCIPAL: ("principal", "overdue"),
+    CURRENT_INTEREST: ("interest", "current"),
+    CURRENT_PRINCIPAL: ("principal", "current"),
+}
+COMPONENTS = ("principal", "interest", "fee", "penalty", "compound")
+
+
+@dataclass(frozen=True)
+class InstallmentPosition:
+    """One installment: amounts due, amounts paid, and pending overdue products.
+
+    ``penalty``/``compound`` are the charges already settled (rounded);
+    ``penalty_product``/``compound_product`` are the 积数 (amount × days) of
+    overdue principal/interest not yet charged. ``start_date`` is the start of
+    the installment's interest period.
+    """
+
+    n: int
+    due_date: date
+    start_date: date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal = ZERO
+    penalty: Decimal = ZERO
+    compound: Decimal = ZERO
+    principal_paid: Decimal = ZERO
+    interest_paid: Decimal = ZERO
+    fee_paid: Decimal = ZERO
+    penalty_paid: Decimal = ZERO
+    compound_paid: Decimal = ZERO
+    penalty_product: Decimal = ZERO
+    compound_product: Decimal = ZERO
+    kind: str = SCHEDULED
+
+    def outstanding(self, component: str) -> Decimal:
+        """Due and unpaid amount of ``component``."""
+        return getattr(self, component) - getattr(self, component + "_paid")
+
+    @property
+    def is_settled(self) -> bool:
+        """Principal, interest and fee fully paid (charges may still be owed)."""
+        return (
+            self.principal_paid >= self.principal
+            and self.interest_paid >= self.interest
+            and self.fee_paid >= self.fee
+        )
+
+    @property
+    def is_cleared(self) -> bool:
+        """Nothing at all outstanding, pending products included."""
+        return (
+            self.is_settled
+            and self.penalty_paid >= self.penalty
+            and self.compound_paid >= self.compound
+            and not self.penalty_product
+            and not self.compound_product
+        )
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    """A loan's servicing state. ``accrued_to``: overdue products cover the
+    days before this date. ``day_count`` prices interest for actual days
+    (payoff and prepayment); ``penalty_terms`` the overdue charges."""
+
+    installments: tuple[InstallmentPosition, ...]
+    disbursement_date: date
+    annual_rate: Decimal
+    accrued_to: date
+    day_count: str = "ACT/360"
+    penalty_terms: PenaltyTerms = DEFAULT_PENALTY_TERMS
+    decimals: int = 2
+    rounding: str = "half_up"
+
+    @property
+    def outstanding_principal(self) -> Decimal:
+        return sum((i.principal - i.principal_paid for i in self.installments), ZERO)
+
+    def total(self, component: str, paid: bool = False) -> Decimal:
+        """Sum of ``component`` due (or paid) over all installments."""
+        name = component + "_paid" if paid else component
+        return sum((getattr(i, name) for i in self.installments), ZERO)
+
+
+def _check_installment(inst) -> None:
+    for component in COMPONENTS:
+        due = getattr(inst, component)
+        paid = getattr(inst, component + "_paid")
+        if due < 0 or paid < 0:
+            raise EngineError(component, "amounts must not be negative")
+        if paid > due:
+            raise EngineError(component, "paid more than due")
+    if inst.penalty_product < 0 or inst.compound_product < 0:
+        raise EngineError("penalty_product", "products must not be negative")
+
+
+def validate_position(position: LoanPosition) -> None:
+    """Raise :class:`EngineError` unless the position is consistent."""
+    if not isinstance(position, LoanPosition):
+        raise EngineError("position", "expected a LoanPosition")
+    previous = None
+    for inst in position.installments:
+        if previous is not None and inst.due_date < previous:
+            raise EngineError("installments", "installments must be in due-date order")
+        previous = inst.due_date
+        _check_installment(inst)
+
+
+def position_from_schedule(
+    schedule,
+    disbursement_date: date,
+    annual_rate: Decimal,
+    *,
+    day_count: str = "ACT/360",
+    penalty_terms: PenaltyTerms = DEFAULT_PENALTY_TERMS,
+    fees: Iterable[Decimal] = (),
+    decimals: int = 2,
+    rounding: str = "half_up",
+) -> LoanPosition:
+    """A fresh position (nothing paid) for a :class:`schedule.Schedule`.
+
+    ``fees`` optionally gives a fee per installment, in installment order.
+    """
+    fees = [to_decimal(f, "fees") for f in fees]
+    if fees and len(fees) != len(schedule.installments):
+        raise EngineError("fees", "give one fee per installment")
+    installments = []
+    start = disbursement_date
+    for index, inst in enumerate(schedule.installments):
+        installments.append(
+            InstallmentPosition(
+                n=inst.n,
+                due_date=inst.due_date,
+                start_date=start,
+                principal=inst.principal,
+                interest=inst.interest,
+                fee=fees[index] if fees else ZERO,
+            )
+        )
+        start = inst.due_date
+    position = LoanPosition(
+        installments=tuple(installments),
+        disbursement_date=disbursement_date,
+        annual_rate=to_decimal(annual_rate, "annual_rate"),
+        accrued_to=disbursement_date,
+        day_count=day_count,
+        penalty_terms=penalty_terms,
+        decimals=decimals,
+        rounding=rounding,
+    )
+    validate_position(position)
+    return position
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    """``amount`` of ``component`` of installment ``n`` paid from ``bucket``."""
+
+    n: int
+    due_date: date
+    bucket: str
+    component: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """A payment split over the position. ``excess`` is what found nothing to pay."""
+
+    payment_date: date
+    amount: Decimal
+    lines: tuple[AllocationLine, ...]
+    excess: Decimal
+    position: LoanPosition
+    by_component: dict = field(default_factory=dict)
+
+
+def check_order(order) -> tuple[str, ...]:
+    """Validate an allocation order: known buckets, each at most once."""
+    order = tuple(order)
+    unknown = [key for key in order if key not in BUCKETS]
+    if unknown:
+        raise EngineError("order", "unknown allocation bucket: " + ", ".join(unknown))
+    if len(set(order)) != len(order):
+        raise EngineError("order", "a bucket appears twice")
+    return order
+
+
+def _check_money(amount, position, field_name):
+    amount = to_decimal(amount, field_name)
+    if amount < 0:
+        raise EngineError(field_name, "must not be negative")
+    if quantize(amount, position.decimals, position.rounding) != amount:
+        raise EngineError(field_name, "has more decimals than the currency")
+    return amount
+
+
+def _classify(installments, on):
+    """Indexes of overdue installments and of the current one (or None)."""
+    overdue_idx = []
+    current = None
+    for index, inst in enumerate(installments):
+        if inst.due_date < on:
+            overdue_idx.append(index)
+        elif inst.kind == SCHEDULED:
+            current = index
+            break
+    return overdue_idx, current
+
+
+def settle_to(position: LoanPosition, on: date) -> LoanPosition:
+    """Accrue overdue products to ``on`` and charge those past grace."""
+    return overdue.crystallize(overdue.accrue(position, on), on)
+
+
+def allocate(
+    position: LoanPosition,
+    amount: Decimal,
+    payment_date: date,
+    order: Iterable[str] = DEFAULT_ORDER,
+    *,
+    by_installment: bool = False,
+) -> AllocationResult:
+    """Split ``amount`` paid on ``payment_date`` over the position.
+
+    The position is first accrued to ``payment_date`` and its penalty and
+    compound products charged (:func:`settle_to`). A payment dated before the
+    position's ``accrued_to`` is refused: use :func:`replay` for back-dated
+    payments.
+    """
+    if not isinstance(position, LoanPosition):
+        raise EngineError("position", "expected a LoanPosition")
+    order = check_order(order)
+    amount = _check_money(amount, position, "amount")
+    if payment_date < position.accrued_to:
+        raise EngineError(
+            "payment_date", "the position is already accrued beyond that date"
+        )
+    position = settle_to(position, payment_date)
+    installments = list(position.installments)
+    overdue_idx, current = _classify(installments, payment_date)
+    due_idx = overdue_idx + ([current] if current is not None else [])
+    # Only these installments are read or written; checking just them keeps a
+    # payment on a long loan cheap (validate_position checks the whole loan).
+    previous = None
+    for index in due_idx:
+        inst = installments[index]
+        if previous is not None and inst.due_date < previous:
+            raise EngineError("installments", "installments must be in due-date order")
+        previous = inst.due_date
+        _check_installment(inst)
+    targets = {
+        "due": due_idx,
+        "overdue": overdue_idx,
+        "current": [current] if current is not None else [],
+    }
+    if by_installment:
+        plan = [
+            (index, key)
+            for index in due_idx
+            for key in order
+            if index in targets[BUCKETS[key][1]]
+        ]
+    else:
+        plan = [(index, key) for key in order for index in targets[BUCKETS[key][1]]]
+    remaining = amount
+    lines = []
+    by_component = dict.fromkeys(COMPONENTS, ZERO)
+    for index, key in plan:
+        if not remaining:
+            break
+        component = BUCKETS[key][0]
+        inst = installments[index]
+        open_amount = inst.outstanding(component)
+        if open_amount <= 0:
+            continue
+        paid = min(open_amount, remaining)
+        remaining -= paid
+        installments[index] = replace(
+            inst, **{component + "_paid": getattr(inst, component + "_paid") + paid}
+        )
+        by_component[component] += paid
+        lines.append(AllocationLine(inst.n, inst.due_date, key, component, paid))
+    position = replace(position, installments=tuple(installments))
+    position = overdue.waive_within_grace(position, payment_date)
+    return AllocationResult(
+        payment_date=payment_date,
+        amount=amount,
+        lines=tuple(lines),
+        excess=remaining,
+        position=position,
+        by_component=by_component,
+    )
+
+
+@dataclass(frozen=True)
+class PayoffQuote:
+    """What closes the loan on ``on`` (DOMAIN §1.0, 民法典 第677条)."""
+
+    on: date
+    principal: Decimal
+    interest: Decimal
+    penalty: Decimal
+    compound: Decimal
+    fees: Decimal
+    prepayment_fee: Decimal
+    total: Decimal
+
+
+def _current_period_interest(position, installments, on):
+    """Interest the current period owes on ``on``: its scheduled interest when
+    ``on`` is its due date, else actual days since the period start on the
+    principal not yet due (overdue principal earns penalty instead)."""
+    _, current = _classify(installments, on)
+    if current is None:
+        return ZERO, None
+    inst = installments[current]
+    if inst.due_date == on:
+        return inst.interest - inst.interest_paid, current
+    not_yet_due = sum(
+        (i.principal - i.principal_paid for i in installments[current:]), ZERO
+    )
+    start = max(inst.start_date, position.disbursement_date)
+    if on <= start:
+        return ZERO, current
+    accrued = quantize(
+        interest_for_days(
+            not_yet_due, position.annual_rate, start, on, position.day_count
+        ),
+        position.decimals,
+        position.rounding,
+    )
+    return max(accrued - inst.interest_paid, ZERO), current
+
+
+def payoff_quote(
+    position: LoanPosition, on: date, prepayment_fee_rate: Decimal = ZERO
+) -> PayoffQuote:
+    """Amount to repay the whole loan on ``on``.
+
+    Outstanding principal + overdue interest + the current period's interest
+    (actual days since its start, or the scheduled interest on its due date) +
+    penalty and compound (charged as if settled on ``on``) + fees of
+    installments due on or before ``on`` + ``prepayment_fee_rate`` × the
+    principal not yet due. Later interest and fees are not owed.
+    """
+    validate_position(position)
+    rate = to_decimal(prepayment_fee_rate, "prepayment_fee_rate")
+    if rate < 0:
+        raise EngineError("prepayment_fee_rate", "must not be negative")
+    position = settle_to(position, on)
+    installments = position.installments
+    principal = interest = penalty = compound = fees = not_due = ZERO
+    current_interest, _ = _current_period_interest(position, installments, on)
+    for inst in installments:
+        principal += inst.principal - inst.principal_paid
+        penalty += inst.penalty - inst.penalty_paid
+        compound += inst.compound - inst.compound_paid
+        if inst.due_date <= on:
+            fees += inst.fee - inst.fee_paid
+        if inst.due_date < on:
+            interest += inst.interest - inst.interest_paid
+        elif inst.due_date > on:
+            not_due += inst.principal - inst.principal_paid
+    # Products of installments still within grace are not charged: paying off
+    # now clears them in time (crystallize left them pending).
+    interest += current_interest
+    prepayment_fee = quantize(not_due * rate, position.decimals, position.rounding)
+    total = principal + interest + penalty + compound + fees + prepayment_fee
+    return PayoffQuote(
+        on=on,
+        principal=principal,
+        interest=interest,
+        penalty=penalty,
+        compound=compound,
+        fees=fees,
+        prepayment_fee=prepayment_fee,
+        total=total,
+    )
+
+
+@dataclass(frozen=True)
+class PrepaymentResult:
+    """A partial prepayment: cash owed today and the re-amortized remainder."""
+
+    payment_date: date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    total: Decimal
+    position: LoanPosition
+    schedule: object  # schedule.Schedule of the remaining principal
+    terms: object  # schedule.ScheduleTerms used for it
+
+
+REDUCE_INSTALLMENT = "reduce_installment"
+SHORTEN_TERM = "shorten_term"
+
+
+def _regular_payment(remaining):
+    """The regular installment of the remaining schedule (not the last, which
+    absorbs rounding, nor a broken first one)."""
+    if len(remaining) >= 3:
+        return remaining[-2].principal + remaining[-2].interest
+    return remaining[0].principal + remaining[0].interest
+
+
+def _period_rate(terms):
+    """Nominal rate per period used by the annuity formula (float, estimate only)."""
+    rate = float(terms.annual_rate)
+    if terms.frequency.unit == "month":
+        return rate * terms.frequency.every / 12
+    return rate * terms.frequency.every / YEAR_DAYS[terms.day_count]
+
+
+def prepay(
+    position: LoanPosition,
+    terms,
+    principal: Decimal,
+    payment_date: date,
+    mode: str = REDUCE_INSTALLMENT,
+    fee_rate: Decimal = ZERO,
+) -> PrepaymentResult:
+    """Prepay ``principal`` on ``payment_date`` and re-amortize the rest.
+
+    ``terms`` are the loan's :class:`schedule.ScheduleTerms`. Everything due on
+    or before ``payment_date`` must be paid first. The borrower pays the
+    interest accrued for the actual days of the current period on the
+    principal not yet due (民法典 第677条), ``fee_rate`` × ``principal``, and the
+    principal. The remaining principal is re-amortized by
+    :func:`schedule.build_schedule` over the remaining due dates:
+
+    * ``reduce_installment``: same number of installments, lower installment;
+    * ``shorten_term``: same installment (annuity) or same principal per
+      installment (equal principal), fewer installments.
+
+    The prepayment appears in the new position as a settled installment of
+    kind ``"prepayment"`` due on ``payment_date``.
+    """
+    from .schedule import build_schedule
+
+    validate_position(position)
+    if mode not in (REDUCE_INSTALLMENT, SHORTEN_TERM):
+        raise EngineError("mode", "use reduce_installment or shorten_term")
+    principal = _check_money(principal, position, "principal")
+    if principal <= 0:
+        raise EngineError("principal", "must be positive")
+    fee_rate = to_decimal(fee_rate, "fee_rate")
+    if fee_rate < 0:
+        raise EngineError("fee_rate", "must not be negative")
+    position = settle_to(position, payment_date)
+    installments = position.installments
+    first_future = None
+    for index, inst in enumerate(installments):
+        if inst.due_date <= payment_date:
+            if not inst.is_cleared:
+                raise EngineError(
+                    "payment_date",
+                    "pay everything due on or before the prepayment date first",
+                )
+        elif first_future is None:
+            first_future = index
+    if first_future is None:
+        raise EngineError("payment_date", "no installment falls due after that date")
+    remaining = [i for i in installments[first_future:] if i.kind == SCHEDULED]
+    current = remaining[0]
+    if any(getattr(i, c + "_paid") for i in remaining for c in COMPONENTS) or any(
+        i.penalty_product or i.compound_product for i in remaining
+    ):
+        raise EngineError(
+            "position", "installments not yet due must be unpaid to prepay"
+        )
+    outstanding = sum((i.principal for i in remaining), ZERO)
+    if principal > outstanding:
+        raise EngineError("principal", "exceeds the outstanding principal")
+    interest, _ = _current_period_interest(position, installments, payment_date)
+    fee = quantize(principal * fee_rate, position.decimals, position.rounding)
+    left = outstanding - principal
+    record = InstallmentPosition(
+        n=current.n,
+        due_date=payment_date,
+        start_date=current.start_date,
+        principal=principal,
+        interest=interest,
+        fee=fee,
+        principal_paid=principal,
+        interest_paid=interest,
+        fee_paid=fee,
+        kind=PREPAYMENT,
+    )
+    kept = list(installments[:first_future]) + [record]
+    new_terms = None
+    schedule = None
+    if left:
+        new_terms = _remaining_terms(
+            terms, left, payment_date, current, remaining, mode, first_future
+        )
+        schedule = build_schedule(new_terms)
+        start = payment_date
+        for inst in schedule.installments:
+            kept.append(
+                InstallmentPosition(
+                    n=current.n + inst.n - 1,
+                    due_date=inst.due_date,
+                    start_date=start,
+                    principal=inst.principal,
+                    interest=inst.interest,
+                )
+            )
+            start = inst.due_date
+    new_position = replace(position, installments=tuple(kept))
+    return PrepaymentResult(
+        payment_date=payment_date,
+        principal=principal,
+        interest=interest,
+        fee=fee,
+        total=principal + interest + fee,
+        position=new_position,
+        schedule=schedule,
+        terms=new_terms,
+    )
+
+
+def _anchor_day(terms):
+    """Day of month the original due dates are anchored on."""
+    if terms.frequency.unit != "month":
+        return None
+    if terms.repayment_day:
+        return terms.repayment_day
+    if terms.first_due_date is not None:
+        return terms.first_due_date.day
+    return terms.disbursement_date.day
+
+
+def _remaining_terms(terms, left, payment_date, current, remaining, mode, elapsed):
+    """ScheduleTerms for re-amortizing ``left`` from ``payment_date``."""
+    from .schedule import build_schedule
+
+    broken = payment_date != current.start_date
+    count = len(remaining)
+    base = replace(
+        terms,
+        principal=left,
+        disbursement_date=payment_date,
+        first_due_date=current.due_date,
+        repayment_day=_anchor_day(terms),
+        first_period="actual_days" if broken else "full",
+        periods=count,
+        grace_principal_periods=max(terms.grace_principal_periods - elapsed, 0),
+        grace_interest_periods=max(terms.grace_interest_periods - elapsed, 0),
+        interest_free_periods=max(terms.interest_free_periods - elapsed, 0),
+    )
+    if terms.method == "balloon" and terms.amortization_periods:
+        base = replace(
+            base, amortization_periods=max(terms.amortization_periods - elapsed, count)
+        )
+    if mode == REDUCE_INSTALLMENT:
+        return base
+    if terms.method == "annuity":
+        payment = _regular_payment(remaining)
+        i = _period_rate(terms)
+        ratio = float(left) * i / float(payment) if payment else 1.0
+        if i == 0:
+            estimate = math.ceil(float(left) / float(payment))
+        elif ratio >= 1:
+            estimate = count
+        else:
+            estimate = math.ceil(-math.log(1 - ratio) / math.log(1 + i) - 1e-9)
+        periods = min(max(estimate, 1), count)
+        # The float estimate can be one off; settle it with the exact schedule.
+        while periods > 1:
+            shorter = build_schedule(replace(base, periods=periods - 1))
+            if _regular_payment(shorter.installments) <= payment:
+                periods -= 1
+            else:
+                break
+        while periods < count:
+            trial = build_schedule(replace(base, periods=periods))
+            if _regular_payment(trial.installments) <= payment:
+                break
+            periods += 1
+        return replace(base, periods=periods)
+    if terms.method == "equal_principal":
+        per_period = remaining[-2].principal if count >= 2 else remaining[0].principal
+        periods = min(max(math.ceil(left / per_period), 1), count)
+        # Rounding: 66,666.67 / 8,333.33 is a hair above 8, yet 8 equal parts
+        # of 8,333.33 (the last absorbing 0.03) keep the principal per period.
+        while (
+            periods > 1
+            and quantize(left / (periods - 1), terms.decimals, terms.rounding)
+            <= per_period
+        ):
+            periods -= 1
+        return replace(base, periods=periods)
+    raise EngineError("mode", "shorten_term needs an annuity or equal-principal loan")
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment received on ``on``; ``reference`` orders same-day payments."""
+
+    on: date
+    amount: Decimal
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """Position as of ``as_of`` after replaying payments in date order.
+
+    ``credit`` is money received and not allocated: with ``apply_credit`` it is
+    held for the next installments (applied on their due dates, and added to
+    the next payment); otherwise it is the sum of the payments' excesses.
+    """
+
+    as_of: date
+    position: LoanPosition
+    allocations: tuple[AllocationResult, ...]
+    credit: Decimal
+
+
+def replay(
+    start,
+    payments: Iterable[Payment],
+    as_of: date,
+    order: Iterable[str] = DEFAULT_ORDER,
+    *,
+    by_installment: bool = False,
+    apply_credit: bool = True,
+    **position_options,
+) -> ReplayResult:
+    """Recompute penalties and allocations from scratch, in date order.
+
+    ``start`` is a fresh :class:`LoanPosition` (nothing paid), or a
+    :class:`schedule.Schedule` together with the keyword arguments of
+    :func:`position_from_schedule` (``disbursement_date``, ``annual_rate``...).
+    Payments are sorted by (date, amount, reference), so the result does not
+    depend on the order they are given in. Payments after ``as_of`` are
+    refused. With ``apply_credit``, an overpayment is held and applied to each
+    later installment on its due date. The position is accrued to ``as_of``.
+    """
+    order = check_order(order)
+    if isinstance(start, LoanPosition):
+        if position_options:
+            raise EngineError("start", "options only apply when replaying a schedule")
+        position = start
+    else:
+        position = position_from_schedule(start, **position_options)
+    ordered = sorted(payments, key=lambda p: (p.on, to_decimal(p.amount), p.reference))
+    if ordered and ordered[-1].on > as_of:
+        raise EngineError("payments", "a payment is dated after the as-of date")
+    if ordered and ordered[0].on < position.accrued_to:
+        raise EngineError("payments", "a payment is dated before the loan starts")
+    allocations = []
+    credit = ZERO
+    due_dates = sorted(
+        {i.due_date for i in position.installments if i.due_date > position.accrued_to}
+    )
+    events = [(p.on, 1, p) for p in ordered]
+    if apply_credit:
+        events += [(d, 0, None) for d in due_dates if d <= as_of]
+        events.sort(key=lambda e: (e[0], e[1]))
+    for on, _, payment in events:
+        if payment is None:
+            if not credit:
+                continue
+            result = allocate(
+                position, credit, on, order, by_installment=by_installment
+            )
+            credit = result.excess
+        else:
+            amount = _check_money(payment.amount, position, "amount")
+            held = credit if apply_credit else ZERO
+            result = allocate(
+                position, amount + held, on, order, by_installment=by_installment
+            )
+            credit = result.excess if apply_credit else credit + result.excess
+        allocations.append(result)
+        position = result.position
+    position = overdue.accrue(position, as_of)
+    return ReplayResult(
+        as_of=as_of, position=position, allocations=tuple(allocations), credit=credit
+    )
