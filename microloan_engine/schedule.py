@@ -294,7 +294,12 @@ def build_schedule(terms):
     disbursed = terms.disbursement_date
 
     p_units = to_units(principal, decimals, "principal")
-    mult = to_units(multiple, decimals, "installment_multiple")
+    # A multiple finer than the currency unit (the default 0.01 in a currency
+    # without decimals) means no rounding beyond the currency's own.
+    if multiple.scaleb(decimals) < 1:
+        mult = 1
+    else:
+        mult = to_units(multiple, decimals, "installment_multiple")
     rate_num, rate_den = _ratio(rate)
     a, b = nominal_period_rate(rate, frequency, day_count)
 
