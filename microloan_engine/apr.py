@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .dates import Frequency, add_months, check_date
+from .dates import Frequency, add_months, check_date, days_in_month, month_date
 from .errors import EngineError
 from .tvm import (
     CashFlow,
@@ -112,14 +112,15 @@ def periods_per_year(frequency):
 
 def _frequency_for(ppy):
     """The period matching ``ppy`` periods a year, or None if there is none."""
-    if ppy == ppy.to_integral_value() and ppy > 0:
+    if ppy == ppy.to_integral_value():
         whole = int(ppy)
         if 12 % whole == 0:
             return Frequency("month", 12 // whole)
         if whole in (52, 26):
             return Frequency("day", 7 * 52 // whole)
-        if 365 % whole == 0:
-            return Frequency("day", 365 // whole)
+    days = (Decimal(365) / ppy).to_integral_value()
+    if days >= 1 and abs(days * ppy - 365) < Decimal("1e-20"):
+        return Frequency("day", int(days))
     return None
 
 
@@ -399,21 +400,31 @@ def unit_periods_per_year(unit):
         return _ONE
 
 
-def _months_back(later, earlier):
-    """Full months measured back from ``later`` not passing ``earlier``."""
+def _is_month_end(d):
+    return d.day == days_in_month(d.year, d.month)
+
+
+def _months_back(later, earlier, step=1):
+    """Whole multiples of ``step`` months measured back from ``later`` without passing
+    ``earlier``, and the date reached. Between two month ends, months run from month
+    end to month end."""
+    day = 31 if _is_month_end(later) and _is_month_end(earlier) else later.day
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    while months > 0 and add_months(later, -months) < earlier:
-        months -= 1
-    return max(months, 0)
+    months -= months % step
+    while months > 0 and month_date(later.year, later.month - months, day) < earlier:
+        months -= step
+    months = max(months, 0)
+    return months, month_date(later.year, later.month - months, day)
 
 
 def unit_period_position(start, when, unit="month"):
     """``(t, f)`` of ``when`` from ``start`` per Appendix J (b)(5).
 
-    Month unit-periods: full months measured back from the later date; the odd days
-    left over, divided by 30, are the fraction. Semimonths and multi-month periods:
-    30 days a full month plus the odd days, divided by 15 or 30 × months. Years:
-    full years back, odd days / 365. Days and weeks: days / days per unit-period.
+    Month unit-periods: full months measured back from the later date (between two
+    month ends, month end to month end); the odd days left over, divided by 30, are
+    the fraction. Semimonths and multi-month periods: 30 days a full month plus the
+    odd days, divided by 15 or 30 × months. Years: full years back, odd days / 365.
+    Days and weeks: days / days per unit-period.
     """
     check_date(start, "start")
     check_date(when, "when")
@@ -425,11 +436,10 @@ def unit_period_position(start, when, unit="month"):
             days = (when - start).days
             return days // count, Decimal(days % count) / count
         if kind == "year":
-            months = _months_back(when, start) // 12 * 12
-            odd = (add_months(when, -months) - start).days
-            return months // 12, Decimal(odd) / 365
-        months = _months_back(when, start)
-        odd = (add_months(when, -months) - start).days
+            months, back = _months_back(when, start, 12)
+            return months // 12, Decimal((back - start).days) / 365
+        months, back = _months_back(when, start)
+        odd = (back - start).days
         if kind == "month" and count == 1:
             return months, Decimal(odd) / 30
         days = 30 * months + odd

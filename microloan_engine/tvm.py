@@ -33,7 +33,7 @@ from .errors import EngineError
 from .money import to_decimal
 
 PRECISION = 34
-RATE_TOLERANCE = Decimal("1e-24")
+RATE_TOLERANCE = Decimal("1e-30")
 _MAX_ITERATIONS = 400
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -314,7 +314,8 @@ def _polish(fdf, lo, hi, f_lo, start, field):
         else:
             x_new = (lo + hi) / 2
             step_before = abs(x_new - x)
-        if abs(x_new - x) <= RATE_TOLERANCE * max(_ONE, abs(x_new)):
+        scale = RATE_TOLERANCE * max(_ONE, abs(x_new))
+        if abs(x_new - x) <= scale or hi - lo <= scale:
             return x_new
         x = x_new
     raise EngineError(field, "the rate did not converge")
