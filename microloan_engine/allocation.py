@@ -192,6 +192,9 @@ def position_from_schedule(
     ``fees`` optionally gives a fee per installment, in installment order.
     """
     fees = [to_decimal(f, "fees") for f in fees]
+    for fee in fees:
+        if fee < 0 or quantize(fee, decimals, rounding) != fee:
+            raise EngineError("fees", "fees must be amounts of money >= 0")
     if fees and len(fees) != len(schedule.installments):
         raise EngineError("fees", "give one fee per installment")
     installments = []
