@@ -381,7 +381,7 @@ def build_schedule(terms):
         total_interest = round_div(
             p_units * total_rate.numerator, total_rate.denominator, rounding
         )
-        charged = [k for k in range(n) if rates[k][0]]
+        charged = range(free, n)  # flat interest is spread over non-free periods
         interest_parts = [0] * n
         if charged:
             each = round_div(total_interest, len(charged), rounding)
