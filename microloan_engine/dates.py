@@ -129,6 +129,10 @@ def add_periods(d, n, frequency, month_end_rule="last_day", day=None):
     )
 
 
+def _index_date(index, day, month_end_rule):
+    return month_date(index // 12, index % 12 + 1, day, month_end_rule)
+
+
 @dataclass(frozen=True)
 class DueDates:
     """Due dates of a schedule.
@@ -185,49 +189,58 @@ def due_dates(
         check_date(first_due_date, "first_due_date")
         if first_due_date <= disbursement_date:
             raise EngineError("first_due_date", "must be after the disbursement date")
-        first = first_due_date
-        day = repayment_day or first_due_date.day
-    elif repayment_day is not None:
-        d = disbursement_date
-        if first_period == "stub":
-            first = month_date(d.year, d.month, repayment_day, month_end_rule)
-            if first <= d:
-                first = month_date(d.year, d.month + 1, repayment_day, month_end_rule)
-        else:
-            first = month_date(
-                one_period.year, one_period.month, repayment_day, month_end_rule
-            )
-            if first < one_period:
-                first = month_date(
-                    one_period.year, one_period.month + 1, repayment_day, month_end_rule
-                )
-        day = repayment_day
-    else:
-        first = one_period
-        day = disbursement_date.day
-    broken = first != one_period
-    stub_date = None
-    if broken and first_period == "stub":
-        stub_date = first
-        first = add_periods(first, 1, frequency, month_end_rule, day)
     if frequency.unit == "day":
+        first = first_due_date or one_period
+        broken = first != one_period
+        stub_date = None
+        if broken and first_period == "stub":
+            stub_date = first
+            first += timedelta(days=frequency.every)
         step = timedelta(days=frequency.every)
         dates = [first]
         for _ in range(periods - 1):
             dates.append(dates[-1] + step)
+        return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)
+
+    # Month-based: months are counted as indexes (year * 12 + month - 1) so that a
+    # date moved by the month-end rule does not shift the following ones.
+    every = frequency.every
+    if first_due_date is not None:
+        day = repayment_day or first_due_date.day
+        index = first_due_date.year * 12 + first_due_date.month - 1
+        first = first_due_date
+    elif repayment_day is not None:
+        day = repayment_day
+        if first_period == "stub":
+            after = disbursement_date
+            index = after.year * 12 + after.month - 1
+            first = _index_date(index, day, month_end_rule)
+            if first <= after:
+                index += 1
+                first = _index_date(index, day, month_end_rule)
+        else:
+            after = one_period
+            index = disbursement_date.year * 12 + disbursement_date.month - 1 + every
+            first = _index_date(index, day, month_end_rule)
+            while first < after:
+                index += 1
+                first = _index_date(index, day, month_end_rule)
     else:
-        year, month, every = first.year, first.month, frequency.every
-        if first.day != day and first.day == 1 and month_end_rule == "next_month_first":
-            # ``first`` was rolled into the next month; count months from the intended
-            # one so that later dates keep the anchor day.
-            month -= 1
-        dates = [first]
-        append = dates.append
-        month0 = year * 12 + month - 1
-        for k in range(1, periods):
-            y, m = divmod(month0 + k * every, 12)
-            if day <= 28:
-                append(date(y, m + 1, day))
-            else:
-                append(month_date(y, m + 1, day, month_end_rule))
+        day = disbursement_date.day
+        index = disbursement_date.year * 12 + disbursement_date.month - 1 + every
+        first = one_period
+    broken = first != one_period
+    stub_date = None
+    if broken and first_period == "stub":
+        stub_date = first
+        index += every
+        first = _index_date(index, day, month_end_rule)
+    dates = [first]
+    append = dates.append
+    for k in range(1, periods):
+        y, m = divmod(index + k * every, 12)
+        if day <= 28:
+            append(date(y, m + 1, day))
+        else:
+            append(month_date(y, m + 1, day, month_end_rule))
     return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)

@@ -798,3 +798,34 @@ def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_stub_moved_by_the_month_end_rule_keeps_the_anchor():
+    due = due_dates(
+        date(2025, 2, 10),
+        3,
+        Frequency(),
+        repayment_day=31,
+        first_period="stub",
+        month_end_rule="next_month_first",
+    )
+    assert due.stub_date == date(2025, 3, 1)
+    assert due.dates == (date(2025, 3, 31), date(2025, 5, 1), date(2025, 5, 31))
+
+
+def test_quarterly_repayment_day_is_a_full_period_away():
+    due = due_dates(date(2025, 1, 10), 2, Frequency("month", 3), repayment_day=5)
+    assert due.dates == (date(2025, 5, 5), date(2025, 8, 5))
+    assert due.broken
+
+
+def test_day_frequency_stub():
+    due = due_dates(
+        date(2025, 1, 1),
+        2,
+        Frequency("day", 7),
+        first_due_date=date(2025, 1, 4),
+        first_period="stub",
+    )
+    assert due.stub_date == date(2025, 1, 4)
+    assert due.dates == (date(2025, 1, 11), date(2025, 1, 18))
