@@ -360,10 +360,14 @@ def build_schedule(terms):
             raise EngineError("principal_percentage", "must be in (0, 1]")
         pn, pd = _ratio(pct)
         level = round_div(p_units * pn, pd, rounding)
-        if level == 0 or level * (amortizing - 1) >= p_units:
+        if level == 0:
+            raise EngineError(
+                "principal_percentage", "gives installments without principal"
+            )
+        if level * (amortizing - 1) >= p_units:
             raise EngineError(
                 "principal_percentage",
-                "must leave some principal to every installment",
+                "repays the loan before its last installment",
             )
     elif method == "custom":
         plan = terms.principal_plan

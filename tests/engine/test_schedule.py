@@ -630,6 +630,14 @@ def test_custom_plan():
             {"method": "fixed_principal_percentage", "principal_percentage": D("0.1")},
             "principal_percentage",
         ),
+        (
+            {
+                "method": "fixed_principal_percentage",
+                "principal_percentage": D("0.00001"),
+                "principal": D("100"),
+            },
+            "principal_percentage",
+        ),
         ({"principal_percentage": D("0.1")}, "principal_percentage"),
         ({"method": "custom"}, "principal_plan"),
         ({"method": "custom", "principal_plan": (D("50000"),) * 12}, "principal_plan"),
