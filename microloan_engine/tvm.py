@@ -378,13 +378,15 @@ def solve_discount_rate(times, amounts, guess=Decimal("0.1"), field="values"):
         if fdf.sign_changes == 1:
             return find_rate(fdf, guess, fdf.sign_high, field)
         roots = []
-        for lo_u, hi_u in _float_brackets(fdf):
+        for lo_u, hi_u in _nearest_float_brackets(fdf, guess):
             lo = Decimal(repr(math.expm1(lo_u)))
             hi = Decimal(repr(math.expm1(hi_u)))
             f_lo, _ = fdf(lo)
             f_hi, _ = fdf(hi)
             if f_lo == 0:
                 roots.append(lo)
+            elif f_hi == 0:
+                roots.append(hi)
             elif _sign(f_lo) != _sign(f_hi):
                 roots.append(_polish(fdf, lo, hi, f_lo, (lo + hi) / 2, field))
         if not roots:
@@ -392,18 +394,47 @@ def solve_discount_rate(times, amounts, guess=Decimal("0.1"), field="values"):
         return +min(roots, key=lambda r: (abs(r - guess), r))
 
 
-def _float_brackets(fdf, u_low=-30.0, u_high=14.0, step=0.005):
-    """Intervals of u = ln(1+r) on a fine grid where f changes sign."""
+def _nearest_float_brackets(fdf, guess, u_low=-30.0, u_high=14.0, step=0.005):
+    """Grid intervals of u = ln(1+r) holding the roots nearest ``guess``.
+
+    Walks the grid outwards from the guess on both sides; the first sign change on
+    a side brackets that side's nearest root, and a side stops once it is farther
+    from the guess than a bracket already found. Two roots within one grid step
+    (0.5% of 1+r) may be missed.
+    """
+    r_guess = float(guess)
+    u_guess = min(max(math.log1p(r_guess), u_low), u_high)
+    start_sign = fdf.float_sign(u_guess)
+    if start_sign == 0:
+        return [(u_guess - step, u_guess + step)]
+    sides = {+1: [u_guess, start_sign, True], -1: [u_guess, start_sign, True]}
     brackets = []
-    count = int((u_high - u_low) / step)
-    previous_u, previous_sign = u_low, fdf.float_sign(u_low)
-    for k in range(1, count + 1):
-        u = u_low + k * step
-        current = fdf.float_sign(u)
-        if current != previous_sign and current != 0 and previous_sign != 0:
-            brackets.append((previous_u, u))
-        if current != 0:
-            previous_u, previous_sign = u, current
+    k = 0
+    while any(alive for _, _, alive in sides.values()):
+        k += 1
+        for direction, state in sides.items():
+            previous_u, previous_sign, alive = state
+            if not alive:
+                continue
+            u = u_guess + direction * k * step
+            if not u_low <= u <= u_high:
+                state[2] = False
+                continue
+            current = fdf.float_sign(u)
+            if current != 0 and previous_sign != 0 and current != previous_sign:
+                brackets.append(tuple(sorted((previous_u, u))))
+                state[2] = False
+            elif current != 0 or previous_sign == 0:
+                state[0], state[1] = u, current
+        if brackets:
+            reach = min(
+                max(abs(math.expm1(a) - r_guess), abs(math.expm1(b) - r_guess))
+                for a, b in brackets
+            )
+            for direction, state in sides.items():
+                u = u_guess + direction * k * step
+                if abs(math.expm1(u) - r_guess) > reach:
+                    state[2] = False
     return brackets
 
 
