@@ -131,7 +131,13 @@ class InstallmentPosition:
 class LoanPosition:
     """A loan's servicing state. ``accrued_to``: overdue products cover the
     days before this date. ``day_count`` prices interest for actual days
-    (payoff and prepayment); ``penalty_terms`` the overdue charges."""
+    (payoff and prepayment); ``penalty_terms`` the overdue charges.
+
+    ``open_from`` is an index before which every installment is cleared
+    (nothing owed, no pending product); the engine keeps it up to date so
+    that work on a long loan skips its paid history. 0 is always correct;
+    :func:`validate_position` rejects a value that is too high.
+    """
 
     installments: tuple[InstallmentPosition, ...]
     disbursement_date: date
@@ -141,6 +147,7 @@ class LoanPosition:
     penalty_terms: PenaltyTerms = DEFAULT_PENALTY_TERMS
     decimals: int = 2
     rounding: str = "half_up"
+    open_from: int = 0
 
     @property
     def outstanding_principal(self) -> Decimal:
@@ -174,6 +181,23 @@ def validate_position(position: LoanPosition) -> None:
             raise EngineError("installments", "installments must be in due-date order")
         previous = inst.due_date
         _check_installment(inst)
+    open_from = position.open_from
+    if not 0 <= open_from <= len(position.installments):
+        raise EngineError("open_from", "out of range")
+    if not all(overdue.is_cleared(i) for i in position.installments[:open_from]):
+        raise EngineError("open_from", "an installment before it is not cleared")
+
+
+def refresh_open_from(position: LoanPosition) -> LoanPosition:
+    """The position with ``open_from`` moved past its leading cleared
+    installments (for positions built or edited outside the engine)."""
+    installments = position.installments
+    index = position.open_from
+    while index < len(installments) and overdue.is_cleared(installments[index]):
+        index += 1
+    if index == position.open_from:
+        return position
+    return replace(position, open_from=index)
 
 
 def position_from_schedule(
@@ -268,13 +292,17 @@ def _check_money(amount, position, field_name):
     return amount
 
 
-def _classify(installments, on):
-    """Indexes of overdue installments and of the current one (or None)."""
+def _classify(installments, on, start=0):
+    """Indexes of overdue installments still open, and of the current one
+    (or None). Cleared installments have nothing to allocate and are left out."""
     overdue_idx = []
     current = None
-    for index, inst in enumerate(installments):
+    is_cleared = overdue.is_cleared
+    for index in range(start, len(installments)):
+        inst = installments[index]
         if inst.due_date < on:
-            overdue_idx.append(index)
+            if not is_cleared(inst):
+                overdue_idx.append(index)
         elif inst.kind == SCHEDULED:
             current = index
             break
@@ -311,7 +339,7 @@ def allocate(
         )
     position = settle_to(position, payment_date)
     installments = list(position.installments)
-    overdue_idx, current = _classify(installments, payment_date)
+    overdue_idx, current = _classify(installments, payment_date, position.open_from)
     due_idx = overdue_idx + ([current] if current is not None else [])
     # Only these installments are read or written; checking just them keeps a
     # payment on a long loan cheap (validate_position checks the whole loan).
@@ -349,13 +377,13 @@ def allocate(
             continue
         paid = min(open_amount, remaining)
         remaining -= paid
-        installments[index] = replace(
+        installments[index] = overdue.evolve(
             inst, **{component + "_paid": getattr(inst, component + "_paid") + paid}
         )
         by_component[component] += paid
         lines.append(AllocationLine(inst.n, inst.due_date, key, component, paid))
-    position = replace(position, installments=tuple(installments))
-    position = overdue.waive_within_grace(position, payment_date)
+    position = overdue.evolve(position, installments=tuple(installments))
+    position = refresh_open_from(overdue.waive_within_grace(position, payment_date))
     return AllocationResult(
         payment_date=payment_date,
         amount=amount,
@@ -384,7 +412,7 @@ def _current_period_interest(position, installments, on):
     """Interest the current period owes on ``on``: its scheduled interest when
     ``on`` is its due date, else actual days since the period start on the
     principal not yet due (overdue principal earns penalty instead)."""
-    _, current = _classify(installments, on)
+    _, current = _classify(installments, on, position.open_from)
     if current is None:
         return ZERO, None
     inst = installments[current]
@@ -581,7 +609,7 @@ def prepay(
                 )
             )
             start = inst.due_date
-    new_position = replace(position, installments=tuple(kept))
+    new_position = refresh_open_from(replace(position, installments=tuple(kept)))
     return PrepaymentResult(
         payment_date=payment_date,
         principal=principal,

@@ -36,7 +36,7 @@ Decimal('15.00')
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -131,14 +131,43 @@ def compound_interest(
 
 # --- operations on a loan position (microloan_engine.allocation.LoanPosition) ---
 # They only read the fields listed in LoanPosition / InstallmentPosition and
-# build new values with dataclasses.replace, so this module does not import
-# allocation (which imports it).
+# build new values with :func:`evolve`, so this module does not import
+# allocation (which imports it). Installments before ``position.open_from`` are
+# cleared and never change, so every loop starts there: a nightly close of a
+# loan late in its life does not walk its paid history.
+
+
+def evolve(obj, **changes):
+    """``dataclasses.replace`` for the position dataclasses, without its
+    per-call field introspection (they have no ``__post_init__``): the
+    nightly close builds a few of these per loan, and ``replace`` was most
+    of its cost."""
+    new = object.__new__(type(obj))
+    values = obj.__dict__.copy()
+    values.update(changes)
+    object.__setattr__(new, "__dict__", values)
+    return new
+
+
+def is_cleared(inst) -> bool:
+    """Nothing owed on the installment, and no pending overdue product."""
+    return (
+        inst.principal_paid == inst.principal
+        and inst.interest_paid == inst.interest
+        and inst.fee_paid == inst.fee
+        and inst.penalty_paid == inst.penalty
+        and inst.compound_paid == inst.compound
+        and not inst.penalty_product
+        and not inst.compound_product
+    )
 
 
 def loan_days_past_due(position, as_of: date) -> int:
     """DPD of the loan: that of the oldest installment with principal or interest
     unpaid and due before ``as_of``; 0 when nothing is overdue."""
-    for inst in position.installments:
+    installments = position.installments
+    for index in range(position.open_from, len(installments)):
+        inst = installments[index]
         if inst.due_date >= as_of:
             return 0
         if inst.principal_paid < inst.principal or inst.interest_paid < inst.interest:
@@ -161,7 +190,8 @@ def accrue(position, to: date):
     compound_on = position.penalty_terms.compound
     installments = position.installments
     changed = None
-    for index, inst in enumerate(installments):
+    for index in range(position.open_from, len(installments)):
+        inst = installments[index]
         due = inst.due_date
         if due >= to:
             break
@@ -172,12 +202,12 @@ def accrue(position, to: date):
         days = (to - (due if due > start else start)).days
         if changed is None:
             changed = list(installments)
-        changed[index] = replace(
+        changed[index] = evolve(
             inst,
             penalty_product=inst.penalty_product + principal_out * days,
             compound_product=inst.compound_product + interest_out * days,
         )
-    return replace(
+    return evolve(
         position,
         installments=installments if changed is None else tuple(changed),
         accrued_to=to,
@@ -205,7 +235,9 @@ def crystallize(position, on: date):
     terms = position.penalty_terms
     grace = terms.grace_days
     changed = None
-    for index, inst in enumerate(position.installments):
+    installments = position.installments
+    for index in range(position.open_from, len(installments)):
+        inst = installments[index]
         if inst.due_date >= on:
             break
         if not inst.penalty_product and not inst.compound_product:
@@ -215,7 +247,7 @@ def crystallize(position, on: date):
         penalty, compound = _charges(position, inst)
         if changed is None:
             changed = list(position.installments)
-        changed[index] = replace(
+        changed[index] = evolve(
             inst,
             penalty=inst.penalty + quantize(penalty, terms.decimals, terms.rounding),
             compound=inst.compound + quantize(compound, terms.decimals, terms.rounding),
@@ -224,14 +256,16 @@ def crystallize(position, on: date):
         )
     if changed is None:
         return position
-    return replace(position, installments=tuple(changed))
+    return evolve(position, installments=tuple(changed))
 
 
 def waive_within_grace(position, on: date):
     """Drop pending products of installments cleared within their grace days."""
     grace = position.penalty_terms.grace_days
     changed = None
-    for index, inst in enumerate(position.installments):
+    installments = position.installments
+    for index in range(position.open_from, len(installments)):
+        inst = installments[index]
         if inst.due_date >= on:
             break
         if not inst.penalty_product and not inst.compound_product:
@@ -242,10 +276,10 @@ def waive_within_grace(position, on: date):
             continue
         if changed is None:
             changed = list(position.installments)
-        changed[index] = replace(inst, penalty_product=ZERO, compound_product=ZERO)
+        changed[index] = evolve(inst, penalty_product=ZERO, compound_product=ZERO)
     if changed is None:
         return position
-    return replace(position, installments=tuple(changed))
+    return evolve(position, installments=tuple(changed))
 
 
 @dataclass(frozen=True)
@@ -273,7 +307,7 @@ def overdue_status(position, as_of: date) -> OverdueStatus:
     dpd = 0
     principal = interest = penalty = compound = ZERO
     count = 0
-    for inst in position.installments:
+    for inst in position.installments[position.open_from :]:
         penalty += inst.penalty - inst.penalty_paid
         compound += inst.compound - inst.compound_paid
         if inst.due_date >= as_of:
@@ -341,7 +375,9 @@ def close_day(position, day: date):
     after = accrue(position, to)
     penalty_delta = compound_delta = ZERO
     if after is not before:
-        for old, new in zip(before.installments, after.installments, strict=True):
+        old_list, new_list = before.installments, after.installments
+        for index in range(before.open_from, len(new_list)):
+            old, new = old_list[index], new_list[index]
             if new.due_date >= to:
                 break
             if old is new:
