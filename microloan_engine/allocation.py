@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -269,7 +269,14 @@ class AllocationResult:
     lines: tuple[AllocationLine, ...]
     excess: Decimal
     position: LoanPosition
-    by_component: dict = field(default_factory=dict)
+    by_component: tuple[tuple[str, Decimal], ...] = ()
+
+    def paid(self, component: str) -> Decimal:
+        """Total allocated to ``component`` (principal, interest, fee...)."""
+        return sum(
+            (line.amount for line in self.lines if line.component == component),
+            ZERO,
+        )
 
 
 def check_order(order) -> tuple[str, ...]:
@@ -390,7 +397,7 @@ def allocate(
         lines=tuple(lines),
         excess=remaining,
         position=position,
-        by_component=by_component,
+        by_component=tuple(by_component.items()),
     )
 
 

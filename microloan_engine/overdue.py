@@ -360,17 +360,24 @@ def _recognized(position, inst, as_of):
     return penalty, compound
 
 
-def close_day(position, day: date):
-    """Nightly close of ``day``: accrue through it, return (position, DayClose).
+@dataclass(frozen=True)
+class ChargeAccrual:
+    """Penalty and compound recognized from ``start`` to ``end`` (exclusive)."""
 
-    ``days_past_due`` is the loan's DPD on ``day``; the penalty includes ``day``
-    itself, so a payment the next morning owes exactly what was accrued.
+    start: date
+    end: date
+    penalty: Decimal
+    compound: Decimal
 
-    ``penalty_accrued``/``compound_accrued`` are the increase of the recognized
-    (rounded) charges over the day, ready for the accrual entry; their sum over
-    any run of days equals the recognized total, so nothing drifts.
+
+def accrue_charges(position, to: date):
+    """Accrue from the position's ``accrued_to`` to ``to``.
+
+    Returns ``(position, ChargeAccrual)``. The amounts are the increase of the
+    recognized (rounded) charges, ready for an accrual entry; consecutive
+    calls add up to the recognized total, so nothing drifts. Cost is
+    proportional to the overdue installments, not to the days elapsed.
     """
-    to = day + timedelta(days=1)
     before = position
     after = accrue(position, to)
     penalty_delta = compound_delta = ZERO
@@ -386,9 +393,25 @@ def close_day(position, day: date):
             new_p, new_c = _recognized(after, new, to)
             penalty_delta += new_p - old_p
             compound_delta += new_c - old_c
+    return after, ChargeAccrual(
+        start=before.accrued_to,
+        end=to,
+        penalty=penalty_delta,
+        compound=compound_delta,
+    )
+
+
+def close_day(position, day: date):
+    """Nightly close of ``day``: accrue through it, return (position, DayClose).
+
+    ``days_past_due`` is the loan's DPD on ``day``; the penalty includes ``day``
+    itself, so a payment the next morning owes exactly what was accrued.
+    ``penalty_accrued``/``compound_accrued`` are as in :func:`accrue_charges`.
+    """
+    after, charges = accrue_charges(position, day + timedelta(days=1))
     return after, DayClose(
         day=day,
         days_past_due=loan_days_past_due(after, day),
-        penalty_accrued=penalty_delta,
-        compound_accrued=compound_delta,
+        penalty_accrued=charges.penalty,
+        compound_accrued=charges.compound,
     )

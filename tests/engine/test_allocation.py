@@ -74,7 +74,8 @@ def test_partial_payment_follows_the_default_order():
         (1, "overdue_interest", D("55.58")),
     ]
     assert result.excess == 0
-    assert result.by_component["interest"] == D("55.58")
+    assert result.paid("interest") == D("55.58")
+    assert dict(result.by_component)["penalty"] == D("39.42")
 
 
 def test_component_major_versus_installment_major():

@@ -11,6 +11,7 @@ from microloan_engine.overdue import (
     DEFAULT_PENALTY_TERMS,
     PenaltyTerms,
     accrue,
+    accrue_charges,
     close_day,
     compound_interest,
     crystallize,
@@ -102,6 +103,13 @@ def test_nightly_accrual_equals_one_shot():
     assert settled.installments[0].compound == D("5.00")
     one_shot = crystallize(accrue(loan(), date(2025, 2, 20)), date(2025, 2, 20))
     assert one_shot == settled
+    # Between any two dates, in one call.
+    position, charges = accrue_charges(loan(), date(2025, 2, 20))
+    assert (charges.start, charges.end) == (DISBURSED, date(2025, 2, 20))
+    assert (charges.penalty, charges.compound) == (D("39.42"), D("5.00"))
+    _, more = accrue_charges(position, date(2025, 3, 2))
+    # 10 more days on installment 1 (20 days: 78.85 total, 10.00 compound).
+    assert (more.penalty, more.compound) == (D("39.43"), D("5.00"))
 
 
 def test_grace_days_waive_then_charge_from_due_date():
