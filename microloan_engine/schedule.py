@@ -296,7 +296,7 @@ def build_schedule(terms):
     p_units = to_units(principal, decimals, "principal")
     # A multiple finer than the currency unit (the default 0.01 in a currency
     # without decimals) means no rounding beyond the currency's own.
-    if multiple.scaleb(decimals) < 1:
+    if multiple.scaleb(decimals, _CONTEXT) < 1:
         mult = 1
     else:
         mult = to_units(multiple, decimals, "installment_multiple")
@@ -421,12 +421,14 @@ def build_schedule(terms):
             and terms.first_period == "actual_days"
             and terms.interest_basis == "period"
         )
+        divide = round_div
+        append = rows.append
         for k in range(n):
             if interest_parts is not None:
                 interest = interest_parts[k] if balance else 0
             else:
                 num, den = rates[k]
-                interest = round_div(balance * num, den, rounding) if num else 0
+                interest = divide(balance * num, den, rounding) if num else 0
             if k == last:
                 part = balance
             elif k < grace or method == "interest_only":
@@ -447,7 +449,7 @@ def build_schedule(terms):
                 elif part > balance:
                     part = balance
             balance -= part
-            rows.append((regular[k], part, interest, balance))
+            append((regular[k], part, interest, balance))
 
     if due.stub_date is not None:
         num, den = rate_num, rate_den
@@ -473,14 +475,13 @@ def _make_schedule(rows, disbursed, decimals):
 
     This is the hot path of a long schedule. A frozen dataclass ``__init__`` costs
     seven ``object.__setattr__`` calls, so installments get their ``__dict__`` in one
-    assignment; ``Decimal(int)`` costs three times a ``Decimal`` addition, so only
-    the interest is converted and the other amounts are derived from it, from the
-    previous balance, or from a cache of level amounts (annuity payment, equal
-    principal part). Additions of amounts with ``decimals`` places are exact.
+    assignment. Amounts are converted as ``unit * count`` (an exact product with the
+    exponent of ``unit``), which is cheaper than ``Decimal(count).scaleb(...)``;
+    only the interest is converted on every row, the other amounts are derived from
+    it, from the previous balance, or from a cache of level amounts (annuity
+    payment, equal principal part). The 60-digit context keeps all of it exact.
     """
-    exponent = -decimals
-    context = _CONTEXT
-    scaleb = Decimal.scaleb
+    unit = Decimal(1).scaleb(-decimals)
     new = object.__new__
     setattr_ = object.__setattr__
     cache = {}
@@ -489,11 +490,11 @@ def _make_schedule(rows, disbursed, decimals):
     previous = disbursed
     total_principal = total_interest = 0
     balance_dec = None
-    with localcontext(context):
+    with localcontext(_CONTEXT):
         for index, (due_date, part, interest, balance) in enumerate(rows, 1):
             total_principal += part
             total_interest += interest
-            interest_dec = scaleb(Decimal(interest), exponent, context)
+            interest_dec = unit * interest
             total = part + interest
             total_dec = cache.get(total)
             if total_dec is not None:
@@ -501,10 +502,10 @@ def _make_schedule(rows, disbursed, decimals):
             else:
                 part_dec = cache.get(part)
                 if part_dec is None:
-                    part_dec = cache[part] = scaleb(Decimal(part), exponent, context)
+                    part_dec = cache[part] = unit * part
                 total_dec = cache[total] = part_dec + interest_dec
             if balance_dec is None:
-                balance_dec = scaleb(Decimal(balance), exponent, context)
+                balance_dec = unit * balance
             else:
                 balance_dec = balance_dec - part_dec
             installment = new(Installment)
