@@ -418,7 +418,8 @@ class PayoffQuote:
 def _current_period_interest(position, installments, on):
     """Interest the current period owes on ``on``: its scheduled interest when
     ``on`` is its due date, else actual days since the period start on the
-    principal not yet due (overdue principal earns penalty instead)."""
+    principal not yet due (overdue principal earns penalty instead), at most
+    the scheduled interest."""
     _, current = _classify(installments, on, position.open_from)
     if current is None:
         return ZERO, None
@@ -438,6 +439,9 @@ def _current_period_interest(position, installments, on):
         position.decimals,
         position.rounding,
     )
+    # Paying early never costs more than the installment's scheduled interest
+    # (a 30-day stretch at /360 would exceed a whole month at 1/12).
+    accrued = min(accrued, inst.interest)
     return max(accrued - inst.interest_paid, ZERO), current
 
 
@@ -447,7 +451,8 @@ def payoff_quote(
     """Amount to repay the whole loan on ``on``.
 
     Outstanding principal + overdue interest + the current period's interest
-    (actual days since its start, or the scheduled interest on its due date) +
+    (actual days since its start, capped at its scheduled interest; on its due
+    date the scheduled interest) +
     penalty and compound (charged as if settled on ``on``) + fees of
     installments due on or before ``on`` + ``prepayment_fee_rate`` × the
     principal not yet due. Later interest and fees are not owed.

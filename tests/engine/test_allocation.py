@@ -334,3 +334,14 @@ def test_grace_waiver_through_allocation():
     # 7,884.88 for 1 day + 4,000 for 4 days = 23,884.88 × 0.05% = 11.94
     assert status.penalty == D("11.94")
     assert date(2025, 2, 15) - timedelta(days=5) == date(2025, 2, 10)
+
+
+def test_payoff_interest_never_exceeds_the_scheduled_interest():
+    # First period 2025-01-10 -> 02-20 (41 days) charged as one month: 1,000.
+    terms = replace(TERMS, repayment_day=20)
+    position = loan(terms=terms)
+    assert position.installments[0].interest == D("1000.00")
+    # 40 actual days would be 1,333.33; the early payoff owes at most 1,000.
+    assert payoff_quote(position, date(2025, 2, 19)).interest == D("1000.00")
+    # 20 days: 666.67, below the cap.
+    assert payoff_quote(position, date(2025, 1, 30)).interest == D("666.67")

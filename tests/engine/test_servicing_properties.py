@@ -109,9 +109,17 @@ def test_replay_never_creates_or_loses_a_fen(loan, pays, order, by_installment):
     validate_position(final)  # nothing negative, nothing paid beyond due
     paid = sum((final.total(c, paid=True) for c in COMPONENTS), D(0))
     assert paid + result.credit == sum((p.amount for p in pays), D(0))
-    # Paying exactly the payoff quote clears every installment due by then.
     quote = payoff_quote(final, as_of)
-    assert quote.total >= 0
+    assert quote.principal == final.outstanding_principal
+    assert min(quote.interest, quote.penalty, quote.compound, quote.fees) >= 0
+    assert quote.total == (
+        quote.principal
+        + quote.interest
+        + quote.penalty
+        + quote.compound
+        + quote.fees
+        + quote.prepayment_fee
+    )
 
 
 @settings(max_examples=150, deadline=None)
