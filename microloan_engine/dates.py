@@ -173,6 +173,9 @@ def due_dates(
     """
     check_date(disbursement_date, "disbursement_date")
     check_month_end_rule(month_end_rule)
+    frequency = Frequency.from_spec(frequency)
+    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
+        raise EngineError("periods", "must be a positive integer")
     if first_period not in FIRST_PERIODS:
         raise EngineError("first_period", f"must be one of {', '.join(FIRST_PERIODS)}")
     if repayment_day is not None:

@@ -837,3 +837,11 @@ def test_day_frequency_stub():
     )
     assert due.stub_date == date(2025, 1, 4)
     assert due.dates == (date(2025, 1, 11), date(2025, 1, 18))
+
+
+def test_due_dates_validates_its_arguments():
+    assert due_dates(date(2025, 1, 1), 1, "weekly").dates == (date(2025, 1, 8),)
+    for periods in (0, True, 2.0):
+        with pytest.raises(EngineError) as caught:
+            due_dates(date(2025, 1, 1), periods, Frequency())
+        assert caught.value.field == "periods"
