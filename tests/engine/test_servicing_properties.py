@@ -1,12 +1,24 @@
-"""Property tests of servicing: conservation, order, replay, monotonicity."""
+"""Property tests of servicing: conservation, order, replay, monotonicity.
 
+Also runs the doctests of the servicing modules.
+"""
+
+import doctest
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from microloan_engine import (
+    classification,
+    interest,
+    overdue,
+    provisioning,
+    restructure,
+)
 from microloan_engine.allocation import (
     BUCKETS,
     COMPONENTS,
@@ -253,3 +265,14 @@ def test_classification_is_monotone_and_never_better_than_floor(a, b, risk):
     for result in (low_result, high_result):
         assert tier_rank(result.tier) >= tier_rank(result.floor)
         assert tier_rank(result.floor) >= tier_rank(result.dpd_tier)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [interest, overdue, classification, provisioning, restructure],
+    ids=lambda m: m.__name__,
+)
+def test_doctests(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
