@@ -29,7 +29,7 @@ from fractions import Fraction
 from .dates import Frequency, add_months, check_date
 from .errors import EngineError
 from .money import to_decimal
-from .schedule import Installment, Schedule, ScheduleTerms, build_schedule
+from .schedule import Schedule, ScheduleTerms, build_schedule
 
 SHORT = "short"
 MEDIUM = "medium"
@@ -402,7 +402,6 @@ __all__ = [
     "ExtensionPolicy",
     "ExtensionRequest",
     "ExtensionResult",
-    "Installment",
     "RateChangeResult",
     "change_rate",
     "extend",
