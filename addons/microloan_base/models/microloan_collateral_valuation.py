@@ -1,0 +1,47 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MicroloanCollateralValuation(models.Model):
+    _name = "microloan.collateral.valuation"
+    _description = "Collateral Valuation"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    collateral_id = fields.Many2one(
+        "microloan.collateral", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="collateral_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="collateral_id.currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    value = fields.Monetary(required=True)
+    appraiser_id = fields.Many2one(
+        "res.partner",
+        string="Appraiser",
+        check_company=True,
+        help="Valuation firm or person; leave empty for an internal valuation.",
+    )
+    method = fields.Selection(
+        selection=[
+            ("market", "Market Comparison"),
+            ("income", "Income"),
+            ("cost", "Cost"),
+            ("internal", "Internal Estimate"),
+        ],
+        required=True,
+        default="market",
+    )
+    note = fields.Char()
+
+    @api.constrains("value", "date")
+    def _check_value(self):
+        today = fields.Date.context_today(self)
+        for valuation in self:
+            if valuation.currency_id.compare_amounts(valuation.value, 0.0) <= 0:
+                raise ValidationError(self.env._("A valuation must be positive."))
+            if valuation.date > today:
+                raise ValidationError(
+                    self.env._("A valuation cannot be dated in the future.")
+                )

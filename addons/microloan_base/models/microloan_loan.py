@@ -1,0 +1,1043 @@
+from decimal import Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare, float_repr
+
+from microloan_engine import EngineError, Frequency, ScheduleTerms, build_schedule
+from microloan_engine.apr import annualized_rate, periods_per_year
+from microloan_engine.overdue import PenaltyTerms
+
+from .microloan_product import FREQUENCIES
+
+# Changing one of these rebuilds the schedule of a draft loan.
+SCHEDULE_FIELDS = {
+    "product_id",
+    "amount",
+    "interest_rate",
+    "term",
+    "frequency",
+    "repayment_day",
+    "disbursement_date",
+    "first_due_date",
+}
+# The terms of the contract: frozen once the loan leaves draft.
+TERM_FIELDS = SCHEDULE_FIELDS | {
+    "partner_id",
+    "guarantee_type_id",
+    "company_id",
+}
+DAY_BASIS = {"ACT/360": 360, "30/360": 360, "ACT/364": 364}
+RATE_DIGITS = 6
+
+
+class MicroloanLoan(models.Model):
+    _name = "microloan.loan"
+    _description = "Loan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "application_date desc, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "partner_id.name", "partner_id.microloan_id_number"]
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Branch",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Borrower",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('microloan_borrower_type', '!=', False)]",
+    )
+    borrower_type = fields.Selection(
+        related="partner_id.microloan_borrower_type", store=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Loan Officer",
+        index=True,
+        check_company=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    product_id = fields.Many2one(
+        "microloan.product",
+        string="Product",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(
+        related="product_id.currency_id", store=True, string="Currency"
+    )
+    repayment_method = fields.Selection(related="product_id.repayment_method")
+
+    # Terms
+    amount = fields.Monetary(
+        compute="_compute_product_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    interest_rate = fields.Float(
+        string="Annual Rate (%)",
+        digits=(7, 4),
+        compute="_compute_product_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    term = fields.Integer(
+        string="Term (Periods)",
+        compute="_compute_product_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    frequency = fields.Selection(
+        selection=FREQUENCIES,
+        compute="_compute_product_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    repayment_day = fields.Integer(
+        compute="_compute_product_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Fixed day of the month for repayments; 0 repays on the disbursement "
+        "day's anniversary.",
+    )
+    application_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        copy=False,
+    )
+    disbursement_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        copy=False,
+        tracking=True,
+        help="Planned disbursement date; the schedule starts from it.",
+    )
+    first_due_date = fields.Date(
+        copy=False,
+        help="Leave empty to let the product's first-period rule set it.",
+    )
+    maturity_date = fields.Date(compute="_compute_schedule_totals", store=True)
+    purpose = fields.Char(tracking=True)
+    guarantee_type_id = fields.Many2one(
+        "microloan.guarantee.type",
+        string="Guarantee Type",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('id', 'in', allowed_guarantee_type_ids)]",
+    )
+    requires_collateral = fields.Boolean(
+        related="guarantee_type_id.requires_collateral"
+    )
+    requires_guarantee_group = fields.Boolean(
+        related="guarantee_type_id.requires_guarantee_group"
+    )
+    allowed_guarantee_type_ids = fields.Many2many(
+        "microloan.guarantee.type", compute="_compute_allowed_guarantee_type_ids"
+    )
+    collateral_ids = fields.Many2many(
+        "microloan.collateral",
+        "microloan_loan_collateral_rel",
+        "loan_id",
+        "collateral_id",
+        string="Collateral",
+        check_company=True,
+    )
+    guarantee_ids = fields.One2many(
+        "microloan.guarantee", "loan_id", string="Guarantees", copy=True
+    )
+    guarantee_group_id = fields.Many2one(
+        "microloan.guarantee.group",
+        string="Joint-Guarantee Group",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+    )
+    note = fields.Html()
+
+    # Schedule
+    installment_ids = fields.One2many(
+        "microloan.loan.installment", "loan_id", string="Schedule", readonly=True
+    )
+    total_interest = fields.Monetary(compute="_compute_schedule_totals", store=True)
+    total_payment = fields.Monetary(compute="_compute_schedule_totals", store=True)
+    principal_outstanding = fields.Monetary(
+        compute="_compute_principal_outstanding",
+        store=True,
+        help="Principal not yet repaid on an approved or active loan.",
+    )
+    fee_amount = fields.Monetary(
+        string="Fees", compute="_compute_schedule_totals", store=True
+    )
+    annualized_rate = fields.Float(
+        string="Annualized Rate (%)",
+        digits=(7, 4),
+        readonly=True,
+        copy=False,
+        help="Annualized rate of the schedule and the product's fees (simple, 单利), "
+        "per PBOC announcement [2021] No. 3: the periodic IRR times the periods in "
+        "a year.",
+    )
+    annualized_rate_compound = fields.Float(
+        string="Annualized Rate, Compound (%)",
+        digits=(7, 4),
+        readonly=True,
+        copy=False,
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+
+    # Risk indicators
+    collateral_value = fields.Monetary(compute="_compute_ltv")
+    ltv = fields.Float(
+        string="Loan-to-Value (%)", digits=(7, 2), compute="_compute_ltv"
+    )
+    max_ltv = fields.Float(
+        string="Maximum Loan-to-Value (%)",
+        digits=(7, 2),
+        compute="_compute_ltv",
+        help="Maximum loan-to-value of the collateral, weighted by value.",
+    )
+    ltv_exceeded = fields.Boolean(compute="_compute_ltv")
+    rate_above_lpr = fields.Boolean(
+        string="Above 4 × LPR", compute="_compute_rate_above_lpr"
+    )
+
+    # Approval
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submit_date = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one(
+        "res.users", string="Approved By", readonly=True, copy=False, tracking=True
+    )
+    approve_date = fields.Datetime(readonly=True, copy=False)
+    reject_reason = fields.Text(readonly=True, copy=False, tracking=True)
+
+    _sql_constraints = [
+        (
+            "name_company_unique",
+            "unique(name, company_id)",
+            "The loan number must be unique per branch.",
+        ),
+    ]
+
+    @api.depends("product_id")
+    def _compute_product_terms(self):
+        for loan in self:
+            product = loan.product_id
+            loan.amount = product.amount_default
+            loan.interest_rate = product.rate_default
+            loan.term = product.term_default
+            loan.frequency = product.frequency or "monthly"
+            loan.repayment_day = product.repayment_day
+
+    @api.depends("product_id.guarantee_type_ids", "company_id")
+    def _compute_allowed_guarantee_type_ids(self):
+        all_types = self.env["microloan.guarantee.type"].search([])
+        for loan in self:
+            loan.allowed_guarantee_type_ids = (
+                loan.product_id.guarantee_type_ids or all_types
+            )
+
+    @api.depends(
+        "installment_ids.amount",
+        "installment_ids.interest",
+        "installment_ids.due_date",
+        "installment_ids.fee",
+    )
+    def _compute_schedule_totals(self):
+        for loan in self:
+            installments = loan.installment_ids
+            loan.total_interest = sum(installments.mapped("interest"))
+            loan.total_payment = sum(installments.mapped("amount"))
+            loan.fee_amount = sum(installments.mapped("fee"))
+            loan.maturity_date = max(installments.mapped("due_date"), default=False)
+
+    @api.depends("state", "amount", "installment_ids.principal_paid")
+    def _compute_principal_outstanding(self):
+        for loan in self:
+            if loan.state in ("approved", "active"):
+                paid = sum(loan.installment_ids.mapped("principal_paid"))
+                loan.principal_outstanding = loan.amount - paid
+            else:
+                loan.principal_outstanding = 0.0
+
+    @api.depends_context("date")
+    @api.depends("state", "installment_ids.state", "installment_ids.due_date")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for loan in self:
+            loan.is_overdue = loan.state in ("approved", "active") and any(
+                installment.state == "open" and installment.due_date < today
+                for installment in loan.installment_ids
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Overdue."))
+        today = fields.Date.context_today(self)
+        domain = [
+            ("state", "in", ("approved", "active")),
+            (
+                "installment_ids",
+                "any",
+                [("state", "=", "open"), ("due_date", "<", today)],
+            ),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.depends(
+        "amount",
+        "currency_id",
+        "collateral_ids.value",
+        "collateral_ids.max_ltv",
+        "collateral_ids.state",
+    )
+    def _compute_ltv(self):
+        today = fields.Date.context_today(self)
+        for loan in self:
+            value = weighted = 0.0
+            for collateral in loan.collateral_ids.filtered(
+                lambda c: c.state != "released"
+            ):
+                converted = collateral.currency_id._convert(
+                    collateral.value,
+                    loan.currency_id or loan.company_id.currency_id,
+                    loan.company_id,
+                    today,
+                )
+                value += converted
+                weighted += converted * collateral.max_ltv
+            loan.collateral_value = value
+            loan.ltv = loan.amount / value * 100 if value else 0.0
+            loan.max_ltv = weighted / value if value else 0.0
+            loan.ltv_exceeded = bool(value) and (
+                float_compare(loan.ltv, loan.max_ltv, precision_digits=2) > 0
+            )
+
+    @api.depends("interest_rate", "company_id")
+    def _compute_rate_above_lpr(self):
+        for loan in self:
+            company = loan.company_id
+            loan.rate_above_lpr = company.microloan_lpr_warning and (
+                float_compare(
+                    loan.interest_rate,
+                    4 * company.microloan_lpr_rate,
+                    precision_digits=RATE_DIGITS,
+                )
+                > 0
+            )
+
+    @api.constrains("amount", "product_id")
+    def _check_amount(self):
+        for loan in self:
+            currency = loan.currency_id
+            if currency.compare_amounts(loan.amount, 0.0) <= 0:
+                raise ValidationError(self.env._("The loan amount must be positive."))
+            product = loan.product_id
+            if (
+                currency.compare_amounts(loan.amount, product.amount_min) < 0
+                or currency.compare_amounts(loan.amount, product.amount_max) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The amount of %(loan)s must be between %(min)s and %(max)s "
+                        "for the product %(product)s.",
+                        loan=loan.name,
+                        min=product.amount_min,
+                        max=product.amount_max,
+                        product=product.name,
+                    )
+                )
+
+    @api.constrains("interest_rate", "product_id", "company_id")
+    def _check_interest_rate(self):
+        for loan in self:
+            product = loan.product_id
+            rate = loan.interest_rate
+            if (
+                float_compare(rate, product.rate_min, precision_digits=RATE_DIGITS) < 0
+                or float_compare(rate, product.rate_max, precision_digits=RATE_DIGITS)
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The annual rate of %(loan)s must be between %(min)s%% and "
+                        "%(max)s%% for the product %(product)s.",
+                        loan=loan.name,
+                        min=product.rate_min,
+                        max=product.rate_max,
+                        product=product.name,
+                    )
+                )
+            loan._check_rate_cap(include_fees=False)
+
+    @api.constrains("term", "product_id")
+    def _check_term(self):
+        for loan in self:
+            product = loan.product_id
+            if loan.term <= 0:
+                raise ValidationError(
+                    self.env._("The term must be at least one period.")
+                )
+            if not product.term_min <= loan.term <= product.term_max:
+                raise ValidationError(
+                    self.env._(
+                        "The term of %(loan)s must be between %(min)s and %(max)s "
+                        "periods for the product %(product)s.",
+                        loan=loan.name,
+                        min=product.term_min,
+                        max=product.term_max,
+                        product=product.name,
+                    )
+                )
+
+    @api.constrains("application_date", "disbursement_date", "first_due_date")
+    def _check_dates(self):
+        for loan in self:
+            if loan.disbursement_date < loan.application_date:
+                raise ValidationError(
+                    self.env._(
+                        "The disbursement date of %(loan)s cannot precede its "
+                        "application date.",
+                        loan=loan.name,
+                    )
+                )
+            if loan.first_due_date and loan.first_due_date <= loan.disbursement_date:
+                raise ValidationError(
+                    self.env._(
+                        "The first due date of %(loan)s must fall after its "
+                        "disbursement date.",
+                        loan=loan.name,
+                    )
+                )
+
+    @api.constrains("repayment_day")
+    def _check_repayment_day(self):
+        for loan in self:
+            if not 0 <= loan.repayment_day <= 31:
+                raise ValidationError(
+                    self.env._("The repayment day must be between 1 and 31, or 0.")
+                )
+
+    @api.constrains("guarantee_type_id", "product_id")
+    def _check_guarantee_type(self):
+        for loan in self:
+            allowed = loan.product_id.guarantee_type_ids
+            if allowed and loan.guarantee_type_id not in allowed:
+                raise ValidationError(
+                    self.env._(
+                        "The product %(product)s does not allow the guarantee type "
+                        "%(type)s.",
+                        product=loan.product_id.name,
+                        type=loan.guarantee_type_id.name,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner(self):
+        for loan in self:
+            if not loan.partner_id.microloan_borrower_type:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not a borrower: set the borrower type and "
+                        "identity number on the contact first.",
+                        partner=loan.partner_id.display_name,
+                    )
+                )
+
+    @api.onchange("amount", "collateral_ids", "interest_rate")
+    def _onchange_warn_risk(self):
+        messages = []
+        if self.ltv_exceeded:
+            messages.append(
+                self.env._(
+                    "The loan-to-value of %(ltv).2f%% exceeds the collateral's "
+                    "maximum of %(max).2f%%.",
+                    ltv=self.ltv,
+                    max=self.max_ltv,
+                )
+            )
+        if self.rate_above_lpr:
+            messages.append(
+                self.env._(
+                    "The annual rate is above four times the one-year LPR "
+                    "(%(lpr).4g%%).",
+                    lpr=self.company_id.microloan_lpr_rate,
+                )
+            )
+        if messages:
+            return {
+                "warning": {
+                    "title": self.env._("Risk warning"),
+                    "message": "\n".join(messages),
+                }
+            }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = self._get_next_number(
+                    company, vals.get("application_date")
+                )
+        loans = super().create(vals_list)
+        loans.filtered(lambda loan: loan.state == "draft")._build_schedule()
+        return loans
+
+    def write(self, vals):
+        if TERM_FIELDS & vals.keys() and not self.env.context.get(
+            "microloan_terms_change"
+        ):
+            locked = self.filtered(lambda loan: loan.state != "draft")
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The terms of %(loans)s can only change while the loan is "
+                        "a draft.",
+                        loans=", ".join(locked.mapped("name")),
+                    )
+                )
+        result = super().write(vals)
+        if SCHEDULE_FIELDS & vals.keys():
+            self.filtered(lambda loan: loan.state == "draft")._build_schedule()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        if any(loan.state not in ("draft", "cancelled") for loan in self):
+            raise UserError(
+                self.env._("Only draft and cancelled loans can be deleted.")
+            )
+
+    def action_compute_schedule(self):
+        """Rebuild the repayment schedule of draft loans with the engine."""
+        if any(loan.state != "draft" for loan in self):
+            raise UserError(
+                self.env._("The schedule can only be recomputed on a draft loan.")
+            )
+        self._build_schedule()
+        return True
+
+    def action_submit(self):
+        """Submit draft loans for approval (loan officers)."""
+        self._check_user_group(
+            "microloan_base.group_microloan_officer",
+            self.env._("Only loan officers can submit loans."),
+        )
+        self._check_state(
+            {"draft"},
+            self.env._("Only draft loans can be submitted: %(loan)s is %(state)s."),
+        )
+        self._build_schedule()
+        self.write(
+            {
+                "state": "submitted",
+                "submitted_by_id": self.env.user.id,
+                "submit_date": fields.Datetime.now(),
+                "reject_reason": False,
+            }
+        )
+        return True
+
+    def action_approve(self):
+        """Approve submitted loans: fixes their schedule.
+
+        The approver must not be the loan officer nor the user who submitted the
+        loan; the rate cap and the collateral and guarantors required by the
+        guarantee type are checked again.
+        """
+        self._check_user_group(
+            "microloan_base.group_microloan_approver",
+            self.env._("Only approvers can approve loans."),
+        )
+        self._check_state(
+            {"submitted"},
+            self.env._("Only submitted loans can be approved: %(loan)s is %(state)s."),
+        )
+        for loan in self:
+            if self.env.user in (loan.user_id | loan.submitted_by_id):
+                raise UserError(
+                    self.env._(
+                        "You cannot approve %(loan)s: you are its loan officer or "
+                        "submitted it.",
+                        loan=loan.name,
+                    )
+                )
+            loan._check_rate_cap()
+            loan._check_guarantee_requirements()
+        for loan in self.filtered("guarantee_type_id.requires_guarantee_group"):
+            loan._add_group_guarantees()
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.user.id,
+                "approve_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_reject(self, reason):
+        """Reject submitted loans, giving ``reason`` to the loan officer."""
+        self._check_user_group(
+            "microloan_base.group_microloan_approver",
+            self.env._("Only approvers can reject loans."),
+        )
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Give the reason of the rejection."))
+        self._check_state(
+            {"submitted"},
+            self.env._("Only submitted loans can be rejected: %(loan)s is %(state)s."),
+        )
+        self.write({"state": "rejected", "reject_reason": reason.strip()})
+        for loan in self:
+            if loan.user_id:
+                loan.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Loan rejected"),
+                    note=reason,
+                    user_id=loan.user_id.id,
+                )
+        return True
+
+    def action_cancel(self):
+        """Cancel loans that are not disbursed yet. An approved loan needs an
+        approver."""
+        self._check_state(
+            {"draft", "submitted", "approved"},
+            self.env._(
+                "Only loans not yet disbursed can be cancelled: %(loan)s is "
+                "%(state)s."
+            ),
+        )
+        if any(loan.state == "approved" for loan in self):
+            self._check_user_group(
+                "microloan_base.group_microloan_approver",
+                self.env._("Only approvers can cancel an approved loan."),
+            )
+        else:
+            self._check_user_group(
+                "microloan_base.group_microloan_officer",
+                self.env._("Only loan officers can cancel loans."),
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        """Send submitted, rejected or cancelled loans back to draft."""
+        self._check_user_group(
+            "microloan_base.group_microloan_officer",
+            self.env._("Only loan officers can reset loans to draft."),
+        )
+        self._check_state(
+            {"submitted", "rejected", "cancelled"},
+            self.env._(
+                "Only submitted, rejected and cancelled loans can return to draft: "
+                "%(loan)s is %(state)s."
+            ),
+        )
+        self.write({"state": "draft", "submitted_by_id": False, "submit_date": False})
+        return True
+
+    def action_activate(self):
+        """Mark approved loans as disbursed (finance)."""
+        self._check_user_group(
+            "microloan_base.group_microloan_finance",
+            self.env._("Only finance users can activate loans."),
+        )
+        self._check_state(
+            {"approved"},
+            self.env._("Only approved loans can be activated: %(loan)s is %(state)s."),
+        )
+        self.write({"state": "active"})
+        return True
+
+    def action_close(self):
+        """Close active loans whose installments are all paid (finance)."""
+        self._check_user_group(
+            "microloan_base.group_microloan_finance",
+            self.env._("Only finance users can close loans."),
+        )
+        self._check_state(
+            {"active"},
+            self.env._("Only active loans can be closed: %(loan)s is %(state)s."),
+        )
+        for loan in self:
+            if any(i.state != "paid" for i in loan.installment_ids):
+                raise UserError(
+                    self.env._(
+                        "%(loan)s still has unpaid installments.", loan=loan.name
+                    )
+                )
+        self.write({"state": "closed"})
+        return True
+
+    def action_open_reject_wizard(self):
+        """Open the wizard asking for the reason of a rejection."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Loan"),
+            "res_model": "microloan.loan.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_loan_ids": [Command.set(self.ids)]},
+        }
+
+    def action_add_group_guarantees(self):
+        """Add the other members of the joint-guarantee group as guarantors."""
+        for loan in self:
+            loan._add_group_guarantees()
+        return True
+
+    def _get_next_number(self, company, application_date=None):
+        """Return the next loan number of ``company``, e.g. ``BJ-2026-00001``."""
+        sequence = company._get_microloan_loan_sequence()
+        date = fields.Date.to_date(application_date) or fields.Date.context_today(self)
+        number = sequence.next_by_id(sequence_date=date)
+        return f"{company._get_microloan_branch_code()}-{number}"
+
+    def _check_user_group(self, group_xmlid, message):
+        if not self.env.su and not self.env.user.has_group(group_xmlid):
+            raise AccessError(message)
+
+    def _check_state(self, allowed, message):
+        """Raise ``message`` (translated, with ``%(loan)s`` and ``%(state)s``)
+        for the first loan whose state is not in ``allowed``."""
+        state_labels = dict(self._fields["state"]._description_selection(self.env))
+        for loan in self:
+            if loan.state not in allowed:
+                raise UserError(
+                    message % {"loan": loan.name, "state": state_labels[loan.state]}
+                )
+
+    def _check_rate_cap(self, include_fees=True):
+        """Raise if the annual rate, or with ``include_fees`` the annualized rate
+        of the schedule and fees, exceeds the cap of the branch."""
+        self.ensure_one()
+        company = self.company_id
+        cap = company.microloan_max_annual_rate
+        if float_compare(self.interest_rate, cap, precision_digits=RATE_DIGITS) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The annual rate of %(loan)s (%(rate).4g%%) exceeds the cap of "
+                    "%(cap).4g%% set for %(company)s.",
+                    loan=self.name,
+                    rate=self.interest_rate,
+                    cap=cap,
+                    company=company.name,
+                )
+            )
+        if include_fees and (
+            float_compare(self.annualized_rate, cap, precision_digits=RATE_DIGITS) > 0
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The annualized rate of %(loan)s, fees included (%(rate).4g%%), "
+                    "exceeds the cap of %(cap).4g%% set for %(company)s.",
+                    loan=self.name,
+                    rate=self.annualized_rate,
+                    cap=cap,
+                    company=company.name,
+                )
+            )
+
+    def _check_guarantee_requirements(self):
+        """Raise unless the loan has the collateral, guarantors or joint-guarantee
+        group its guarantee type requires."""
+        self.ensure_one()
+        guarantee_type = self.guarantee_type_id
+        if guarantee_type.requires_collateral:
+            collateral = self.collateral_ids.filtered(
+                lambda c: c.state == "registered"
+                and (
+                    not guarantee_type.collateral_kind
+                    or c.kind == guarantee_type.collateral_kind
+                )
+            )
+            if not collateral:
+                raise UserError(
+                    self.env._(
+                        "%(loan)s is a %(type)s loan: add registered collateral "
+                        "before approval.",
+                        loan=self.name,
+                        type=guarantee_type.name,
+                    )
+                )
+        if guarantee_type.requires_guarantor and not self.guarantee_ids:
+            raise UserError(
+                self.env._(
+                    "%(loan)s is a %(type)s loan: add its guarantors before "
+                    "approval.",
+                    loan=self.name,
+                    type=guarantee_type.name,
+                )
+            )
+        if guarantee_type.requires_guarantee_group:
+            self._check_guarantee_group()
+
+    def _check_guarantee_group(self):
+        self.ensure_one()
+        group = self.guarantee_group_id
+        if not group or self.partner_id not in group.member_ids:
+            raise UserError(
+                self.env._(
+                    "%(loan)s needs a joint-guarantee group that includes the "
+                    "borrower %(partner)s.",
+                    loan=self.name,
+                    partner=self.partner_id.display_name,
+                )
+            )
+        if not group.active or group.member_count < group.min_members:
+            raise UserError(
+                self.env._(
+                    "The joint-guarantee group %(group)s needs at least %(count)s "
+                    "members.",
+                    group=group.name,
+                    count=group.min_members,
+                )
+            )
+        if group.amount_limit:
+            lent = sum(
+                self.search(
+                    [
+                        ("guarantee_group_id", "=", group.id),
+                        ("state", "in", ("approved", "active")),
+                        ("id", "!=", self.id),
+                    ]
+                ).mapped("principal_outstanding")
+            )
+            if (
+                group.currency_id.compare_amounts(
+                    lent + self.amount, group.amount_limit
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(loan)s would take the loans of the group %(group)s above "
+                        "its limit of %(limit)s.",
+                        loan=self.name,
+                        group=group.name,
+                        limit=group.amount_limit,
+                    )
+                )
+
+    def _add_group_guarantees(self):
+        self.ensure_one()
+        group = self.guarantee_group_id
+        existing = self.guarantee_ids.partner_id
+        members = group.member_ids - self.partner_id - existing
+        self.env["microloan.guarantee"].create(
+            [
+                {
+                    "loan_id": self.id,
+                    "partner_id": member.id,
+                    "kind": "joint",
+                    "amount": self.amount,
+                    "guarantee_group_id": group.id,
+                }
+                for member in members
+            ]
+        )
+
+    def _check_schedule_editable(self):
+        """Raise unless the schedule of these loans may be replaced: only the
+        engine writes it (``microloan_schedule_change`` in the context), and only
+        on draft loans unless the caller also sets ``microloan_terms_change``
+        (restructuring)."""
+        context = self.env.context
+        if not context.get("microloan_schedule_change"):
+            raise UserError(
+                self.env._("The repayment schedule is computed from the loan terms.")
+            )
+        if not context.get("microloan_terms_change"):
+            fixed = self.filtered(lambda loan: loan.state != "draft")
+            if fixed:
+                raise UserError(
+                    self.env._(
+                        "The schedule of %(loans)s can only change while the loan "
+                        "is a draft.",
+                        loans=", ".join(fixed.mapped("name")),
+                    )
+                )
+
+    def _engine_terms(self):
+        """Return the ``microloan_engine.ScheduleTerms`` of this loan and its
+        product."""
+        self.ensure_one()
+        product = self.product_id
+        currency = self.currency_id
+        method = product.repayment_method
+        return ScheduleTerms(
+            principal=Decimal(float_repr(self.amount, currency.decimal_places)),
+            annual_rate=Decimal(float_repr(self.interest_rate, RATE_DIGITS)) / 100,
+            periods=self.term,
+            disbursement_date=self.disbursement_date,
+            method=method,
+            frequency=Frequency.from_spec(self.frequency),
+            first_due_date=self.first_due_date or None,
+            repayment_day=self.repayment_day or None,
+            first_period=product.first_period,
+            month_end_rule=product.month_end_rule,
+            day_count=product.day_count,
+            interest_basis=product.interest_basis,
+            rounding=product.rounding,
+            decimals=currency.decimal_places,
+            installment_multiple=Decimal(float_repr(product.installment_multiple, 4)),
+            grace_principal_periods=product.grace_principal_periods,
+            grace_interest_periods=product.grace_interest_periods,
+            interest_free_periods=product.interest_free_periods,
+            amortization_periods=(
+                product.amortization_periods if method == "balloon" else None
+            ),
+            principal_percentage=(
+                Decimal(float_repr(product.principal_percentage, RATE_DIGITS)) / 100
+                if method == "fixed_principal_percentage"
+                else None
+            ),
+            payment_timing=product.payment_timing,
+        )
+
+    def _engine_penalty_terms(self):
+        """Return the ``microloan_engine.overdue.PenaltyTerms`` of this loan."""
+        self.ensure_one()
+        product = self.product_id
+        return PenaltyTerms(
+            multiplier=Decimal(float_repr(product.penalty_multiplier, 4)),
+            grace_days=product.grace_days,
+            day_basis=DAY_BASIS.get(product.day_count, 365),
+            decimals=self.currency_id.decimal_places,
+            rounding=product.rounding,
+        )
+
+    def _get_fees(self):
+        """Return ``(upfront, per_installment)`` fee amounts of this loan."""
+        self.ensure_one()
+        upfront = per_installment = 0.0
+        for fee in self.product_id.fee_ids:
+            if fee.timing == "upfront":
+                upfront += fee._get_amount(self.amount)
+            else:
+                per_installment += fee._get_amount(self.amount)
+        return upfront, per_installment
+
+    def _build_schedule(self):
+        for loan in self:
+            try:
+                schedule = build_schedule(loan._engine_terms())
+            except EngineError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The repayment schedule of %(loan)s cannot be computed "
+                        "(%(field)s: %(reason)s).",
+                        loan=loan.name,
+                        field=error.field,
+                        reason=error.message,
+                    )
+                ) from error
+            loan._apply_schedule(schedule)
+
+    def _apply_schedule(self, schedule):
+        """Replace the installments with those of ``schedule``
+        (``microloan_engine.Schedule``) and store its annualized rate."""
+        self.ensure_one()
+        upfront, per_installment = self._get_fees()
+        installments = self.installment_ids.with_context(microloan_schedule_change=True)
+        installments.unlink()
+        installments.create(
+            [
+                {
+                    "loan_id": self.id,
+                    "sequence": line.n,
+                    "due_date": line.due_date,
+                    "days": line.days,
+                    "principal": float(line.principal),
+                    "interest": float(line.interest),
+                    "fee": per_installment,
+                    "amount": float(line.total) + per_installment,
+                    "balance": float(line.balance),
+                }
+                for line in schedule.installments
+            ]
+        )
+        simple, compound = self._get_annualized_rate(schedule, upfront, per_installment)
+        self.write(
+            {
+                "annualized_rate": simple * 100,
+                "annualized_rate_compound": compound * 100,
+            }
+        )
+
+    def _get_annualized_rate(self, schedule, upfront, per_installment):
+        """Return the PBOC annualized rate ``(simple, compound)`` as fractions, fees
+        included."""
+        self.ensure_one()
+        decimals = self.currency_id.decimal_places
+        fee = Decimal(float_repr(per_installment, decimals))
+        payments = [(line.due_date, line.total + fee) for line in schedule.installments]
+        try:
+            rate = annualized_rate(
+                [(self.disbursement_date, Decimal(float_repr(self.amount, decimals)))],
+                payments,
+                fees_at_start=Decimal(float_repr(upfront, decimals)),
+                periods_per_year=periods_per_year(self.frequency),
+                frequency=self.frequency,
+            )
+        except EngineError:
+            # A rate the solver cannot find (fees above the amount) is not shown.
+            return 0.0, 0.0
+        return float(rate.simple), float(rate.compound)

@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MicroloanProductFee(models.Model):
+    _name = "microloan.product.fee"
+    _description = "Loan Product Fee"
+    _order = "product_id, sequence, id"
+
+    product_id = fields.Many2one(
+        "microloan.product", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="product_id.company_id", store=True)
+    currency_id = fields.Many2one(related="product_id.currency_id")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    calculation = fields.Selection(
+        selection=[("fixed", "Fixed Amount"), ("percent", "Percentage of Amount")],
+        required=True,
+        default="percent",
+    )
+    amount = fields.Monetary(help="Fixed fee amount.")
+    percentage = fields.Float(
+        digits=(7, 4), help="Fee as a percentage of the loan amount."
+    )
+    timing = fields.Selection(
+        selection=[
+            ("upfront", "At Disbursement"),
+            ("installment", "With Each Installment"),
+        ],
+        required=True,
+        default="upfront",
+    )
+    collected_by = fields.Char(
+        help="Who receives the fee when it is not the lender (a guarantee company, "
+        "an insurer). Disclosed in the comprehensive financing cost."
+    )
+
+    @api.constrains("amount", "percentage")
+    def _check_value(self):
+        for fee in self:
+            if fee.amount < 0 or fee.percentage < 0:
+                raise ValidationError(
+                    self.env._("The fee %(fee)s cannot be negative.", fee=fee.name)
+                )
+
+    def _get_amount(self, principal):
+        """Return the fee charged on ``principal`` once (per installment or at
+        disbursement, depending on ``timing``)."""
+        self.ensure_one()
+        if self.calculation == "fixed":
+            return self.amount
+        return self.currency_id.round(principal * self.percentage / 100)

@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    microloan_branch_code = fields.Char(
+        string="Branch Code",
+        size=8,
+        help="Short code of the branch, used as the prefix of its loan numbers "
+        "(for example BJ gives BJ-2026-00001).",
+    )
+    microloan_max_annual_rate = fields.Float(
+        string="Maximum Annual Rate (%)",
+        digits=(7, 4),
+        default=24.0,
+        help="Loans above this annual rate cannot be saved or approved. The 2025 "
+        "guideline on the comprehensive financing cost of microloan companies sets "
+        "24%.",
+    )
+    microloan_lpr_warning = fields.Boolean(
+        string="Warn Above 4 × LPR",
+        help="Show a warning on loans whose annual rate exceeds four times the "
+        "one-year loan prime rate.",
+    )
+    microloan_lpr_rate = fields.Float(
+        string="One-Year LPR (%)",
+        digits=(7, 4),
+        default=3.0,
+    )
+
+    _sql_constraints = [
+        (
+            "microloan_branch_code_unique",
+            "unique(microloan_branch_code)",
+            "Each branch must have its own branch code.",
+        ),
+    ]
+
+    @api.constrains("microloan_branch_code")
+    def _check_microloan_branch_code(self):
+        for company in self:
+            code = company.microloan_branch_code
+            if code and not code.replace("_", "").isalnum():
+                raise ValidationError(
+                    self.env._(
+                        "The branch code %(code)s may only contain letters, digits "
+                        "and underscores.",
+                        code=code,
+                    )
+                )
+
+    @api.constrains("microloan_max_annual_rate", "microloan_lpr_rate")
+    def _check_microloan_rates(self):
+        for company in self:
+            if not 0 < company.microloan_max_annual_rate <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The maximum annual rate must be above 0% and at most 100%."
+                    )
+                )
+            if company.microloan_lpr_rate < 0:
+                raise ValidationError(self.env._("The LPR cannot be negative."))
+
+    def _get_microloan_branch_code(self):
+        """Return the code that prefixes the loan numbers of this branch."""
+        self.ensure_one()
+        return self.microloan_branch_code or f"C{self.id}"
+
+    def _get_microloan_loan_sequence(self):
+        """Return the loan-number sequence of this branch, creating it on first use.
+
+        One ``ir.sequence`` per company with code ``microloan.loan``, restarting
+        every year.
+        """
+        self.ensure_one()
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", "microloan.loan"), ("company_id", "=", self.id)],
+                limit=1,
+            )
+        )
+        if not sequence:
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Loans of %(company)s", company=self.name),
+                        "code": "microloan.loan",
+                        "company_id": self.id,
+                        "prefix": "%(range_year)s-",
+                        "padding": 5,
+                        "use_date_range": True,
+                    }
+                )
+            )
+        return sequence

@@ -1,0 +1,1 @@
+from . import microloan_loan_reject
