@@ -1,0 +1,6 @@
+from . import test_identity
+from . import test_loan
+from . import test_schedule
+from . import test_approval
+from . import test_multi_company
+from . import test_access

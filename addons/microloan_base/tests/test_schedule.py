@@ -1,0 +1,178 @@
+from datetime import date
+from decimal import Decimal
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from microloan_engine import Frequency, ScheduleTerms, build_schedule
+
+from .common import MicroloanCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSchedule(MicroloanCommon):
+    def _assert_schedule(self, loan, terms):
+        """Every installment of ``loan`` equals the engine's schedule of ``terms``."""
+        expected = build_schedule(terms).installments
+        installments = loan.installment_ids.sorted("sequence")
+        self.assertEqual(len(installments), len(expected))
+        self.assertRecordValues(
+            installments,
+            [
+                {
+                    "sequence": line.n,
+                    "due_date": line.due_date,
+                    "days": line.days,
+                    "principal": float(line.principal),
+                    "interest": float(line.interest),
+                    "amount": float(line.total),
+                    "balance": float(line.balance),
+                }
+                for line in expected
+            ],
+        )
+        self.assertAlmostEqual(
+            loan.total_interest, float(sum(line.interest for line in expected))
+        )
+
+    def test_annuity_matches_engine(self):
+        loan = self._create_loan()
+        terms = ScheduleTerms(
+            principal=Decimal("100000"),
+            annual_rate=Decimal("0.12"),
+            periods=12,
+            disbursement_date=date(2025, 1, 10),
+        )
+        self._assert_schedule(loan, terms)
+        # DOMAIN §1.1 worked example.
+        installments = loan.installment_ids.sorted("sequence")
+        first, last = installments[0], installments[-1]
+        self.assertRecordValues(
+            first, [{"amount": 8884.88, "principal": 7884.88, "interest": 1000.0}]
+        )
+        self.assertRecordValues(last, [{"amount": 8884.85, "balance": 0.0}])
+
+    def test_product_options_reach_the_engine(self):
+        self.product.write(
+            {
+                "repayment_method": "equal_principal",
+                "day_count": "ACT/365",
+                "interest_basis": "daily",
+                "rounding": "half_even",
+                "first_period": "actual_days",
+                "month_end_rule": "next_month_first",
+                "grace_principal_periods": 2,
+                "interest_free_periods": 1,
+            }
+        )
+        loan = self._create_loan(
+            amount=123456.78,
+            interest_rate=10.5,
+            term=18,
+            repayment_day=31,
+            disbursement_date="2025-01-15",
+        )
+        terms = ScheduleTerms(
+            principal=Decimal("123456.78"),
+            annual_rate=Decimal("0.105"),
+            periods=18,
+            disbursement_date=date(2025, 1, 15),
+            method="equal_principal",
+            repayment_day=31,
+            first_period="actual_days",
+            month_end_rule="next_month_first",
+            day_count="ACT/365",
+            interest_basis="daily",
+            rounding="half_even",
+            grace_principal_periods=2,
+            interest_free_periods=1,
+        )
+        self._assert_schedule(loan, terms)
+        self.assertEqual(loan._engine_terms(), terms)
+
+    def test_balloon_and_frequency(self):
+        self.product.write(
+            {"repayment_method": "balloon", "amortization_periods": 60, "term_max": 24}
+        )
+        loan = self._create_loan(frequency="quarterly", term=8, amount=200000.0)
+        terms = ScheduleTerms(
+            principal=Decimal("200000"),
+            annual_rate=Decimal("0.12"),
+            periods=8,
+            disbursement_date=date(2025, 1, 10),
+            method="balloon",
+            frequency=Frequency("month", 3),
+            amortization_periods=60,
+        )
+        self._assert_schedule(loan, terms)
+        self.assertEqual(loan.maturity_date, date(2027, 1, 10))
+
+    def test_installment_fee(self):
+        self.product.fee_ids = [
+            Command.create(
+                {
+                    "name": "Account fee",
+                    "calculation": "percent",
+                    "percentage": 0.1,
+                    "timing": "installment",
+                }
+            )
+        ]
+        loan = self._create_loan()
+        self.assertEqual(set(loan.installment_ids.mapped("fee")), {100.0})
+        self.assertAlmostEqual(loan.fee_amount, 1200.0)
+        first = loan.installment_ids.sorted("sequence")[0]
+        self.assertAlmostEqual(first.amount, 8984.88)
+
+    def test_preview_follows_draft_changes(self):
+        loan = self._create_loan()
+        loan.write({"amount": 50000.0, "term": 6})
+        terms = ScheduleTerms(
+            principal=Decimal("50000"),
+            annual_rate=Decimal("0.12"),
+            periods=6,
+            disbursement_date=date(2025, 1, 10),
+        )
+        self._assert_schedule(loan, terms)
+        loan.first_due_date = "2025-02-20"
+        self._assert_schedule(
+            loan,
+            ScheduleTerms(
+                principal=Decimal("50000"),
+                annual_rate=Decimal("0.12"),
+                periods=6,
+                disbursement_date=date(2025, 1, 10),
+                first_due_date=date(2025, 2, 20),
+            ),
+        )
+        # Product options are not loan fields: the button recomputes.
+        self.product.interest_basis = "daily"
+        loan.action_compute_schedule()
+        self.assertEqual(loan._engine_terms().interest_basis, "daily")
+        self._assert_schedule(loan, loan._engine_terms())
+
+    def test_schedule_fixed_on_approval(self):
+        loan = self._create_loan()
+        loan.with_user(self.officer).action_submit()
+        loan.with_user(self.approver).action_approve()
+        installments = loan.installment_ids
+        self.assertEqual(set(installments.mapped("state")), {"open"})
+        with self.assertRefused(UserError, "computed from the loan terms"):
+            installments[0].write({"interest": 0.0})
+        with self.assertRefused(UserError, "only change while the loan is a draft"):
+            installments.with_context(microloan_schedule_change=True).unlink()
+        with self.assertRaises(UserError):
+            loan.action_compute_schedule()
+        self.assertEqual(loan.installment_ids, installments)
+        self.assertAlmostEqual(installments[0].interest, 1000.0)
+        # Servicing records payments without touching the schedule.
+        installments[0].write(
+            {"principal_paid": installments[0].principal, "interest_paid": 1000.0}
+        )
+        self.assertEqual(installments[0].state, "paid")
+
+    def test_manual_installment_edit_refused_in_draft(self):
+        loan = self._create_loan()
+        with self.assertRefused(UserError, "computed from the loan terms"):
+            loan.installment_ids[0].principal = 1.0
