@@ -4,12 +4,30 @@ Money is ``Decimal``, dates are ``datetime.date``, inputs and outputs are frozen
 dataclasses, and invalid input raises :class:`EngineError`.
 """
 
+from . import (
+    allocation,
+    apr,
+    classification,
+    interest,
+    overdue,
+    provisioning,
+    restructure,
+    tvm,
+)
 from .dates import Frequency
 from .errors import EngineError
 from .money import quantize
 from .schedule import Installment, Schedule, ScheduleTerms, build_schedule
 
 __all__ = [
+    "allocation",
+    "apr",
+    "classification",
+    "interest",
+    "overdue",
+    "provisioning",
+    "restructure",
+    "tvm",
     "EngineError",
     "Frequency",
     "Installment",
