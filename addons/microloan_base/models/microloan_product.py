@@ -355,16 +355,6 @@ class MicroloanProduct(models.Model):
                     self.env._("The penalty multiplier cannot be below 1.")
                 )
 
-    def _get_allocation_order(self):
-        """Return ``(order, by_installment)`` for ``microloan_engine.allocation``:
-        the bucket names in settlement order, and whether the order applies
-        installment by installment."""
-        self.ensure_one()
-        return (
-            ALLOCATION_ORDERS[self.allocation_order],
-            self.allocation_order == "by_installment",
-        )
-
     def action_view_loans(self):
         """Open the loans of this product."""
         self.ensure_one()
@@ -374,3 +364,13 @@ class MicroloanProduct(models.Model):
         action["domain"] = [("product_id", "=", self.id)]
         action["context"] = {"default_product_id": self.id}
         return action
+
+    def _get_allocation_order(self):
+        """Return ``(order, by_installment)`` for ``microloan_engine.allocation``:
+        the bucket names in settlement order, and whether the order applies
+        installment by installment."""
+        self.ensure_one()
+        return (
+            ALLOCATION_ORDERS[self.allocation_order],
+            self.allocation_order == "by_installment",
+        )

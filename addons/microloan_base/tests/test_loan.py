@@ -1,6 +1,10 @@
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+
+from microloan_engine.allocation import check_order
 
 from .common import MicroloanCommon
 
@@ -226,3 +230,63 @@ class TestLoan(MicroloanCommon):
         self.assertAlmostEqual(
             borrower.microloan_balance, 80000.0 - loan.installment_ids[0].principal
         )
+
+    def test_form_as_officer(self):
+        form = Form(
+            self.env["microloan.loan"]
+            .with_user(self.officer)
+            .with_company(self.branch_bj)
+        )
+        form.partner_id = self.borrower
+        form.product_id = self.product
+        self.assertEqual(form.amount, 100000.0)
+        self.assertEqual(form.term, 12)
+        form.guarantee_type_id = self.type_credit
+        form.amount = 60000.0
+        form.disbursement_date = fields.Date.today()
+        loan = form.save()
+        self.assertRecordValues(
+            loan,
+            [{"user_id": self.officer.id, "company_id": self.branch_bj.id}],
+        )
+        self.assertEqual(len(loan.installment_ids), 12)
+        self.assertAlmostEqual(sum(loan.installment_ids.mapped("principal")), 60000.0)
+
+    def test_overdue(self):
+        loan = self._create_loan()
+        loan.with_user(self.officer).action_submit()
+        loan.with_user(self.approver).action_approve()
+        Loan = self.env["microloan.loan"]
+        with freeze_time("2025-02-10"):
+            loan.invalidate_recordset(["is_overdue"])
+            self.assertFalse(loan.is_overdue)
+            self.assertNotIn(loan, Loan.search([("is_overdue", "=", True)]))
+        with freeze_time("2025-04-15"):
+            loan.invalidate_recordset(["is_overdue"])
+            self.assertTrue(loan.is_overdue)
+            self.assertIn(loan, Loan.search([("is_overdue", "=", True)]))
+            self.assertNotIn(loan, Loan.search([("is_overdue", "!=", True)]))
+            for installment in loan.installment_ids.filtered(
+                lambda i: i.due_date < fields.Date.today()
+            ):
+                installment.write(
+                    {
+                        "principal_paid": installment.principal,
+                        "interest_paid": installment.interest,
+                    }
+                )
+            loan.invalidate_recordset(["is_overdue"])
+            self.assertFalse(loan.is_overdue)
+            self.assertIn(loan, Loan.search([("is_overdue", "=", False)]))
+
+    def test_servicing_options_fit_the_engine(self):
+        loan = self._create_loan()
+        for value, _label in self.product._fields["allocation_order"].selection:
+            self.product.allocation_order = value
+            order, by_installment = self.product._get_allocation_order()
+            self.assertEqual(check_order(order), order)
+            self.assertEqual(by_installment, value == "by_installment")
+        self.product.write({"penalty_multiplier": 1.3, "grace_days": 3})
+        penalty = loan._engine_penalty_terms()
+        self.assertEqual(str(penalty.multiplier), "1.3000")
+        self.assertEqual((penalty.grace_days, penalty.day_basis), (3, 360))
