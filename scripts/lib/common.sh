@@ -30,10 +30,11 @@ find_odoo() {
     ODOO_MISSING=""
     find_base_python
     if [ -n "${ODOO_PATH:-}" ]; then
-        ODOO_PATH=$(cd "$ODOO_PATH" 2>/dev/null && pwd) || {
-            ODOO_MISSING="No Odoo 18 found: --odoo/ODOO_PATH '${ODOO_PATH}' is not a folder."
+        if [ ! -d "$ODOO_PATH" ]; then
+            ODOO_MISSING="No Odoo 18 found: --odoo/ODOO_PATH '$ODOO_PATH' is not a folder."
             return 1
-        }
+        fi
+        ODOO_PATH=$(cd "$ODOO_PATH" && pwd)
         if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -f "$ODOO_PATH/odoo/release.py" ]; then
             ODOO_MISSING="No Odoo 18 found: $ODOO_PATH has no odoo-bin; pass the folder of an Odoo 18 source checkout."
             return 1
