@@ -127,3 +127,46 @@ class TestAccessRights(MicroloanCommon):
             "auditor",
         ):
             self.assertTrue(admin.has_group(f"microloan_base.group_microloan_{group}"))
+
+    def test_views_load_for_every_role(self):
+        views = {
+            "microloan.loan": [
+                "list",
+                "form",
+                "kanban",
+                "search",
+                "pivot",
+                "graph",
+                "activity",
+            ],
+            "microloan.loan.installment": ["list", "search", "pivot"],
+            "microloan.product": ["list", "form", "search"],
+            "microloan.collateral": ["list", "form", "search"],
+            "microloan.guarantee": ["list", "form", "search"],
+            "microloan.guarantee.group": ["list", "form", "search"],
+            "microloan.guarantee.type": ["list", "form"],
+            "microloan.collateral.type": ["list", "search"],
+            "res.partner": ["form", "search"],
+        }
+        for user in (self.officer, self.auditor, self.approver, self.admin):
+            for model, view_types in views.items():
+                with self.subTest(user=user.login, model=model):
+                    result = (
+                        self.env[model]
+                        .with_user(user)
+                        .get_views([(False, view_type) for view_type in view_types])
+                    )
+                    self.assertEqual(set(result["views"]), set(view_types))
+        # Without a microloan role the contact form hides the loan figures.
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.internal_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("microloan_loan_count", arch)
+        officer_arch = (
+            self.env["res.partner"]
+            .with_user(self.officer)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("microloan_loan_count", officer_arch)
