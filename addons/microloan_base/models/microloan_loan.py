@@ -101,7 +101,11 @@ class MicroloanLoan(models.Model):
         tracking=True,
     )
     currency_id = fields.Many2one(
-        related="product_id.currency_id", store=True, string="Currency"
+        "res.currency",
+        string="Currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
     )
     repayment_method = fields.Selection(related="product_id.repayment_method")
 
@@ -270,6 +274,14 @@ class MicroloanLoan(models.Model):
     ]
 
     @api.depends("product_id")
+    def _compute_currency_id(self):
+        # Not a related field: a later change of the product leaves loans alone.
+        for loan in self:
+            loan.currency_id = (
+                loan.product_id.currency_id or loan.company_id.currency_id
+            )
+
+    @api.depends("product_id")
     def _compute_product_terms(self):
         for loan in self:
             product = loan.product_id
@@ -310,7 +322,6 @@ class MicroloanLoan(models.Model):
             else:
                 loan.principal_outstanding = 0.0
 
-    @api.depends_context("date")
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
