@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from microloan_engine.classification import PRESETS
+
 REPAYMENT_METHODS = [
     ("annuity", "Equal Installments (等额本息)"),
     ("equal_principal", "Equal Principal (等额本金)"),
@@ -204,12 +206,12 @@ class MicroloanProduct(models.Model):
     )
     classification_preset = fields.Selection(
         selection=[
-            ("rule_2023", "2023 Rule Minimum (1-90-270-360 Days)"),
+            ("2023", "2023 Rule Minimum (1-90-270-360 Days)"),
             ("legacy_retail", "Legacy Retail (1-90-180-360 Days)"),
             ("credit_card", "Credit Card (1-90-120-180 Days)"),
         ],
         required=True,
-        default="rule_2023",
+        default="2023",
         help="Overdue-day thresholds of the five-category classification (五级分类).",
     )
 
@@ -374,3 +376,9 @@ class MicroloanProduct(models.Model):
             ALLOCATION_ORDERS[self.allocation_order],
             self.allocation_order == "by_installment",
         )
+
+    def _engine_classification_rules(self):
+        """Return the ``microloan_engine.classification.ClassificationRules`` of the
+        product's preset."""
+        self.ensure_one()
+        return PRESETS[self.classification_preset]

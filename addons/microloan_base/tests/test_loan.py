@@ -286,6 +286,9 @@ class TestLoan(MicroloanCommon):
             order, by_installment = self.product._get_allocation_order()
             self.assertEqual(check_order(order), order)
             self.assertEqual(by_installment, value == "by_installment")
+        for value, _label in self.product._fields["classification_preset"].selection:
+            self.product.classification_preset = value
+            self.assertEqual(self.product._engine_classification_rules().name, value)
         self.product.write({"penalty_multiplier": 1.3, "grace_days": 3})
         penalty = loan._engine_penalty_terms()
         self.assertEqual(str(penalty.multiplier), "1.3000")
