@@ -114,13 +114,16 @@ addon_modules() {
 # ---------------------------------------------------------------------------
 
 ensure_venv() {
-    local base=$BASE_PY stamp="$VENV/.microloan-base-python"
-    if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$base" ]; then
-        [ -d "$VENV" ] && say "Recreating .venv for $base"
+    local base have=""
+    base=$(realpath "$BASE_PY")
+    if [ -x "$VENV/bin/python" ] && grep -qx 'include-system-site-packages = true' "$VENV/pyvenv.cfg"; then
+        have=$(realpath "$("$VENV/bin/python" -c 'import sys; print(sys._base_executable)')")
+    fi
+    if [ "$have" != "$base" ]; then
+        [ -d "$VENV" ] && say "Replacing .venv: it is not a --system-site-packages venv of $base"
         rm -rf "$VENV"
         step "Creating .venv (with the system site-packages) from $base"
         "$base" -m venv --system-site-packages "$VENV"
-        printf '%s\n' "$base" >"$stamp"
     fi
     VPY="$VENV/bin/python"
 }
