@@ -272,6 +272,13 @@ pg_local_paths() {
     PGSOCK=$PGDIR/run
 }
 
+# Removes the .local/pg link when it points at this cluster.
+unlink_local_pg() {
+    if [ -L "$LOCAL/pg" ] && [ "$(readlink "$LOCAL/pg")" = "$PGDIR" ]; then
+        rm -f "$LOCAL/pg"
+    fi
+}
+
 # Runs a PostgreSQL server binary as the cluster owner, from a folder it can enter.
 pg_as_owner() {
     (cd "$PGDIR" && "${PG_RUN_AS[@]}" "$@")
@@ -355,7 +362,7 @@ pg_release() {
     pg_as_owner "$PGBIN/pg_ctl" stop -D "$PGDATA_DIR" -m fast >/dev/null 2>&1 || true
     if [ "$PG_CREATED" = 1 ] && [ -n "${CI:-}" ]; then
         rm -rf "$PGDIR"
-        [ -L "$LOCAL/pg" ] && rm -f "$LOCAL/pg"
+        unlink_local_pg
     fi
     return 0
 }
