@@ -8,6 +8,10 @@ from . import microloan_product_fee
 from . import microloan_guarantee_group
 from . import microloan_loan
 from . import microloan_loan_installment
+from . import microloan_loan_transaction
+from . import microloan_loan_transaction_line
+from . import microloan_loan_servicing
+from . import microloan_loan_installment_servicing
 from . import microloan_collateral
 from . import microloan_collateral_valuation
 from . import microloan_guarantee

@@ -1,0 +1,227 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+KINDS = [
+    ("disbursement", "Disbursement"),
+    ("repayment", "Repayment"),
+    ("penalty", "Penalty Interest Charged"),
+    ("compound", "Compound Interest Charged"),
+    ("fee", "Fee Charged"),
+    ("waiver", "Waiver"),
+    ("write_off", "Write-Off"),
+    ("recovery", "Recovery"),
+    ("refund", "Credit Refund"),
+    ("reversal", "Reversal"),
+]
+# Lines of these kinds pay (settle) components of installments; lines of the
+# charge kinds add to what is due. Reversal lines carry the opposite amounts of
+# the transaction they reverse and count like it.
+SETTLING_KINDS = ("repayment", "waiver", "recovery")
+CHARGE_KINDS = ("penalty", "compound", "fee")
+# Fields a reversal may still write on a posted transaction.
+REVERSAL_FIELDS = {"state", "reversed_by_id"}
+
+
+class MicroloanLoanTransaction(models.Model):
+    _name = "microloan.loan.transaction"
+    _description = "Loan Transaction"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", required=True, copy=False, readonly=True, index="trigram"
+    )
+    loan_id = fields.Many2one(
+        "microloan.loan",
+        string="Loan",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Branch", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Borrower", readonly=True, index=True
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    kind = fields.Selection(selection=KINDS, required=True, readonly=True, index=True)
+    amount = fields.Monetary(readonly=True, help="Amount of money of the transaction.")
+    state = fields.Selection(
+        selection=[("posted", "Posted"), ("reversed", "Reversed")],
+        required=True,
+        default="posted",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    reference = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="External reference of the payment (bank or import), unique per branch "
+        "among repayments that are not reversed.",
+    )
+    reversal_of_id = fields.Many2one(
+        "microloan.loan.transaction",
+        string="Reverses",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    reversed_by_id = fields.Many2one(
+        "microloan.loan.transaction",
+        string="Reversed By",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+    line_ids = fields.One2many(
+        "microloan.loan.transaction.line",
+        "transaction_id",
+        string="Allocation",
+        readonly=True,
+    )
+    principal_amount = fields.Monetary(
+        string="Principal", compute="_compute_component_amounts", store=True
+    )
+    interest_amount = fields.Monetary(
+        string="Interest", compute="_compute_component_amounts", store=True
+    )
+    penalty_amount = fields.Monetary(
+        string="Penalty", compute="_compute_component_amounts", store=True
+    )
+    compound_amount = fields.Monetary(
+        string="Compound", compute="_compute_component_amounts", store=True
+    )
+    fee_amount = fields.Monetary(
+        string="Fees", compute="_compute_component_amounts", store=True
+    )
+    excess_amount = fields.Monetary(
+        string="Credit",
+        compute="_compute_component_amounts",
+        store=True,
+        help="Part of the payment kept as the borrower's credit (negative when "
+        "credit is used or refunded).",
+    )
+    note = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "name_company_unique",
+            "unique(name, company_id)",
+            "The transaction number must be unique per branch.",
+        ),
+    ]
+
+    @api.depends("line_ids.amount", "line_ids.component")
+    def _compute_component_amounts(self):
+        for transaction in self:
+            totals = dict.fromkeys(
+                ("principal", "interest", "penalty", "compound", "fee", "excess"), 0.0
+            )
+            for line in transaction.line_ids:
+                totals[line.component] += line.amount
+            transaction.principal_amount = totals["principal"]
+            transaction.interest_amount = totals["interest"]
+            transaction.penalty_amount = totals["penalty"]
+            transaction.compound_amount = totals["compound"]
+            transaction.fee_amount = totals["fee"]
+            transaction.excess_amount = totals["excess"]
+
+    @api.constrains("reference", "kind", "state", "company_id")
+    def _check_reference(self):
+        for transaction in self.filtered(
+            lambda t: t.reference and t.kind == "repayment" and t.state == "posted"
+        ):
+            duplicate = self.sudo().search_count(
+                [
+                    ("id", "!=", transaction.id),
+                    ("reference", "=", transaction.reference),
+                    ("kind", "=", "repayment"),
+                    ("state", "=", "posted"),
+                    ("company_id", "=", transaction.company_id.id),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise UserError(
+                    self.env._(
+                        "A repayment with the reference %(reference)s is already "
+                        "posted in %(company)s.",
+                        reference=transaction.reference,
+                        company=transaction.company_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("microloan_post_transaction"):
+            raise UserError(
+                self.env._(
+                    "Loan transactions are posted by the loan's actions "
+                    "(disbursement, repayment, reversal...)."
+                )
+            )
+        for vals in vals_list:
+            if not vals.get("name"):
+                company = self.env["res.company"].browse(vals["company_id"])
+                vals["name"] = self._get_next_number(company, vals.get("date"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.keys() - REVERSAL_FIELDS or not self.env.context.get(
+            "microloan_post_transaction"
+        ):
+            raise UserError(
+                self.env._(
+                    "Posted loan transactions cannot be changed: reverse them "
+                    "instead."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        raise UserError(
+            self.env._(
+                "Posted loan transactions cannot be deleted: reverse them instead."
+            )
+        )
+
+    def _get_next_number(self, company, date=None):
+        """Return the next transaction number of ``company``, e.g.
+        ``BJ-TX-2026-000001``."""
+        sequence = self._get_sequence(company)
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        number = sequence.next_by_id(sequence_date=date)
+        return f"{company._get_microloan_branch_code()}-TX-{number}"
+
+    def _get_sequence(self, company):
+        """Return the transaction-number sequence of ``company``, creating it on
+        first use (one per branch, restarting every year)."""
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search(
+            [
+                ("code", "=", "microloan.loan.transaction"),
+                ("company_id", "=", company.id),
+            ],
+            limit=1,
+        )
+        if not sequence:
+            sequence = sequences.create(
+                {
+                    "name": self.env._(
+                        "Loan transactions of %(company)s", company=company.name
+                    ),
+                    "code": "microloan.loan.transaction",
+                    "company_id": company.id,
+                    "prefix": "%(range_year)s-",
+                    "padding": 6,
+                    "use_date_range": True,
+                }
+            )
+        return sequence
