@@ -12,6 +12,12 @@ from . import microloan_loan_transaction
 from . import microloan_loan_transaction_line
 from . import microloan_loan_servicing
 from . import microloan_loan_installment_servicing
+from . import microloan_loan_schedule_version
+from . import microloan_loan_schedule_version_line
+from . import microloan_loan_risk
+from . import microloan_loan_restructure
+from . import microloan_loan_writeoff
+from . import microloan_loan_close
 from . import microloan_collateral
 from . import microloan_collateral_valuation
 from . import microloan_guarantee

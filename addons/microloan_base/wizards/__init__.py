@@ -1,1 +1,5 @@
 from . import microloan_loan_reject
+from . import microloan_loan_extend
+from . import microloan_loan_write_off
+from . import microloan_loan_recover
+from . import microloan_loan_classify

@@ -1,0 +1,276 @@
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from microloan_engine import EngineError
+from microloan_engine.overdue import close_day, crystallize, overdue_status
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    microloan_closed_date = fields.Date(
+        string="Loans Closed To",
+        readonly=True,
+        copy=False,
+        help="Last business day the daily close of the loans ran for.",
+    )
+    microloan_reminder_days = fields.Integer(
+        string="Repayment Reminder (Days Before)",
+        default=3,
+        help="Days before a due date at which the loan officer gets a reminder "
+        "activity; products can set their own. 0 sends none.",
+    )
+
+
+class MicroloanProduct(models.Model):
+    _inherit = "microloan.product"
+
+    reminder_days = fields.Integer(
+        string="Repayment Reminder (Days Before)",
+        help="Days before a due date at which the loan officer gets a reminder "
+        "activity. 0 uses the branch's setting.",
+    )
+
+
+class MicroloanLoanInstallment(models.Model):
+    _inherit = "microloan.loan.installment"
+
+    reminder_sent = fields.Boolean(readonly=True, copy=False)
+    overdue_activity_sent = fields.Boolean(readonly=True, copy=False)
+
+
+class MicroloanLoan(models.Model):
+    _inherit = "microloan.loan"
+
+    last_close_date = fields.Date(
+        string="Closed To",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last business day the daily close ran for this loan.",
+    )
+
+    @api.model
+    def _run_daily_close(self, date, companies=None):
+        """Close every business day up to ``date`` for ``companies`` (all by
+        default): days past due, penalty and compound interest, classification,
+        non-accrual, reminders and overdue activities.
+
+        Each company resumes from the day after its last closed date (the
+        earliest disbursement on the first run), so missed days are caught up in
+        order and running twice for the same date changes nothing. Each loan
+        records its own closed date: a run interrupted in the middle of a day
+        resumes with the loans not closed yet. Never commits; the scheduled
+        action commits after each batch (:meth:`_cron_daily_close`).
+        """
+        for _batch in self._iter_daily_close(date, companies):
+            pass
+        return True
+
+    @api.model
+    def _cron_daily_close(self):
+        """Scheduled action: close every company up to yesterday, committing
+        after each batch of loans so an interruption loses little."""
+        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        for _batch in self._iter_daily_close(yesterday):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _iter_daily_close(self, date, companies=None):
+        """Run the daily close up to ``date``; yield after each batch of loans."""
+        date = fields.Date.to_date(date)
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        for company in companies:
+            day = self._get_first_close_day(company)
+            while day and day <= date:
+                yield from self._iter_close_company_day(company, day)
+                company.sudo().microloan_closed_date = day
+                yield company
+                day += timedelta(days=1)
+
+    @api.model
+    def _get_first_close_day(self, company):
+        if company.microloan_closed_date:
+            return company.microloan_closed_date + timedelta(days=1)
+        rows = self.sudo()._read_group(
+            [("company_id", "=", company.id), ("state", "=", "active")],
+            aggregates=["disbursement_date:min", "first_disbursement_date:min"],
+        )
+        dates = [d for d in rows[0] if d] if rows else []
+        return min(dates, default=None)
+
+    @api.model
+    def _iter_close_company_day(self, company, day):
+        Loan = self.sudo().with_company(company)
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "=", "active"),
+            ("disbursement_date", "<=", day),
+            "|",
+            ("last_close_date", "=", False),
+            ("last_close_date", "<", day),
+        ]
+        while True:
+            loans = Loan.search(domain, order="id", limit=BATCH_SIZE)
+            if not loans:
+                return
+            loans._close_day(day)
+            yield loans
+
+    def _close_day(self, day):
+        """Close ``day`` for these loans (one batch): accrue overdue charges
+        with ``microloan_engine.overdue.close_day``, charge them at month end,
+        classify, and schedule reminders and overdue activities."""
+        month_end = (day + timedelta(days=1)).day == 1
+        statuses = {}
+        positions = {}
+        for loan in self:
+            position = loan._engine_position()
+            horizon = max(day + timedelta(days=1), position.accrued_to)
+            try:
+                position, closed = close_day(position, horizon - timedelta(days=1))
+                if month_end and not loan.non_accrual:
+                    position = loan._post_overdue_charges(position, day, horizon)
+                status = overdue_status(position, horizon)
+            except EngineError as error:
+                raise loan._engine_user_error(error) from error
+            positions[loan] = position
+            statuses[loan] = replace(status, days_past_due=closed.days_past_due)
+        risk_vals = self._get_risk_vals(day, statuses)
+        for loan in self:
+            loan._write_engine_state(positions[loan])
+            vals = {
+                name: value
+                for name, value in risk_vals[loan].items()
+                if loan[name] != value
+            }
+            if vals:
+                loan.write(vals)
+        self.write({"last_close_date": day})
+        self._schedule_servicing_activities(day)
+        settled = self.filtered(
+            lambda loan: loan.installment_ids
+            and all(i.state == "paid" for i in loan.installment_ids)
+        )
+        if settled:
+            settled.action_close()
+        return True
+
+    def _post_overdue_charges(self, position, day, horizon):
+        """Charge the pending penalty and compound interest of ``position``
+        (month-end 结息) as transactions dated ``day``; return the position with
+        its products cleared."""
+        self.ensure_one()
+        charged = crystallize(position, horizon)
+        if charged is position:
+            return position
+        penalty_lines, compound_lines = [], []
+        records = {inst.sequence: inst for inst in self._engine_installments()}
+        for old, new in zip(position.installments, charged.installments, strict=True):
+            if old is new:
+                continue
+            installment = records[new.n]
+            if new.penalty != old.penalty:
+                penalty_lines.append(
+                    {
+                        "installment_id": installment.id,
+                        "component": "penalty",
+                        "amount": float(new.penalty - old.penalty),
+                    }
+                )
+            if new.compound != old.compound:
+                compound_lines.append(
+                    {
+                        "installment_id": installment.id,
+                        "component": "compound",
+                        "amount": float(new.compound - old.compound),
+                    }
+                )
+        for kind, lines in (("penalty", penalty_lines), ("compound", compound_lines)):
+            if lines:
+                self._post_transaction(
+                    kind, day, sum(line["amount"] for line in lines), lines=lines
+                )
+        return charged
+
+    def _schedule_servicing_activities(self, day):
+        """Reminders before due dates and overdue activities for the loan
+        officers, once per installment."""
+        reminder_type = self.env.ref(
+            "microloan_base.mail_activity_type_repayment_reminder"
+        )
+        overdue_type = self.env.ref("microloan_base.mail_activity_type_overdue")
+        model_id = self.env["ir.model"]._get_id("microloan.loan")
+        activities = []
+        reminded = overdue = self.env["microloan.loan.installment"]
+        for loan in self:
+            user = loan.user_id
+            if not user:
+                continue
+            days = (
+                loan.product_id.reminder_days or loan.company_id.microloan_reminder_days
+            )
+            for inst in loan.installment_ids:
+                if inst.state != "open":
+                    continue
+                if (
+                    days
+                    and not inst.reminder_sent
+                    and day < inst.due_date <= day + timedelta(days=days)
+                ):
+                    reminded |= inst
+                    activities.append(
+                        loan._prepare_servicing_activity_vals(
+                            reminder_type,
+                            model_id,
+                            inst.due_date,
+                            self.env._(
+                                "Installment %(number)s due on %(date)s",
+                                number=inst.sequence,
+                                date=inst.due_date,
+                            ),
+                        )
+                    )
+                elif inst.due_date < day and not inst.overdue_activity_sent:
+                    overdue |= inst
+                    activities.append(
+                        loan._prepare_servicing_activity_vals(
+                            overdue_type,
+                            model_id,
+                            day,
+                            self.env._(
+                                "Installment %(number)s overdue since %(date)s",
+                                number=inst.sequence,
+                                date=inst.due_date,
+                            ),
+                        )
+                    )
+        if activities:
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activities)
+        if reminded:
+            reminded.write({"reminder_sent": True})
+        if overdue:
+            overdue.write({"overdue_activity_sent": True})
+
+    def _prepare_servicing_activity_vals(
+        self, activity_type, model_id, deadline, summary
+    ):
+        self.ensure_one()
+        return {
+            "res_model_id": model_id,
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "date_deadline": deadline,
+            "user_id": self.user_id.id,
+        }
