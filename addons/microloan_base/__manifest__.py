@@ -37,4 +37,11 @@
         "views/microloan_loan_lifecycle_views.xml",
         "views/microloan_base_menus.xml",
     ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/microloan_product_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/microloan_loan_demo.xml",
+    ],
 }

@@ -4,3 +4,5 @@ from . import test_schedule
 from . import test_approval
 from . import test_multi_company
 from . import test_access
+from . import test_credit_line
+from . import test_collection
