@@ -12,6 +12,7 @@ from . import microloan_loan_transaction
 from . import microloan_loan_transaction_line
 from . import microloan_loan_servicing
 from . import microloan_loan_installment_servicing
+from . import microloan_product_servicing
 from . import microloan_loan_schedule_version
 from . import microloan_loan_schedule_version_line
 from . import microloan_loan_risk

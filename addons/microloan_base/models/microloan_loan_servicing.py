@@ -1,18 +1,26 @@
+from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr
+from odoo.tools import SQL, float_repr
 
-from microloan_engine import EngineError
+from microloan_engine import EngineError, build_schedule
 from microloan_engine.allocation import (
     PREPAYMENT,
     SCHEDULED,
     InstallmentPosition,
     LoanPosition,
+    _current_period_interest,
+    allocate,
+    payoff_quote,
+    prepay,
     refresh_open_from,
+    settle_to,
 )
-from microloan_engine.overdue import accrue
+from microloan_engine.overdue import accrue, crystallize
+from microloan_engine.restructure import remaining_terms
 
 from .microloan_loan import RATE_DIGITS
 from .microloan_loan_transaction import CHARGE_KINDS, SETTLING_KINDS
@@ -56,6 +64,11 @@ class MicroloanLoan(models.Model):
         compute="_compute_ledger_balances",
         store=True,
         help="Date of the first disbursement: interest and the schedule run from it.",
+    )
+    ledger_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Incremented by every posting, under the loan's row lock.",
     )
     microloan_accrued_to = fields.Date(
         string="Overdue Charges Accrued To",
@@ -302,4 +315,955 @@ class MicroloanLoan(models.Model):
                 field=error.field,
                 reason=error.message,
             )
+        )
+
+    # ------------------------------------------------------------------
+    # Business methods (called by the wizards and by integrations)
+    # ------------------------------------------------------------------
+
+    def disburse(self, amount, date, reference=False, note=False):
+        """Disburse ``amount`` on ``date`` and return the transaction.
+
+        The first disbursement fixes the schedule (built by the engine for the
+        amount paid out, from ``date``) and activates the loan; a later tranche
+        re-amortizes the principal not yet due plus the tranche over the
+        remaining due dates. The total stays within the approved amount.
+        """
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can disburse loans."))
+        self._check_state(
+            {"approved", "active"},
+            self.env._(
+                "Only approved or active loans can be disbursed: %(loan)s is "
+                "%(state)s."
+            ),
+        )
+        date = self._check_posting_date(date)
+        currency = self.currency_id
+        if currency.compare_amounts(amount or 0.0, 0.0) <= 0:
+            raise UserError(self.env._("The amount disbursed must be positive."))
+        self._lock_for_posting()
+        if currency.compare_amounts(self.amount_disbursed + amount, self.amount) > 0:
+            raise UserError(
+                self.env._(
+                    "%(loan)s cannot be disbursed beyond its approved amount of "
+                    "%(amount)s (already disbursed: %(disbursed)s).",
+                    loan=self.name,
+                    amount=self.amount,
+                    disbursed=self.amount_disbursed,
+                )
+            )
+        if self.state == "approved":
+            if date < self.application_date:
+                raise UserError(
+                    self.env._(
+                        "%(loan)s cannot be disbursed before its application date.",
+                        loan=self.name,
+                    )
+                )
+            self._disburse_first(amount, date)
+        else:
+            if date < self.first_disbursement_date:
+                raise UserError(
+                    self.env._(
+                        "A further tranche of %(loan)s cannot precede its first "
+                        "disbursement on %(date)s.",
+                        loan=self.name,
+                        date=self.first_disbursement_date,
+                    )
+                )
+            self._disburse_tranche(amount, date)
+        return self._post_transaction(
+            "disbursement",
+            date,
+            amount,
+            lines=[
+                {"installment_id": False, "component": "principal", "amount": amount}
+            ],
+            reference=reference,
+            note=note,
+        )
+
+    def register_repayment(self, amount, date, reference=None, note=False):
+        """Register ``amount`` received on ``date`` and return the transaction.
+
+        The engine allocates it in the product's order (charging the penalty
+        and compound interest due by then); what finds nothing to pay is kept
+        as the borrower's credit and used by the next repayment. A payment
+        dated before later repayments or charges is replayed in date order:
+        the later ones are reversed and posted again, so penalties are
+        recomputed. A retry with the same ``reference``, amount and date
+        returns the transaction already posted; another payment with that
+        reference in the branch is refused. The loan is closed when everything
+        is paid.
+        """
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can register repayments."))
+        reference = (reference or "").strip() or False
+        currency = self.currency_id
+        date = fields.Date.to_date(date)
+        if reference:
+            existing = self._get_repayment_by_reference(reference)
+            if existing:
+                return self._check_retry(existing, amount, date)
+        self._check_state(
+            {"active"},
+            self.env._(
+                "Repayments are registered on active loans only: %(loan)s is "
+                "%(state)s."
+            ),
+        )
+        if currency.compare_amounts(amount or 0.0, 0.0) <= 0:
+            raise UserError(self.env._("The amount repaid must be positive."))
+        date = self._check_posting_date(date)
+        self._lock_for_posting()
+        if reference:
+            existing = self._get_repayment_by_reference(reference)
+            if existing:
+                return self._check_retry(existing, amount, date)
+        payment = {"amount": amount, "reference": reference, "note": note}
+        if self._needs_replay(date):
+            transaction = self._replay(date, new_payment=payment)
+        else:
+            position = self._engine_position()
+            transaction, position, _credit = self._apply_payment(
+                position, date, payment, self._money(self.credit_balance)
+            )
+            self._write_engine_state(position)
+        self._close_if_settled()
+        return transaction
+
+    def payoff_quote(self, date):
+        """Return what repays the whole loan on ``date`` as a dict of floats:
+        ``principal``, ``interest`` (overdue, and the current period's actual
+        days), ``penalty``, ``compound``, ``fee``, ``prepayment_fee``,
+        ``total``; plus ``credit`` (the borrower's credit) and ``amount_due``
+        (``total`` less the credit)."""
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        position = self._position_at(date)
+        try:
+            quote = payoff_quote(position, date, self._prepayment_fee_rate())
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        credit = self._money(self.credit_balance)
+        return {
+            "date": date,
+            "principal": float(quote.principal),
+            "interest": float(quote.interest),
+            "penalty": float(quote.penalty),
+            "compound": float(quote.compound),
+            "fee": float(quote.fees),
+            "prepayment_fee": float(quote.prepayment_fee),
+            "total": float(quote.total),
+            "credit": float(credit),
+            "amount_due": float(max(quote.total - credit, Decimal(0))),
+        }
+
+    def payoff(self, date, reference=False, note=False):
+        """Repay the whole loan on ``date`` at its payoff quote (the borrower's
+        credit is used first), close it and return the transaction."""
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can register repayments."))
+        self._check_state(
+            {"active"},
+            self.env._("Only active loans can be paid off: %(loan)s is %(state)s."),
+        )
+        date = self._check_posting_date(date)
+        self._lock_for_posting()
+        self._check_not_back_dated(date)
+        position = self._engine_position()
+        credit = self._money(self.credit_balance)
+        try:
+            quote = payoff_quote(position, date, self._prepayment_fee_rate())
+            settled = settle_to(position, date)
+            due_now = sum(
+                (
+                    sum(
+                        (inst.outstanding(c) for c in ("penalty", "compound")),
+                        Decimal(0),
+                    )
+                    + (
+                        sum(
+                            (
+                                inst.outstanding(c)
+                                for c in ("principal", "interest", "fee")
+                            ),
+                            Decimal(0),
+                        )
+                        if inst.due_date <= date
+                        else Decimal(0)
+                    )
+                )
+                for inst in settled.installments
+            )
+            order, by_installment = self.product_id._get_allocation_order()
+            result = allocate(
+                position, due_now, date, order, by_installment=by_installment
+            )
+            not_due = sum(
+                (
+                    inst.principal - inst.principal_paid
+                    for inst in result.position.installments
+                    if inst.due_date > date
+                ),
+                Decimal(0),
+            )
+            prepaid = None
+            if not_due:
+                prepaid = prepay(
+                    result.position,
+                    self._engine_terms(),
+                    not_due,
+                    date,
+                    fee_rate=self._prepayment_fee_rate(),
+                )
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        paid = due_now + (prepaid.total if prepaid else Decimal(0))
+        if paid != quote.total:
+            raise UserError(
+                self.env._(
+                    "The payoff of %(loan)s (%(paid)s) does not match its quote "
+                    "(%(quote)s).",
+                    loan=self.name,
+                    paid=paid,
+                    quote=quote.total,
+                )
+            )
+        records = self._records_by_n()
+        self._post_charges(position, result.position, date, records)
+        lines = self._allocation_lines(result, records)
+        if prepaid:
+            record = self._apply_prepayment(prepaid, date)
+            lines += self._prepayment_lines(prepaid, record)
+            final = prepaid.position
+        else:
+            final = result.position
+        used = min(credit, paid)
+        if used:
+            lines.append(
+                {"installment_id": False, "component": "excess", "amount": -float(used)}
+            )
+        transaction = self._post_transaction(
+            "repayment",
+            date,
+            float(paid - used),
+            lines=lines,
+            reference=reference,
+            note=note,
+        )
+        self._write_engine_state(final)
+        self._close_if_settled()
+        return transaction
+
+    def prepay(
+        self, principal, date, mode="reduce_installment", reference=False, note=False
+    ):
+        """Prepay ``principal`` on ``date`` and re-amortize the rest.
+
+        ``mode`` is ``reduce_installment`` (same term, lower installment) or
+        ``shorten_term`` (same installment, fewer installments). Everything
+        due by ``date`` must be paid first. The borrower pays the principal,
+        the interest of the current period's actual days and the product's
+        prepayment fee; the borrower's credit is used first.
+        """
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can register repayments."))
+        self._check_state(
+            {"active"},
+            self.env._("Only active loans can be prepaid: %(loan)s is %(state)s."),
+        )
+        currency = self.currency_id
+        if currency.compare_amounts(principal or 0.0, 0.0) <= 0:
+            raise UserError(self.env._("The principal prepaid must be positive."))
+        date = self._check_posting_date(date)
+        self._lock_for_posting()
+        self._check_not_back_dated(date)
+        position = self._engine_position()
+        try:
+            prepaid = prepay(
+                position,
+                self._engine_terms(),
+                self._money(principal),
+                date,
+                mode=mode,
+                fee_rate=self._prepayment_fee_rate(),
+            )
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        record = self._apply_prepayment(prepaid, date)
+        lines = self._prepayment_lines(prepaid, record)
+        used = min(self._money(self.credit_balance), prepaid.total)
+        if used:
+            lines.append(
+                {"installment_id": False, "component": "excess", "amount": -float(used)}
+            )
+        transaction = self._post_transaction(
+            "repayment",
+            date,
+            float(prepaid.total - used),
+            lines=lines,
+            reference=reference,
+            note=note,
+        )
+        self._write_engine_state(prepaid.position)
+        self._close_if_settled()
+        return transaction
+
+    def refund_credit(self, date, amount=None, note=False):
+        """Refund the borrower's credit (all of it by default) on ``date``."""
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can refund credit."))
+        date = self._check_posting_date(date)
+        self._lock_for_posting()
+        currency = self.currency_id
+        amount = self.credit_balance if amount is None else amount
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(self.env._("The amount refunded must be positive."))
+        if currency.compare_amounts(amount, self.credit_balance) > 0:
+            raise UserError(
+                self.env._(
+                    "%(loan)s holds only %(credit)s of credit for the borrower.",
+                    loan=self.name,
+                    credit=self.credit_balance,
+                )
+            )
+        return self._post_transaction(
+            "refund",
+            date,
+            amount,
+            lines=[{"installment_id": False, "component": "excess", "amount": -amount}],
+            note=note,
+        )
+
+    def _reverse_transaction(self, transaction):
+        """Reverse ``transaction`` of this loan, restoring the balances: a
+        repayment is taken out and the later repayments and charges are
+        replayed; a refund gives the credit back; the only disbursement of a
+        loan returns it to approved."""
+        self.ensure_one()
+        self._check_finance(self.env._("Only finance users can reverse transactions."))
+        if transaction.state != "posted" or transaction.kind == "reversal":
+            raise UserError(
+                self.env._(
+                    "%(transaction)s is already reversed or is itself a reversal.",
+                    transaction=transaction.name,
+                )
+            )
+        self._lock_for_posting()
+        kind = transaction.kind
+        if kind == "repayment":
+            if any(
+                line.installment_id.kind == "prepayment"
+                for line in transaction.line_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(transaction)s prepaid principal and changed the "
+                        "schedule: it cannot be reversed.",
+                        transaction=transaction.name,
+                    )
+                )
+            self._check_state(
+                {"active", "closed"},
+                self.env._(
+                    "Repayments of %(loan)s cannot be reversed while it is %(state)s."
+                ),
+            )
+            was_closed = self.state == "closed"
+            self._replay(transaction.date, exclude=transaction)
+            if was_closed and not self._is_settled():
+                self.write({"state": "active"})
+            return transaction.reversed_by_id
+        if kind == "refund":
+            return self._post_reversal(transaction)
+        if kind == "disbursement":
+            others = self.transaction_ids.filtered(
+                lambda t: t.state == "posted"
+                and t != transaction
+                and t.kind != "reversal"
+            )
+            if others or self.state != "active":
+                raise UserError(
+                    self.env._(
+                        "Only the disbursement of a loan with no other transaction "
+                        "can be reversed (%(loan)s).",
+                        loan=self.name,
+                    )
+                )
+            reversal = self._post_reversal(transaction)
+            self.write({"state": "approved", "microloan_accrued_to": False})
+            return reversal
+        raise UserError(
+            self.env._(
+                "%(transaction)s cannot be reversed here: reverse the repayment that "
+                "charged it, or waive the charge.",
+                transaction=transaction.name,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _check_finance(self, message):
+        self._check_user_group("microloan_base.group_microloan_finance", message)
+
+    def _check_posting_date(self, date):
+        """Return ``date`` as a date; refuse a missing date, a date in the
+        future, or one before the loan's first disbursement."""
+        date = fields.Date.to_date(date)
+        if not date:
+            raise UserError(self.env._("Give the date of the transaction."))
+        if date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "A transaction of %(loan)s cannot be dated in the future "
+                    "(%(date)s).",
+                    loan=self.name,
+                    date=date,
+                )
+            )
+        first = self.first_disbursement_date
+        if first and date < first:
+            raise UserError(
+                self.env._(
+                    "A transaction of %(loan)s cannot precede its disbursement on "
+                    "%(date)s.",
+                    loan=self.name,
+                    date=first,
+                )
+            )
+        return date
+
+    def _lock_for_posting(self):
+        """Lock the loan rows against concurrent posting (SELECT ... FOR UPDATE)
+        and mark them changed, so that a transaction that read the loan before
+        another one posted on it fails to serialize instead of allocating the
+        same installments twice."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM microloan_loan WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        for loan in self:
+            loan.sudo().write({"ledger_version": loan.ledger_version + 1})
+
+    def _get_repayment_by_reference(self, reference):
+        return (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("reference", "=", reference),
+                    ("kind", "=", "repayment"),
+                    ("state", "=", "posted"),
+                ],
+                limit=1,
+            )
+        )
+
+    def _check_retry(self, existing, amount, date):
+        """Return ``existing`` if it is the same payment (loan, amount, date),
+        else raise."""
+        currency = self.currency_id
+        if (
+            existing.loan_id == self
+            and existing.date == date
+            and not currency.compare_amounts(existing.amount, amount or 0.0)
+        ):
+            return existing.sudo(self.env.su)
+        raise UserError(
+            self.env._(
+                "The reference %(reference)s is already used by the repayment "
+                "%(transaction)s of %(amount)s on %(date)s.",
+                reference=existing.reference,
+                transaction=existing.name,
+                amount=existing.amount,
+                date=existing.date,
+            )
+        )
+
+    def _prepayment_fee_rate(self):
+        return (
+            Decimal(float_repr(self.product_id.prepayment_fee_rate, RATE_DIGITS)) / 100
+        )
+
+    def _records_by_n(self):
+        return {record.sequence: record for record in self._engine_installments()}
+
+    def _effective_transactions(self):
+        """Posted transactions that are not reversed nor reversals."""
+        return self.transaction_ids.filtered(
+            lambda t: t.state == "posted" and t.kind != "reversal"
+        )
+
+    def _needs_replay(self, date):
+        if self.microloan_accrued_to and date < self.microloan_accrued_to:
+            return True
+        return any(
+            t.date > date and t.kind in ("repayment", "penalty", "compound")
+            for t in self._effective_transactions()
+        )
+
+    def _check_not_back_dated(self, date):
+        if self._needs_replay(date):
+            raise UserError(
+                self.env._(
+                    "%(loan)s has repayments, charges or a daily close after "
+                    "%(date)s: a prepayment or payoff cannot be back-dated.",
+                    loan=self.name,
+                    date=date,
+                )
+            )
+
+    def _position_at(self, date):
+        """The engine position accrued to ``date``, replayed from the ledger
+        when ``date`` is before the stored accrual."""
+        self.ensure_one()
+        if not self.microloan_accrued_to or date >= self.microloan_accrued_to:
+            return self._engine_position(date)
+        raise UserError(
+            self.env._(
+                "The overdue charges of %(loan)s are already accrued to %(date)s: "
+                "quote from that date on.",
+                loan=self.name,
+                date=self.microloan_accrued_to,
+            )
+        )
+
+    def _is_settled(self):
+        """Everything paid: principal, interest, fees and charges."""
+        self.ensure_one()
+        installments = self._engine_installments()
+        currency = self.currency_id
+        return bool(installments) and all(
+            currency.is_zero(i.principal - i.principal_paid)
+            and currency.is_zero(i.interest - i.interest_paid)
+            and currency.is_zero(i.fee + i.fee_charged - i.fee_paid)
+            and currency.is_zero(i.penalty - i.penalty_paid)
+            and currency.is_zero(i.compound - i.compound_paid)
+            and not i.penalty_product
+            and not i.compound_product
+            for i in installments
+        )
+
+    def _close_if_settled(self):
+        """Settlement hook: close the loan once everything is paid."""
+        if self.state == "active" and self._is_settled():
+            self.action_close()
+
+    def _allocation_lines(self, result, records):
+        return [
+            {
+                "installment_id": records[line.n].id,
+                "component": line.component,
+                "amount": float(line.amount),
+            }
+            for line in result.lines
+        ]
+
+    def _post_charges(self, before, after, date, records, at_payment=True):
+        """Post the penalty and compound interest charged between the engine
+        positions ``before`` and ``after`` (same installments) on ``date``."""
+        lines = {"penalty": [], "compound": []}
+        for old, new in zip(before.installments, after.installments, strict=True):
+            for component in lines:
+                delta = getattr(new, component) - getattr(old, component)
+                if delta:
+                    lines[component].append(
+                        {
+                            "installment_id": records[new.n].id,
+                            "component": component,
+                            "amount": float(delta),
+                        }
+                    )
+        for kind, kind_lines in lines.items():
+            if kind_lines:
+                self._post_transaction(
+                    kind,
+                    date,
+                    sum(line["amount"] for line in kind_lines),
+                    lines=kind_lines,
+                    payment_charge=at_payment,
+                )
+
+    def _apply_payment(self, position, date, payment, credit, post=True):
+        """Allocate ``payment`` (dict: amount, reference, note) plus ``credit``
+        on ``position``; with ``post``, post the charges and the repayment.
+        Return ``(transaction or None, new position, credit left)``."""
+        order, by_installment = self.product_id._get_allocation_order()
+        amount = self._money(payment["amount"])
+        try:
+            result = allocate(
+                position, amount + credit, date, order, by_installment=by_installment
+            )
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        transaction = None
+        if post:
+            records = self._records_by_n()
+            self._post_charges(position, result.position, date, records)
+            lines = self._allocation_lines(result, records)
+            lines.append(
+                {
+                    "installment_id": False,
+                    "component": "excess",
+                    "amount": float(result.excess - credit),
+                }
+            )
+            transaction = self._post_transaction(
+                "repayment",
+                date,
+                float(amount),
+                lines=lines,
+                reference=payment.get("reference") or False,
+                note=payment.get("note") or False,
+            )
+        return transaction, result.position, result.excess
+
+    def _prepayment_lines(self, prepaid, record):
+        return [
+            {
+                "installment_id": record.id,
+                "component": component,
+                "amount": float(value),
+            }
+            for component, value in (
+                ("principal", prepaid.principal),
+                ("interest", prepaid.interest),
+                ("fee", prepaid.fee),
+            )
+        ]
+
+    def _apply_prepayment(self, prepaid, date):
+        """Replace the installments due after ``date`` by the prepayment line
+        and the re-amortized schedule of ``prepaid``
+        (``microloan_engine.allocation.PrepaymentResult``); return the
+        prepayment installment."""
+        installments = self._engine_installments()
+        drop = installments.filtered(lambda i: i.due_date > date)
+        _upfront, per_installment = self._get_fees()
+        rows = [
+            {
+                "due_date": date,
+                "days": 0,
+                "principal": float(prepaid.principal),
+                "interest": float(prepaid.interest),
+                "fee": float(prepaid.fee),
+                "amount": float(prepaid.total),
+                "balance": float(
+                    prepaid.schedule.total_principal if prepaid.schedule else 0
+                ),
+                "kind": "prepayment",
+            }
+        ]
+        if prepaid.schedule:
+            rows += self._schedule_rows(prepaid.schedule, per_installment)
+        created = self._replace_installments(drop, rows)
+        return created[0]
+
+    def _schedule_rows(self, schedule, fee, extra_interest=Decimal(0)):
+        rows = []
+        for index, line in enumerate(schedule.installments):
+            interest = line.interest + (extra_interest if index == 0 else 0)
+            rows.append(
+                {
+                    "due_date": line.due_date,
+                    "days": line.days,
+                    "principal": float(line.principal),
+                    "interest": float(interest),
+                    "fee": fee,
+                    "amount": float(line.principal + interest) + fee,
+                    "balance": float(line.balance),
+                    "kind": "scheduled",
+                }
+            )
+        return rows
+
+    def _replace_installments(self, drop, rows):
+        """Delete the installments ``drop`` (unpaid, not yet due) and create
+        ``rows`` numbered after the installments kept."""
+        self.ensure_one()
+        kept = self.installment_ids - drop
+        start = max(kept.mapped("sequence"), default=0)
+        context = {"microloan_schedule_change": True, "microloan_terms_change": True}
+        drop.sudo().with_context(**context).unlink()
+        return (
+            self.env["microloan.loan.installment"]
+            .sudo()
+            .with_context(**context)
+            .create(
+                [
+                    dict(row, loan_id=self.id, sequence=start + index)
+                    for index, row in enumerate(rows, start=1)
+                ]
+            )
+            .sudo(self.env.su)
+        )
+
+    def _disburse_first(self, amount, date):
+        """Fix the schedule of the first disbursement and activate the loan."""
+        first_due = (
+            self.first_due_date
+            if (self.first_due_date and self.first_due_date > date)
+            else None
+        )
+        terms = replace(
+            self._engine_terms(),
+            principal=self._money(amount),
+            disbursement_date=date,
+            first_due_date=first_due,
+        )
+        try:
+            schedule = build_schedule(terms)
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        loan = self.with_context(microloan_terms_change=True)
+        loan.write({"disbursement_date": date, "first_due_date": first_due or False})
+        loan.sudo().with_context(microloan_schedule_change=True)._apply_schedule(
+            schedule
+        )
+        self.write({"microloan_accrued_to": date})
+        self.action_activate()
+
+    def _disburse_tranche(self, amount, date):
+        """Re-amortize the principal not yet due plus ``amount`` from ``date``
+        over the remaining due dates; the current period keeps the interest of
+        its days before ``date`` on the former principal."""
+        if self._needs_replay(date):
+            raise UserError(
+                self.env._(
+                    "%(loan)s has repayments, charges or a daily close after "
+                    "%(date)s: a tranche cannot be back-dated.",
+                    loan=self.name,
+                    date=date,
+                )
+            )
+        position = self._engine_position(date)
+        try:
+            position = settle_to(position, date)
+            installments = position.installments
+            later = [i for i, inst in enumerate(installments) if inst.due_date > date]
+            if not later:
+                raise UserError(
+                    self.env._(
+                        "%(loan)s has no installment due after %(date)s for a "
+                        "further tranche.",
+                        loan=self.name,
+                        date=date,
+                    )
+                )
+            first = later[0]
+            if not all(inst.is_cleared for inst in installments[:first]):
+                raise UserError(
+                    self.env._(
+                        "Settle what %(loan)s owes before disbursing a further "
+                        "tranche.",
+                        loan=self.name,
+                    )
+                )
+            remaining = installments[first:]
+            if any(
+                inst.kind != SCHEDULED
+                or inst.principal_paid
+                or inst.interest_paid
+                or inst.fee_paid
+                for inst in remaining
+            ):
+                raise UserError(
+                    self.env._(
+                        "Installments of %(loan)s not yet due are already partly "
+                        "repaid: a further tranche cannot be disbursed now.",
+                        loan=self.name,
+                    )
+                )
+            not_due = sum((inst.principal for inst in remaining), Decimal(0))
+            broken, _current = _current_period_interest(position, installments, date)
+            terms = remaining_terms(
+                self._engine_terms(),
+                not_due + self._money(amount),
+                date,
+                remaining[-1].due_date,
+            )
+            schedule = build_schedule(terms)
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        records = self._engine_installments()
+        _upfront, per_installment = self._get_fees()
+        self._replace_installments(
+            records[first:], self._schedule_rows(schedule, per_installment, broken)
+        )
+        # Everything before the tranche is cleared: no overdue product is left.
+        self.write({"microloan_accrued_to": date})
+
+    def _post_reversal(self, transaction):
+        reversal = self._post_transaction(
+            "reversal",
+            transaction.date,
+            transaction.amount,
+            lines=[
+                {
+                    "installment_id": line.installment_id.id,
+                    "component": line.component,
+                    "amount": -line.amount,
+                }
+                for line in transaction.line_ids
+            ],
+            reference=False,
+            note=self.env._("Reversal of %(name)s", name=transaction.name),
+            reversal_of_id=transaction.id,
+        )
+        transaction.sudo().with_context(microloan_post_transaction=True).write(
+            {"state": "reversed", "reversed_by_id": reversal.id}
+        )
+        return reversal
+
+    def _get_replay_checkpoint(self):
+        """Date of the last change of the schedule (first disbursement, later
+        tranche, prepayment): the ledger is replayed from there, where nothing
+        is overdue and no overdue product is pending."""
+        self.ensure_one()
+        dates = [self.first_disbursement_date]
+        dates += [
+            t.date for t in self._effective_transactions() if t.kind == "disbursement"
+        ]
+        dates += [i.due_date for i in self.installment_ids if i.kind == "prepayment"]
+        return max(d for d in dates if d)
+
+    def _replay(self, date, new_payment=None, exclude=None):
+        """Replay the ledger from ``date``: reverse the repayments and charges
+        dated from ``date`` on (and ``exclude``), then allocate them again with
+        ``new_payment`` (dict: amount, reference, note) in date order through
+        the engine. Return the transaction of ``new_payment``."""
+        self.ensure_one()
+        checkpoint = self._get_replay_checkpoint()
+        if date <= checkpoint and (exclude or date < checkpoint):
+            raise UserError(
+                self.env._(
+                    "%(loan)s cannot take a repayment or a reversal dated before "
+                    "%(date)s, the last change of its schedule.",
+                    loan=self.name,
+                    date=checkpoint,
+                )
+            )
+        effective = self._effective_transactions()
+        blocking = effective.filtered(
+            lambda t: t.date > checkpoint and t.kind in ("waiver", "fee", "write_off")
+        )
+        if blocking:
+            raise UserError(
+                self.env._(
+                    "%(loan)s has waivers or fees after %(date)s: the repayments "
+                    "cannot be replayed.",
+                    loan=self.name,
+                    date=checkpoint,
+                )
+            )
+        events = effective.filtered(
+            lambda t: t.date > checkpoint
+            and (
+                t.kind in ("repayment", "refund")
+                or (t.kind in ("penalty", "compound") and not t.payment_charge)
+            )
+        )
+        redo = effective.filtered(
+            lambda t: t.date > checkpoint
+            and t.date >= date
+            and t.kind in ("repayment", "penalty", "compound")
+        )
+        base = effective.filtered(lambda t: t.date <= checkpoint)
+        old_accrued_to = self.microloan_accrued_to
+        for transaction in redo.sorted(lambda t: (t.date, t.id), reverse=True):
+            self._post_reversal(transaction)
+        position = self._engine_position_from_ledger(base, checkpoint)
+        credit = self._money(sum(base.mapped("excess_amount")))
+        agenda = []
+        for transaction in events:
+            if transaction == exclude:
+                continue
+            rank = {"repayment": 0, "refund": 2}.get(transaction.kind, 1)
+            agenda.append((transaction.date, rank, transaction.id, transaction))
+        if new_payment:
+            agenda.append((date, 0, float("inf"), new_payment))
+        agenda.sort(key=lambda item: item[:3])
+        new_transaction = None
+        for on, rank, _id, event in agenda:
+            post = isinstance(event, dict) or event in redo
+            if rank == 0:
+                payment = (
+                    event
+                    if isinstance(event, dict)
+                    else {
+                        "amount": event.amount,
+                        "reference": event.reference,
+                        "note": event.note,
+                    }
+                )
+                transaction, after, credit = self._apply_payment(
+                    position, on, payment, credit, post=post
+                )
+                if isinstance(event, dict):
+                    new_transaction = transaction
+                position = after
+            elif rank == 1:
+                horizon = max(on + timedelta(days=1), position.accrued_to)
+                try:
+                    accrued = accrue(position, horizon)
+                    charged = crystallize(accrued, horizon)
+                except EngineError as error:
+                    raise self._engine_user_error(error) from error
+                if post:
+                    self._post_charges(
+                        accrued, charged, on, self._records_by_n(), at_payment=False
+                    )
+                position = charged
+            else:
+                credit -= self._money(event.amount)
+        if old_accrued_to and old_accrued_to > position.accrued_to:
+            position = accrue(position, old_accrued_to)
+        self._write_engine_state(position)
+        return new_transaction
+
+    def _engine_position_from_ledger(self, transactions, as_of):
+        """The engine position made of the schedule and ``transactions`` only,
+        accrued to ``as_of`` with no pending product (see
+        ``_get_replay_checkpoint``)."""
+        position = self._engine_position()
+        sums = {}
+        for line in transactions.line_ids:
+            if not line.installment_id or line.effect == "other":
+                continue
+            key = (line.installment_id.id, line.effect, line.component)
+            sums[key] = sums.get(key, 0.0) + line.amount
+        records = self._records_by_n()
+        installments = []
+        for inst in position.installments:
+            record_id = records[inst.n].id
+
+            def total(effect, component, record_id=record_id):
+                return self._money(sums.get((record_id, effect, component), 0.0))
+
+            installments.append(
+                replace(
+                    inst,
+                    fee=self._money(records[inst.n].fee) + total("charge", "fee"),
+                    penalty=total("charge", "penalty"),
+                    compound=total("charge", "compound"),
+                    principal_paid=total("settle", "principal"),
+                    interest_paid=total("settle", "interest"),
+                    fee_paid=total("settle", "fee"),
+                    penalty_paid=total("settle", "penalty"),
+                    compound_paid=total("settle", "compound"),
+                    penalty_product=Decimal(0),
+                    compound_product=Decimal(0),
+                )
+            )
+        return replace(
+            position, installments=tuple(installments), accrued_to=as_of, open_from=0
         )

@@ -107,6 +107,12 @@ class MicroloanLoanTransaction(models.Model):
         help="Part of the payment kept as the borrower's credit (negative when "
         "credit is used or refunded).",
     )
+    payment_charge = fields.Boolean(
+        string="Charged at Payment",
+        readonly=True,
+        help="Penalty or compound interest charged because a repayment settled "
+        "it (rather than by the month-end close).",
+    )
     note = fields.Text(readonly=True)
 
     _sql_constraints = [
@@ -191,6 +197,13 @@ class MicroloanLoanTransaction(models.Model):
                 "Posted loan transactions cannot be deleted: reverse them instead."
             )
         )
+
+    def action_reverse(self):
+        """Reverse the transactions (finance): the loan restores its balances
+        and replays what came after."""
+        for transaction in self:
+            transaction.loan_id._reverse_transaction(transaction)
+        return True
 
     def _get_next_number(self, company, date=None):
         """Return the next transaction number of ``company``, e.g.

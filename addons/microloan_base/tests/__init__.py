@@ -6,3 +6,4 @@ from . import test_multi_company
 from . import test_access
 from . import test_credit_line
 from . import test_collection
+from . import test_servicing_money
