@@ -154,8 +154,10 @@ class MicroloanLoan(models.Model):
             result = extend(self._engine_current_terms(), request, history, policy)
         except EngineError as error:
             raise UserError(self._get_extension_error(error)) from error
-        self._snapshot_schedule("extension", date, reason)
-        self._replace_installments(kept, replaced, result.schedule)
+        # The approver's decision is checked above; the schedule records are
+        # written by the engine's result only.
+        self.sudo()._snapshot_schedule("extension", date, reason)
+        self.sudo()._replace_unpaid_installments(kept, replaced, result.schedule)
         vals = {
             "extension_count": result.extension_number,
             "original_maturity_date": history.original_maturity,
@@ -237,8 +239,8 @@ class MicroloanLoan(models.Model):
         replaced = scheduled[result.kept :]
         kept = self.installment_ids - replaced
         self._check_replaceable(replaced)
-        self._snapshot_schedule("rate_change", date, reason)
-        self._replace_installments(kept, replaced, result.schedule)
+        self.sudo()._snapshot_schedule("rate_change", date, reason)
+        self.sudo()._replace_unpaid_installments(kept, replaced, result.schedule)
         self.with_context(microloan_terms_change=True).write(
             {"interest_rate": new_rate}
         )
@@ -412,10 +414,11 @@ class MicroloanLoan(models.Model):
             }
         )
 
-    def _replace_installments(self, kept, replaced, schedule):
+    def _replace_unpaid_installments(self, kept, replaced, schedule):
         """Replace the installments ``replaced`` by those of ``schedule``
         (``microloan_engine.Schedule``), numbered after ``kept``."""
         self.ensure_one()
+        kept, replaced = kept.with_env(self.env), replaced.with_env(self.env)
         _upfront, per_installment = self._get_fees()
         start = max(kept.mapped("sequence"), default=0)
         Installment = self.env["microloan.loan.installment"].with_context(

@@ -244,7 +244,9 @@ class MicroloanLoan(models.Model):
             and self._in_observation(day),
             in_observation_period=self._in_observation(day),
             tier_before_restructure=self.tier_before_restructure or None,
-            previous_tier=self.risk_tier or None,
+            # The rules' tier: an override is applied again on each run, and
+            # clearing it must not leave its tier behind.
+            previous_tier=self.risk_tier_floor or None,
             overdue_cleared=not dpd,
             consecutive_normal_periods=normal_periods,
             months_normal_payment=months,
@@ -263,7 +265,7 @@ class MicroloanLoan(models.Model):
         """
         normal_periods = {}
         upgrading = self.filtered(
-            lambda loan: loan.risk_tier in NPL_TIERS
+            lambda loan: loan.risk_tier_floor in NPL_TIERS
             and loan.arrears_cleared_date
             and not statuses[loan].days_past_due
         )

@@ -121,7 +121,7 @@ class MicroloanLoan(models.Model):
             position = self._post_overdue_charges(position, date, date)
         except EngineError as error:
             raise self._engine_user_error(error) from error
-        self._write_engine_state(position)
+        self.sudo()._write_engine_state(position)
         lines = self._get_write_off_lines(date)
         if not lines:
             raise UserError(

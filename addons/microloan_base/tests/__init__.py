@@ -7,3 +7,6 @@ from . import test_access
 from . import test_credit_line
 from . import test_collection
 from . import test_servicing_money
+from . import test_daily_close
+from . import test_restructure
+from . import test_writeoff
