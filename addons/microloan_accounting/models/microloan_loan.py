@@ -1,0 +1,73 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class MicroloanLoan(models.Model):
+    _inherit = "microloan.loan"
+
+    def _check_posting_date(self, date):
+        # Every posting method starts here: check the accounting setup and
+        # the lock dates before the loan changes anything.
+        date = super()._check_posting_date(date)
+        if self._microloan_accounting_active():
+            self._microloan_check_accounting(date)
+        return date
+
+    def _microloan_accounting_active(self):
+        """Whether the loan's branch keeps books: its company has a chart of
+        accounts (or loan accounts set by hand). Branches without any chart
+        (a sub-ledger-only installation) post no entries."""
+        company = self.company_id.sudo()
+        return bool(
+            company.root_id.chart_template
+            or company.microloan_principal_account_id
+            or self.product_id.sudo()
+            .with_company(company)
+            .microloan_principal_account_id
+        )
+
+    def _microloan_check_accounting(self, date):
+        """Return the loan's accounts (``product._get_microloan_accounts``)
+        after checking them and the lock dates of ``date``: a translated
+        ``UserError`` before anything is posted."""
+        self.ensure_one()
+        company = self.company_id
+        accounts = self.product_id._get_microloan_accounts(company)
+        for key in ("loan_journal", "payment_journal"):
+            journal = accounts[key]
+            violations = company.sudo()._get_violated_lock_dates(date, False, journal)
+            if violations:
+                raise UserError(
+                    self.env._(
+                        "%(loan)s cannot be booked on %(date)s: the period of "
+                        "%(company)s is locked until %(lock)s.",
+                        loan=self.name,
+                        date=date,
+                        company=company.name,
+                        lock=violations[-1][0],
+                    )
+                )
+        for payment_type in ("inbound", "outbound"):
+            method = accounts["payment_journal"]._get_available_payment_method_lines(
+                payment_type
+            )[:1]
+            if not method.payment_account_id:
+                raise UserError(
+                    self.env._(
+                        "The payment journal %(journal)s has no %(type)s payment "
+                        "method with an outstanding account: loan payments need "
+                        "one (Use Default Accounts sets it).",
+                        journal=accounts["payment_journal"].display_name,
+                        type=payment_type,
+                    )
+                )
+        if not self.partner_id.with_company(company).property_account_receivable_id:
+            raise UserError(
+                self.env._(
+                    "The borrower %(partner)s has no receivable account in "
+                    "%(company)s.",
+                    partner=self.partner_id.display_name,
+                    company=company.name,
+                )
+            )
+        return accounts
