@@ -91,9 +91,8 @@ class MicroloanLoanTransaction(models.Model):
 
     def _prepare_microloan_line_specs(self, accounts):
         """Lines of this transaction's loan entry, as a list of dicts
-        ``{"account": account.account, "amount": float, "component": str}`` in
-        the loan's currency, ``amount`` > 0 for a debit; lines of the same
-        account and component are merged.
+        ``{"account": account.account, "amount": float}`` in the loan's
+        currency, ``amount`` > 0 for a debit; one line per account.
 
         Rule for interest (the accrual run of this module relies on it):
 
@@ -119,8 +118,8 @@ class MicroloanLoanTransaction(models.Model):
         non_accrual = self.loan_id.non_accrual
         totals = defaultdict(float)
 
-        def add(key, amount, component):
-            totals[(accounts[key], component)] += amount
+        def add(key, amount, _component):
+            totals[accounts[key]] += amount
 
         fee_charged_open = self._microloan_fee_charged_open()
         for line in self.line_ids:
@@ -148,13 +147,11 @@ class MicroloanLoanTransaction(models.Model):
         if kind in PAYMENT_TYPES:
             # The money side: the borrower's receivable, cleared by the payment.
             sign = 1 if PAYMENT_TYPES[kind] == "inbound" else -1
-            totals[(self._microloan_clearing_account(), "payment")] += (
-                sign * self.amount
-            )
+            totals[self._microloan_clearing_account()] += sign * self.amount
         currency = self.currency_id
         return [
-            {"account": account, "amount": currency.round(amount), "component": comp}
-            for (account, comp), amount in totals.items()
+            {"account": account, "amount": currency.round(amount)}
+            for account, amount in totals.items()
             if not currency.is_zero(amount)
         ]
 
@@ -310,6 +307,7 @@ class MicroloanLoanTransaction(models.Model):
                 )
             )
         payment.move_id.microloan_transaction_id = self.id
+        payment.move_id.line_ids.microloan_loan_id = self.loan_id
         lines = (move.line_ids + payment.move_id.line_ids).filtered(
             lambda line: line.account_id == clearing and not line.reconciled
         )

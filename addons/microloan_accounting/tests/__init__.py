@@ -1,1 +1,3 @@
 from . import test_entries
+from . import test_multi_company
+from . import test_accrual

@@ -1,3 +1,5 @@
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MicroloanAccountingCommon
@@ -5,25 +7,334 @@ from .common import MicroloanAccountingCommon
 
 @tagged("post_install", "-at_install")
 class TestEntries(MicroloanAccountingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receivable = cls.borrower.property_account_receivable_id
+        journal = cls.accounts["payment_journal"]
+        cls.outstanding_in = journal._get_available_payment_method_lines("inbound")[
+            :1
+        ].payment_account_id
+        cls.outstanding_out = journal._get_available_payment_method_lines("outbound")[
+            :1
+        ].payment_account_id
+
+    def _expect(self, move, *lines):
+        """``lines``: (account key or account, debit, credit)."""
+        expected = []
+        for account, debit, credit in lines:
+            if isinstance(account, str):
+                account = self.accounts[account]
+            expected.append((account.code, debit, credit))
+        self.assertEqual(self._lines(move), sorted(expected))
+
     def test_default_accounts(self):
         codes = {key: self._code(key) for key in self.accounts if "journal" not in key}
         self.assertEqual(codes["principal"], "130300")
         self.assertEqual(codes["interest_receivable"], "113200")
         self.assertEqual(codes["penalty_income"], "601102")
+        self.assertEqual(codes["compound_income"], "601103")
+        self.assertEqual(codes["fee_income"], "602100")
+        self.assertEqual(codes["allowance"], "130400")
         self.assertEqual(codes["borrower_credit"], "224100")
         self.assertEqual(self.accounts["loan_journal"].code, "LOAN")
         self.assertEqual(self.accounts["payment_journal"].type, "bank")
+        self.assertTrue(self.outstanding_in.reconcile)
+        # A second run keeps what is set and creates nothing.
+        count = self.env["account.account"].search_count([])
+        self.company.action_microloan_default_accounts()
+        self.assertEqual(self.env["account.account"].search_count([]), count)
+
+    def test_product_overrides_company_default(self):
+        other = self.accounts["interest_income"].copy({"code": "601109"})
+        self.product.with_company(
+            self.company
+        ).microloan_interest_income_account_id = other
+        self.assertEqual(
+            self.product._get_microloan_accounts(self.company)["interest_income"], other
+        )
+        self.product.action_microloan_default_accounts()
+        self.assertEqual(
+            self.product._get_microloan_accounts(self.company)["interest_income"],
+            self.accounts["interest_income"],
+        )
 
     def test_disbursement(self):
         loan = self._approved_loan()
-        transaction = loan.disburse(100000.0, "2025-01-10")
+        transaction = loan.disburse(100000.0, "2025-01-10", reference="BANK-D-1")
         move = transaction.move_id
         self.assertEqual(move.state, "posted")
         self.assertEqual(move.microloan_transaction_id, transaction)
-        receivable = self.borrower.property_account_receivable_id.code
+        self.assertEqual(move.journal_id, self.accounts["loan_journal"])
+        self.assertEqual(move.company_id, self.company)
+        self.assertEqual(move.date, fields.Date.to_date("2025-01-10"))
+        self._expect(
+            move, ("principal", 100000.0, 0.0), (self.receivable, 0.0, 100000.0)
+        )
+        self.assertEqual(move.line_ids.microloan_loan_id, loan)
+        payment = transaction.payment_id
+        self.assertRecordValues(
+            payment,
+            [
+                {
+                    "payment_type": "outbound",
+                    "amount": 100000.0,
+                    "memo": "BANK-D-1",
+                    "partner_id": self.borrower.id,
+                    "journal_id": self.accounts["payment_journal"].id,
+                    "microloan_transaction_id": transaction.id,
+                }
+            ],
+        )
+        self._expect(
+            payment.move_id,
+            (self.receivable, 100000.0, 0.0),
+            (self.outstanding_out, 0.0, 100000.0),
+        )
+        self.assertEqual(payment.move_id.microloan_transaction_id, transaction)
+        self.assertTrue(
+            all(
+                line.reconciled
+                for line in (move + payment.move_id).line_ids
+                if line.account_id == self.receivable
+            )
+        )
+        self.assertTrue(payment.is_matched is False or payment.is_reconciled)
+        # Net effect: Dr 1303 100,000 / Cr bank (outstanding payments) 100,000.
         self.assertEqual(
-            self._lines(move),
-            sorted(
-                [(self._code("principal"), 100000.0, 0.0), (receivable, 0.0, 100000.0)]
-            ),
+            self._ledger_balance(self.accounts["principal"], loan), 100000.0
+        )
+        self.assertEqual(self._ledger_balance(self.receivable, loan), 0.0)
+
+    def test_repayment_on_due_date(self):
+        loan = self._active_loan()
+        transaction = loan.register_repayment(8884.88, "2025-02-10", reference="R-1")
+        self._expect(
+            transaction.move_id,
+            (self.receivable, 8884.88, 0.0),
+            ("principal", 0.0, 7884.88),
+            ("interest_receivable", 0.0, 1000.0),
+        )
+        self.assertEqual(transaction.move_id.ref, "R-1")
+        payment = transaction.payment_id
+        self.assertEqual(payment.memo, "R-1")
+        self.assertEqual(payment.payment_type, "inbound")
+        self._expect(
+            payment.move_id,
+            (self.outstanding_in, 8884.88, 0.0),
+            (self.receivable, 0.0, 8884.88),
+        )
+        self.assertTrue(
+            all(
+                line.reconciled
+                for line in (transaction.move_id + payment.move_id).line_ids
+                if line.account_id == self.receivable
+            )
+        )
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["principal"], loan), 92115.12
+        )
+
+    def test_late_repayment_penalty_and_compound(self):
+        loan = self._active_loan()
+        repayment = loan.register_repayment(8929.30, "2025-02-20")
+        charges = loan.transaction_ids.filtered(
+            lambda t: t.kind in ("penalty", "compound")
+        )
+        penalty = charges.filtered(lambda t: t.kind == "penalty")
+        compound = charges.filtered(lambda t: t.kind == "compound")
+        self.assertEqual((penalty.amount, compound.amount), (39.42, 5.0))
+        self._expect(
+            penalty.move_id,
+            ("interest_receivable", 39.42, 0.0),
+            ("penalty_income", 0.0, 39.42),
+        )
+        self._expect(
+            compound.move_id,
+            ("interest_receivable", 5.0, 0.0),
+            ("compound_income", 0.0, 5.0),
+        )
+        self._expect(
+            repayment.move_id,
+            (self.receivable, 8929.30, 0.0),
+            ("principal", 0.0, 7884.88),
+            ("interest_receivable", 0.0, 1044.42),
+        )
+        self.assertFalse(penalty.payment_id)
+
+    def test_excess_is_borrower_credit_and_refund(self):
+        loan = self._active_loan()
+        repayment = loan.register_repayment(9000.0, "2025-02-10")
+        self._expect(
+            repayment.move_id,
+            (self.receivable, 9000.0, 0.0),
+            ("principal", 0.0, 7884.88),
+            ("interest_receivable", 0.0, 1000.0),
+            ("borrower_credit", 0.0, 115.12),
+        )
+        refund = loan.refund_credit("2025-02-11")
+        self._expect(
+            refund.move_id,
+            ("borrower_credit", 115.12, 0.0),
+            (self.receivable, 0.0, 115.12),
+        )
+        self.assertEqual(refund.payment_id.payment_type, "outbound")
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["borrower_credit"], loan), 0.0
+        )
+
+    def test_credit_used_by_next_repayment(self):
+        loan = self._active_loan()
+        loan.register_repayment(9000.0, "2025-02-10")
+        second = loan.register_repayment(8769.76, "2025-03-10")
+        lines = dict(
+            (code, debit - credit)
+            for code, debit, credit in self._lines(second.move_id)
+        )
+        self.assertAlmostEqual(lines[self._code("borrower_credit")], 115.12)
+        self.assertAlmostEqual(lines[self.receivable.code], 8769.76)
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["borrower_credit"], loan), 0.0
+        )
+
+    def test_reversal_of_repayment(self):
+        loan = self._active_loan()
+        repayment = loan.register_repayment(8884.88, "2025-02-10", reference="R-9")
+        move, payment = repayment.move_id, repayment.payment_id
+        repayment.action_reverse()
+        self.assertEqual(repayment.state, "reversed")
+        reversal = repayment.reversed_by_id
+        reversed_moves = reversal.move_ids
+        self.assertEqual(len(reversed_moves), 2)
+        self.assertEqual(reversed_moves.reversed_entry_id, move + payment.move_id)
+        self.assertEqual(set(reversed_moves.mapped("state")), {"posted"})
+        # Posted entries stay as they were; the reversals undo them.
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(
+            self._ledger_balance(self.accounts["principal"], loan), 100000.0
+        )
+        self.assertEqual(
+            self._ledger_balance(self.accounts["interest_receivable"], loan), 0.0
+        )
+        self.assertEqual(self._ledger_balance(self.outstanding_in), 0.0)
+        receivable_lines = (move + payment.move_id + reversed_moves).line_ids.filtered(
+            lambda line: line.account_id == self.receivable
+        )
+        self.assertTrue(all(receivable_lines.mapped("reconciled")))
+        # The same bank reference can then be used again.
+        again = loan.register_repayment(8884.88, "2025-02-10", reference="R-9")
+        self.assertNotEqual(again, repayment)
+
+    def test_reversal_of_disbursement(self):
+        loan = self._active_loan()
+        disbursement = loan.transaction_ids
+        disbursement.action_reverse()
+        self.assertEqual(loan.state, "approved")
+        self.assertEqual(self._ledger_balance(self.accounts["principal"], loan), 0.0)
+        self.assertEqual(len(disbursement.reversed_by_id.move_ids), 2)
+        with self.assertRaises(UserError):
+            disbursement.move_id.button_draft()
+        with self.assertRaises(UserError):
+            disbursement.move_id.unlink()
+
+    def test_write_off_and_recovery(self):
+        loan = self._active_loan()
+        loan.register_repayment(8884.88, "2025-02-10")
+        loan.write_off("2025-03-10", "Borrower absconded")
+        write_off = loan.transaction_ids.filtered(lambda t: t.kind == "write_off")
+        principal = write_off.principal_amount
+        self.assertAlmostEqual(principal, 92115.12)
+        interest = write_off.interest_amount
+        self._expect(
+            write_off.move_id,
+            ("allowance", round(principal + interest, 2), 0.0),
+            ("principal", 0.0, principal),
+            ("interest_receivable", 0.0, interest),
+        )
+        self.assertFalse(write_off.payment_id)
+        self.assertEqual(self._ledger_balance(self.accounts["principal"], loan), 0.0)
+        recovery = loan.register_recovery(5000.0, "2025-04-01", reference="REC-1")
+        self._expect(
+            recovery.move_id,
+            (self.receivable, 5000.0, 0.0),
+            ("recovery_income", 0.0, 5000.0),
+        )
+        self.assertEqual(recovery.payment_id.memo, "REC-1")
+
+    def test_non_accrual_loan(self):
+        loan = self._active_loan()
+        loan.sudo().write({"non_accrual": True})
+        repayment = loan.register_repayment(8929.30, "2025-02-20")
+        charges = loan.transaction_ids.filtered(
+            lambda t: t.kind in ("penalty", "compound")
+        )
+        self.assertEqual(len(charges), 2)
+        self.assertFalse(charges.move_id)
+        self._expect(
+            repayment.move_id,
+            (self.receivable, 8929.30, 0.0),
+            ("principal", 0.0, 7884.88),
+            ("interest_income", 0.0, 1000.0),
+            ("penalty_income", 0.0, 39.42),
+            ("compound_income", 0.0, 5.0),
+        )
+
+    def test_missing_account_refused_before_posting(self):
+        self.company.microloan_fee_income_account_id = False
+        loan = self._approved_loan()
+        with self.assertRefused(UserError, "has no Fee Income"):
+            loan.disburse(100000.0, "2025-01-10")
+        self.assertEqual(loan.state, "approved")
+        self.assertFalse(loan.transaction_ids)
+        self.assertFalse(
+            self.env["account.move"].search([("microloan_loan_id", "=", loan.id)])
+        )
+
+    def test_locked_period_refused(self):
+        loan = self._approved_loan()
+        self.company.sudo().fiscalyear_lock_date = "2025-01-31"
+        with self.assertRefused(UserError, "locked until"):
+            loan.disburse(100000.0, "2025-01-10")
+        self.assertFalse(loan.transaction_ids)
+
+    def test_journal_of_another_company_refused(self):
+        other = self._create_company(name="Other Lender")
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", other.id), ("type", "=", "bank")], limit=1
+        )
+        self.product.with_company(self.company).microloan_payment_journal_id = journal
+        loan = self._approved_loan()
+        with self.assertRefused(UserError, "belongs to Other Lender"):
+            loan.disburse(100000.0, "2025-01-10")
+        self.assertFalse(loan.transaction_ids)
+
+    def test_other_currency_at_odoo_rate(self):
+        eur = self.setup_other_currency(
+            "EUR", rates=[("2025-01-01", 2.0), ("2025-02-01", 4.0)]
+        )
+        self.product.currency_id = eur
+        loan = self._active_loan()
+        self.assertEqual(loan.currency_id, eur)
+        move = loan.transaction_ids.move_id
+        line = move.line_ids.filtered(
+            lambda x: x.account_id == self.accounts["principal"]
+        )
+        self.assertRecordValues(
+            line,
+            [{"currency_id": eur.id, "amount_currency": 100000.0, "balance": 50000.0}],
+        )
+        repayment = loan.register_repayment(8884.88, "2025-02-10")
+        line = repayment.move_id.line_ids.filtered(
+            lambda x: x.account_id == self.accounts["principal"]
+        )
+        self.assertRecordValues(
+            line, [{"amount_currency": -7884.88, "balance": -1971.22}]
+        )
+        self.assertEqual(repayment.payment_id.currency_id, eur)
+        self.assertTrue(
+            all(
+                line.reconciled
+                for line in (repayment.move_id + repayment.payment_id.move_id).line_ids
+                if line.account_id == self.receivable
+            )
         )
