@@ -156,49 +156,23 @@ class MicroloanLoan(models.Model):
                 loan.write(vals)
         self.write({"last_close_date": day})
         self._schedule_servicing_activities(day)
-        settled = self.filtered(
-            lambda loan: loan.installment_ids
-            and all(i.state == "paid" for i in loan.installment_ids)
-        )
-        if settled:
-            settled.action_close()
+        for loan in self.filtered(
+            lambda loan: all(i.state == "paid" for i in loan.installment_ids)
+        ):
+            loan._close_if_settled()
         return True
 
     def _post_overdue_charges(self, position, day, horizon):
         """Charge the pending penalty and compound interest of ``position``
         (month-end 结息) as transactions dated ``day``; return the position with
-        its products cleared."""
+        its products cleared. The replay of a back-dated repayment charges them
+        again on the same day (``payment_charge`` unset)."""
         self.ensure_one()
         charged = crystallize(position, horizon)
-        if charged is position:
-            return position
-        penalty_lines, compound_lines = [], []
-        records = {inst.sequence: inst for inst in self._engine_installments()}
-        for old, new in zip(position.installments, charged.installments, strict=True):
-            if old is new:
-                continue
-            installment = records[new.n]
-            if new.penalty != old.penalty:
-                penalty_lines.append(
-                    {
-                        "installment_id": installment.id,
-                        "component": "penalty",
-                        "amount": float(new.penalty - old.penalty),
-                    }
-                )
-            if new.compound != old.compound:
-                compound_lines.append(
-                    {
-                        "installment_id": installment.id,
-                        "component": "compound",
-                        "amount": float(new.compound - old.compound),
-                    }
-                )
-        for kind, lines in (("penalty", penalty_lines), ("compound", compound_lines)):
-            if lines:
-                self._post_transaction(
-                    kind, day, sum(line["amount"] for line in lines), lines=lines
-                )
+        if charged is not position:
+            self._post_charges(
+                position, charged, day, self._records_by_n(), at_payment=False
+            )
         return charged
 
     def _schedule_servicing_activities(self, day):

@@ -108,14 +108,8 @@ class MicroloanLoan(models.Model):
         )
         if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason of the write-off."))
-        date = fields.Date.to_date(date)
-        if not date or date < self.disbursement_date:
-            raise UserError(
-                self.env._(
-                    "%(loan)s cannot be written off before its disbursement.",
-                    loan=self.name,
-                )
-            )
+        date = self._check_posting_date(date)
+        self._lock_for_posting()
         position = self._engine_position(date)
         try:
             position = self._post_overdue_charges(position, date, date)
@@ -166,8 +160,8 @@ class MicroloanLoan(models.Model):
         currency = self.currency_id
         if currency.compare_amounts(amount, 0.0) <= 0:
             raise UserError(self.env._("The amount recovered must be positive."))
-        date = fields.Date.to_date(date)
-        if not date or date < self.write_off_date:
+        date = self._check_posting_date(date)
+        if date < self.write_off_date:
             raise UserError(
                 self.env._(
                     "A recovery of %(loan)s cannot precede its write-off on "
@@ -176,6 +170,7 @@ class MicroloanLoan(models.Model):
                     date=self.write_off_date,
                 )
             )
+        self._lock_for_posting()
         remaining = currency.round(amount)
         lines = []
         for (installment_id, component), open_amount in self._get_recoverable():
