@@ -9,9 +9,16 @@
     "depends": ["account", "microloan_base"],
     "external_dependencies": {"python": ["microloan_engine"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/microloan_accounting_security.xml",
+        "data/microloan_accounting_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_transaction_views.xml",
         "views/account_move_views.xml",
+        "views/microloan_loan_accrual_views.xml",
+        "views/microloan_provision_views.xml",
+        "views/microloan_ledger_control_views.xml",
+        "views/microloan_accounting_menus.xml",
     ],
 }

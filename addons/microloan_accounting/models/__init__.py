@@ -6,3 +6,10 @@ from . import microloan_loan
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import microloan_loan_accrual
+from . import microloan_memo_entry
+from . import microloan_accrual
+from . import microloan_product_provision
+from . import microloan_provision
+from . import microloan_control
+from . import microloan_ledger_control_line

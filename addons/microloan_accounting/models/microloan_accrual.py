@@ -1,0 +1,530 @@
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from microloan_engine.money import quantize
+
+BATCH_SIZE = 2000
+ZERO = Decimal(0)
+# Income account of each accrual component (keys of
+# ``microloan.product._get_microloan_accounts``).
+INCOME_KEYS = {
+    "interest": "interest_income",
+    "penalty": "penalty_income",
+    "compound": "compound_income",
+}
+
+
+def accrued_share(interest, start, due, day, decimals=2, rounding="half_up"):
+    """Part of the scheduled ``interest`` of the period ``start``–``due`` earned
+    by ``day``, pro rata by days (DOMAIN §5.1: the accruals of a period add up
+    to its billed interest).
+
+    >>> from datetime import date
+    >>> accrued_share(Decimal("1000"), date(2025, 1, 10), date(2025, 2, 10),
+    ...               date(2025, 1, 31))
+    Decimal('677.42')
+    """
+    if day >= due or due <= start:
+        return interest
+    if day <= start:
+        return ZERO
+    return quantize(
+        interest * (day - start).days / (due - start).days, decimals, rounding
+    )
+
+
+class MicroloanLoan(models.Model):
+    _inherit = "microloan.loan"
+
+    accrual_ids = fields.One2many(
+        "microloan.loan.accrual", "loan_id", string="Accruals", readonly=True
+    )
+    memo_entry_ids = fields.One2many(
+        "microloan.memo.entry", "loan_id", string="Off-Balance Memo", readonly=True
+    )
+    interest_accrued_to = fields.Date(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Last date the interest accrual ran for this loan.",
+    )
+    accrual_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Ledger version of the loan when the accrual last caught up with "
+        "all its transactions.",
+    )
+    accrual_pending = fields.Boolean(
+        compute="_compute_accrual_pending",
+        store=True,
+        index=True,
+        help="The loan posted transactions the accrual has not caught up with.",
+    )
+    off_balance_interest = fields.Monetary(
+        string="Off-Balance Interest",
+        compute="_compute_accrual_figures",
+        help="Interest owed but not recognized (表外应收未收利息).",
+    )
+
+    @api.depends("ledger_version", "accrual_version")
+    def _compute_accrual_pending(self):
+        for loan in self:
+            loan.accrual_pending = loan.ledger_version != loan.accrual_version
+
+    @api.depends("memo_entry_ids.signed_amount")
+    def _compute_accrual_figures(self):
+        memo = dict(
+            self.env["microloan.memo.entry"]._read_group(
+                [("loan_id", "in", self.ids), ("memo_type", "=", "interest")],
+                ["loan_id"],
+                ["signed_amount:sum"],
+            )
+        )
+        for loan in self:
+            loan.off_balance_interest = memo.get(loan, 0.0)
+
+    # ------------------------------------------------------------------
+    # Runs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _iter_close_company_day(self, company, day):
+        # After the daily close of a branch's day: accrue what fell due, was
+        # paid or switched to non-accrual that day, and every loan at month
+        # end, so the interest receivable follows the sub-ledger.
+        yield from super()._iter_close_company_day(company, day)
+        loans = self._get_accrual_loans(
+            day, company, events_only=(day + timedelta(days=1)).day != 1
+        ).filtered(lambda loan: loan._microloan_accounting_active())
+        if loans:
+            self._run_interest_accrual(day, loans=loans)
+            yield company
+
+    @api.model
+    def _cron_month_end(self):
+        """Scheduled action: the month-end interest accrual and provisioning of
+        every company for the last month end."""
+        month_end = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+        self._run_month_end(month_end)
+
+    @api.model
+    def _run_month_end(self, date, companies=None):
+        """Month-end close of the books on ``date``: interest accrual of every
+        loan, then provisioning. Running it again for the same date posts only
+        what changed since (nothing when nothing did). Return the journal
+        entries posted."""
+        moves = self._run_interest_accrual(date, companies)
+        moves |= self.env["microloan.provision"]._run_provisioning(date, companies)
+        return moves
+
+    @api.model
+    def _run_interest_accrual(self, date, companies=None, loans=None):
+        """Accrue the interest of ``loans`` (by default every loan of
+        ``companies`` on ``date``) up to ``date`` and return the entries.
+
+        For each loan the run computes what the books should recognize on
+        ``date`` and posts the difference with what they already do: the
+        scheduled interest pro rata by days (at least what was paid), or, for
+        a loan in non-accrual, only what was paid (the rest is taken back and
+        kept in the off-balance memo). One entry per company, product and
+        date, with a receivable line per loan. Configuration is checked for
+        every product before anything is written.
+        """
+        date = fields.Date.to_date(date)
+        if loans is None:
+            loans = self._get_accrual_loans(date, companies)
+        loans = loans.sudo()
+        moves = self.env["account.move"]
+        for company in loans.company_id:
+            company_loans = loans.filtered(lambda loan, c=company: loan.company_id == c)
+            moves |= company_loans._accrue_company(company, date)
+        return moves
+
+    @api.model
+    def _get_accrual_loans(self, date, companies=None, events_only=False):
+        """Loans the accrual of ``date`` looks at: every active loan disbursed
+        by then and the loans settled since their last accrual; with
+        ``events_only`` (the daily close) only those with something due,
+        paid or switched on ``date``."""
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        Loan = self.sudo()
+        base = [
+            ("company_id", "in", companies.ids),
+            ("disbursement_date", "<=", date),
+        ]
+        # Settled and written-off loans until the run caught up with their
+        # last transaction (payoff, write-off, recovery).
+        settled = Loan.search(
+            [
+                *base,
+                ("state", "in", ("closed", "written_off")),
+                ("accrual_pending", "=", True),
+            ]
+        )
+        active = [*base, ("state", "=", "active")]
+        if events_only:
+            active += [
+                "|",
+                "|",
+                "|",
+                ("installment_ids.due_date", "=", date),
+                ("transaction_ids.date", "=", date),
+                ("non_accrual_date", "=", date),
+                ("write_off_date", "=", date),
+            ]
+        return Loan.search(active, order="id") | settled
+
+    def _accrue_company(self, company, date):
+        """Accrue these loans of ``company`` on ``date``; return the entries."""
+        products = self.product_id
+        accounts = {
+            product: product._get_microloan_accounts(company) for product in products
+        }
+        for product in products:
+            self._check_accrual_lock_date(company, accounts[product], date)
+        changes = []
+        memo_vals = []
+        for start in range(0, len(self), BATCH_SIZE):
+            batch = self[start : start + BATCH_SIZE]
+            batch_changes, batch_memo = batch._get_accrual_changes(date)
+            changes += batch_changes
+            memo_vals += batch_memo
+            batch._mark_accrued(date)
+        by_product = defaultdict(list)
+        for change in changes:
+            by_product[change["loan"].product_id].append(change)
+        moves = self.env["account.move"]
+        Accrual = self.env["microloan.loan.accrual"].with_context(
+            microloan_accrual_run=True
+        )
+        for product, product_changes in by_product.items():
+            move = self._create_accrual_move(
+                company, product, accounts[product], date, product_changes
+            )
+            moves |= move
+            Accrual.create(
+                [
+                    {
+                        "loan_id": change["loan"].id,
+                        "company_id": company.id,
+                        "product_id": product.id,
+                        "currency_id": change["loan"].currency_id.id,
+                        "date": date,
+                        "component": change["component"],
+                        "kind": change["kind"],
+                        "amount": float(change["amount"]),
+                        "move_id": move.id,
+                    }
+                    for change in product_changes
+                ]
+            )
+        if memo_vals:
+            self.env["microloan.memo.entry"].with_context(
+                microloan_accrual_run=True
+            ).create(memo_vals)
+        return moves
+
+    def _mark_accrued(self, date):
+        """Record the accrual of ``date`` on these loans; a loan has caught up
+        when no transaction of it is dated later."""
+        later = {
+            loan.id
+            for (loan,) in self.env["microloan.loan.transaction"]._read_group(
+                [("loan_id", "in", self.ids), ("date", ">", date)], ["loan_id"]
+            )
+        }
+        caught_up = self.filtered(lambda loan: loan.id not in later)
+        self.write({"interest_accrued_to": date})
+        for version, loans in caught_up.grouped("ledger_version").items():
+            loans.write({"accrual_version": version})
+        self.invalidate_recordset()
+
+    def _check_accrual_lock_date(self, company, accounts, date):
+        journal = accounts["loan_journal"]
+        lock_date = company._get_user_fiscal_lock_date(journal)
+        if date <= lock_date:
+            raise UserError(
+                self.env._(
+                    "The books of %(company)s are locked up to %(lock)s: the "
+                    "accrual of %(date)s cannot be posted.",
+                    company=company.name,
+                    lock=lock_date,
+                    date=date,
+                )
+            )
+
+    def _get_accrual_changes(self, date):
+        """Return ``(changes, memo_vals)`` for these loans on ``date``:
+        ``changes`` are dicts ``{"loan", "component", "kind", "amount"}`` (a
+        ``Decimal``, positive to recognize, negative to take back) and
+        ``memo_vals`` the values of the off-balance memo entries."""
+        targets = self._get_accrual_targets(date)
+        booked = self._get_receivable_booked()
+        memo = defaultdict(Decimal)
+        for loan, memo_type, amount in self.env["microloan.memo.entry"]._read_group(
+            [("loan_id", "in", self.ids)],
+            ["loan_id", "memo_type"],
+            ["signed_amount:sum"],
+        ):
+            memo[loan.id, memo_type] = loan._money(amount)
+        changes = []
+        memo_vals = []
+        for loan in self:
+            target = targets[loan.id]
+            for component in INCOME_KEYS:
+                delta = target[component] - booked[loan.id, component]
+                if not delta:
+                    continue
+                if target["non_accrual"] and delta < 0:
+                    kind = "non_accrual"
+                elif component == "interest" and delta > 0:
+                    kind = "accrual"
+                else:
+                    kind = "adjustment"
+                changes.append(
+                    {
+                        "loan": loan,
+                        "component": component,
+                        "kind": kind,
+                        "amount": delta,
+                    }
+                )
+            for memo_type in ("interest", "written_off"):
+                delta = target["memo_" + memo_type] - memo[loan.id, memo_type]
+                if delta:
+                    memo_vals.append(loan._prepare_memo_vals(memo_type, date, delta))
+        return changes, memo_vals
+
+    def _get_receivable_booked(self):
+        """``{(loan_id, component): Decimal}``: interest receivable (1132) the
+        books hold for these loans per component, from the accruals of this
+        module and from the loan transactions whose entry went through the
+        receivable (those booked while the loan was accruing; see
+        ``microloan.loan.transaction._prepare_microloan_line_specs``)."""
+        result = defaultdict(Decimal)
+        for loan, component, amount in self.env["microloan.loan.accrual"]._read_group(
+            [("loan_id", "in", self.ids)], ["loan_id", "component"], ["amount:sum"]
+        ):
+            result[loan.id, component] += loan._money(amount)
+        receivable_accounts = self.env["account.account"]
+        for company in self.company_id:
+            for product in self.filtered(
+                lambda x, c=company: x.company_id == c
+            ).product_id:
+                receivable_accounts |= product._get_microloan_accounts(company)[
+                    "interest_receivable"
+                ]
+        lines = self.env["account.move.line"]._read_group(
+            [
+                ("microloan_loan_id", "in", self.ids),
+                ("account_id", "in", receivable_accounts.ids),
+                ("parent_state", "=", "posted"),
+                ("move_id.microloan_transaction_id", "!=", False),
+            ],
+            ["move_id"],
+        )
+        transactions = self.env["microloan.loan.transaction"].browse(
+            {move.microloan_transaction_id.id for (move,) in lines}
+        )
+        for loan, kind, component, effect, amount in self.env[
+            "microloan.loan.transaction.line"
+        ]._read_group(
+            [
+                ("transaction_id", "in", transactions.ids),
+                ("component", "in", tuple(INCOME_KEYS)),
+            ],
+            ["loan_id", "kind", "component", "effect"],
+            ["amount:sum"],
+        ):
+            value = loan._money(amount)
+            if effect == "charge":
+                result[loan.id, component] += value
+            elif effect == "settle" or kind == "write_off":
+                result[loan.id, component] -= value
+        return result
+
+    def _prepare_memo_vals(self, memo_type, date, delta):
+        self.ensure_one()
+        return {
+            "loan_id": self.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "date": date,
+            "memo_type": memo_type,
+            "direction": "in" if delta > 0 else "out",
+            "amount": float(abs(delta)),
+        }
+
+    def _get_accrual_targets(self, date):
+        """What the books should hold for each of these loans on ``date``:
+        ``{loan_id: {"interest", "penalty", "compound", "memo_interest",
+        "memo_written_off", "non_accrual"}}`` (``Decimal`` amounts).
+
+        ``interest``/``penalty``/``compound``: the interest receivable (1132)
+        of an accruing loan: each installment's scheduled interest pro rata by
+        days up to ``date`` (all of it once due) less what was paid, and the
+        penalty and compound interest charged and unpaid. A loan in
+        non-accrual or written off holds none: ``memo_interest`` keeps what a
+        non-accrual loan owes off balance, ``memo_written_off`` what a
+        written-off loan still owes (written off less recovered). Amounts
+        paid and charged are the sub-ledger's up to ``date``.
+        """
+        paid = defaultdict(Decimal)
+        charged = defaultdict(Decimal)
+        for loan, installment, component, effect, amount in self.env[
+            "microloan.loan.transaction.line"
+        ]._read_group(
+            [
+                ("loan_id", "in", self.ids),
+                ("date", "<=", date),
+                ("effect", "in", ("settle", "charge")),
+                ("kind", "!=", "recovery"),
+                ("component", "in", tuple(INCOME_KEYS)),
+            ],
+            ["loan_id", "installment_id", "component", "effect"],
+            ["amount:sum"],
+        ):
+            value = loan._money(amount)
+            if effect == "settle":
+                paid[loan.id, installment.id, component] += value
+                paid[loan.id, False, component] += value
+            else:
+                charged[loan.id, component] += value
+        installments = defaultdict(list)
+        for record in self.env["microloan.loan.installment"].search_read(
+            [("loan_id", "in", self.ids), ("state", "!=", "cancelled")],
+            ["loan_id", "due_date", "sequence", "interest"],
+            order="loan_id, due_date, sequence",
+        ):
+            installments[record["loan_id"][0]].append(record)
+        targets = {}
+        for loan in self:
+            decimals = loan.currency_id.decimal_places
+            rounding = loan.product_id.rounding or "half_up"
+            start = loan.first_disbursement_date or loan.disbursement_date
+            accrued = ZERO
+            for record in installments[loan.id]:
+                interest = loan._money(record["interest"])
+                share = accrued_share(
+                    interest, start, record["due_date"], date, decimals, rounding
+                )
+                accrued += max(share - paid[loan.id, record["id"], "interest"], ZERO)
+                start = record["due_date"]
+            receivable = {
+                "interest": accrued,
+                "penalty": charged[loan.id, "penalty"]
+                - paid[loan.id, False, "penalty"],
+                "compound": charged[loan.id, "compound"]
+                - paid[loan.id, False, "compound"],
+            }
+            written_off = bool(loan.write_off_date and loan.write_off_date <= date)
+            non_accrual = bool(
+                not written_off
+                and loan.non_accrual
+                and loan.non_accrual_date
+                and loan.non_accrual_date <= date
+            )
+            if non_accrual or written_off:
+                target = dict.fromkeys(INCOME_KEYS, ZERO)
+            else:
+                target = receivable
+            target["non_accrual"] = non_accrual
+            target["memo_interest"] = (
+                sum(receivable.values(), ZERO) if non_accrual else ZERO
+            )
+            target["memo_written_off"] = (
+                max(loan._money(loan.write_off_amount - loan.recovered_amount), ZERO)
+                if written_off
+                else ZERO
+            )
+            targets[loan.id] = target
+        return targets
+
+    def _create_accrual_move(self, company, product, accounts, date, changes):
+        """Post the accrual entry of ``product`` in ``company`` on ``date``:
+        a receivable line per loan and component, an income line per
+        component and currency."""
+        company_currency = company.currency_id
+        lines = []
+        income = defaultdict(lambda: [ZERO, 0.0])
+        for change in changes:
+            loan = change["loan"]
+            amount = change["amount"]
+            balance = loan._accrual_balance(amount, company, date)
+            lines.append(
+                {
+                    "name": self._accrual_label(change),
+                    "account_id": accounts["interest_receivable"].id,
+                    "partner_id": loan.partner_id.id,
+                    "currency_id": loan.currency_id.id,
+                    "amount_currency": float(amount),
+                    "balance": balance,
+                    "microloan_loan_id": loan.id,
+                }
+            )
+            key = (change["component"], loan.currency_id)
+            income[key][0] += amount
+            income[key][1] += balance
+        labels = {
+            "interest": self.env._("Interest income accrued"),
+            "penalty": self.env._("Penalty interest income"),
+            "compound": self.env._("Compound interest income"),
+        }
+        for (component, currency), (amount, balance) in income.items():
+            lines.append(
+                {
+                    "name": labels[component],
+                    "account_id": accounts[INCOME_KEYS[component]].id,
+                    "currency_id": currency.id,
+                    "amount_currency": float(-amount),
+                    "balance": company_currency.round(-balance),
+                }
+            )
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .with_context(skip_invoice_sync=True, check_move_validity=False)
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": accounts["loan_journal"].id,
+                    "date": date,
+                    "ref": self.env._(
+                        "Interest accrual %(product)s %(date)s",
+                        product=product.display_name,
+                        date=date,
+                    ),
+                    "line_ids": [fields.Command.create(vals) for vals in lines],
+                }
+            )
+        )
+        move.with_context(check_move_validity=True)._post(soft=False)
+        return move
+
+    def _accrual_balance(self, amount, company, date):
+        """``amount`` of the loan's currency in ``company``'s currency, at
+        Odoo's rate of ``date``."""
+        self.ensure_one()
+        if self.currency_id == company.currency_id:
+            return float(amount)
+        return self.currency_id._convert(
+            float(amount), company.currency_id, company, date
+        )
+
+    def _accrual_label(self, change):
+        name = change["loan"].name
+        kind = change["kind"]
+        if kind == "accrual":
+            return self.env._("%(loan)s: interest accrued", loan=name)
+        if kind == "adjustment":
+            return self.env._("%(loan)s: interest receivable adjusted", loan=name)
+        return self.env._(
+            "%(loan)s: unpaid interest reversed to off-balance (non-accrual)",
+            loan=name,
+        )

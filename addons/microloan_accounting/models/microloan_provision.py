@@ -1,0 +1,307 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_repr
+
+from microloan_engine import EngineError
+from microloan_engine.classification import TIERS
+from microloan_engine.provisioning import provision
+
+ZERO = Decimal(0)
+PROVISIONED_STATES = ("active",)
+
+
+class MicroloanProvision(models.Model):
+    """One provisioning of a loan product in a branch on a date: the allowance
+    the five tiers require (``microloan_engine.provisioning``), the allowance
+    the books held, and the entry moving the one to the other."""
+
+    _name = "microloan.provision"
+    _description = "Loan-Loss Provisioning"
+    _order = "date desc, company_id, product_id, id"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        string="Branch",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    product_id = fields.Many2one(
+        "microloan.product",
+        string="Product",
+        required=True,
+        readonly=True,
+        index=True,
+        check_company=True,
+    )
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", store=True
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    balance_normal = fields.Monetary(string="Normal (正常)", readonly=True)
+    balance_special_mention = fields.Monetary(
+        string="Special Mention (关注)", readonly=True
+    )
+    balance_substandard = fields.Monetary(string="Substandard (次级)", readonly=True)
+    balance_doubtful = fields.Monetary(string="Doubtful (可疑)", readonly=True)
+    balance_loss = fields.Monetary(string="Loss (损失)", readonly=True)
+    total_loans = fields.Monetary(readonly=True)
+    npl = fields.Monetary(string="Non-Performing Loans", readonly=True)
+    specific_provision = fields.Monetary(readonly=True)
+    general_provision = fields.Monetary(readonly=True)
+    target_allowance = fields.Monetary(
+        string="Required Allowance",
+        readonly=True,
+        help="Specific provision of each tier plus the general provision.",
+    )
+    allowance_before = fields.Monetary(
+        string="Allowance Held",
+        readonly=True,
+        help="Balance of the loan-loss allowance of the product before this "
+        "provisioning (after write-offs against it).",
+    )
+    amount = fields.Monetary(
+        string="Provision (Release)",
+        readonly=True,
+        help="Charged to impairment when positive, released when negative.",
+    )
+    npl_ratio = fields.Float(string="NPL Ratio (%)", digits=(7, 2), readonly=True)
+    coverage_ratio = fields.Float(
+        string="Coverage Ratio (%)",
+        digits=(9, 2),
+        readonly=True,
+        help="拨备覆盖率: allowance over non-performing loans (0 without NPL).",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("microloan_provision_run"):
+            raise UserError(
+                self.env._("Provisions are posted by the month-end provisioning run.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(
+            self.env._(
+                "Posted provisions cannot be changed: the next run corrects them."
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        raise UserError(
+            self.env._(
+                "Posted provisions cannot be deleted: the next run corrects them."
+            )
+        )
+
+    @api.model
+    def _run_provisioning(self, date, companies=None):
+        """Provision every loan product of ``companies`` (all by default) on
+        ``date`` and return the entries posted.
+
+        For each company and product: the principal outstanding per tier (in
+        the company's currency at ``date``'s rate), the allowance the
+        product's rates require (``microloan_engine.provisioning.provision``),
+        and an entry Dr impairment / Cr allowance for the shortfall, or the
+        reverse for a release. Running again for the same date posts nothing
+        new unless the loans changed. Every product's configuration is
+        checked before anything is written.
+        """
+        date = fields.Date.to_date(date)
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        moves = self.env["account.move"]
+        Loan = self.env["microloan.loan"].sudo()
+        for company in companies:
+            balances = self._get_tier_balances(company, date)
+            # Products with loans, and those still holding an allowance.
+            products = (
+                self.env["microloan.product"]
+                .sudo()
+                .browse({product_id for product_id, _tier in balances})
+            ) | self.sudo().search([("company_id", "=", company.id)]).product_id
+            if not products:
+                continue
+            accounts = {
+                product: product._get_microloan_accounts(company)
+                for product in products
+            }
+            for product in products:
+                Loan._check_accrual_lock_date(company, accounts[product], date)
+            for product in products.sorted("id"):
+                moves |= self._provision_product(
+                    company, product, accounts[product], date, balances
+                )
+        return moves
+
+    @api.model
+    def _get_tier_balances(self, company, date):
+        """``{(product_id, tier): Decimal}``: principal outstanding of the active
+        loans of ``company`` per product and tier, in the company's currency."""
+        currency = company.currency_id
+        result = defaultdict(Decimal)
+        rows = (
+            self.env["microloan.loan"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", PROVISIONED_STATES),
+                    ("disbursement_date", "<=", date),
+                ],
+                ["product_id", "risk_tier", "currency_id"],
+                ["principal_outstanding:sum"],
+            )
+        )
+        for product, tier, loan_currency, amount in rows:
+            if loan_currency != currency:
+                amount = loan_currency._convert(amount, currency, company, date)
+            value = Decimal(float_repr(amount, currency.decimal_places))
+            result[product.id, tier or "normal"] += max(value, ZERO)
+        return result
+
+    def _provision_product(self, company, product, accounts, date, balances):
+        currency = company.currency_id
+        book = {tier: balances.get((product.id, tier), ZERO) for tier in TIERS}
+        try:
+            report = provision(
+                book,
+                product._engine_provision_rates(),
+                decimals=currency.decimal_places,
+                rounding=product.rounding or "half_up",
+            )
+        except EngineError as error:
+            raise UserError(
+                self.env._(
+                    "The provisioning of %(product)s cannot be computed "
+                    "(%(field)s: %(reason)s).",
+                    product=product.display_name,
+                    field=error.field,
+                    reason=error.message,
+                )
+            ) from error
+        held = self._get_allowance_held(company, product, accounts["allowance"])
+        target = float(report.total_allowance)
+        amount = currency.round(target - held)
+        existing = self.sudo().search_count(
+            [
+                ("company_id", "=", company.id),
+                ("product_id", "=", product.id),
+                ("date", "=", date),
+            ],
+            limit=1,
+        )
+        if currency.is_zero(amount) and (existing or not report.total_loans):
+            return self.env["account.move"]
+        move = self.env["account.move"]
+        if not currency.is_zero(amount):
+            move = self._create_provision_move(company, product, accounts, date, amount)
+        self.sudo().with_context(microloan_provision_run=True).create(
+            {
+                "company_id": company.id,
+                "product_id": product.id,
+                "date": date,
+                **{
+                    f"balance_{tier}": float(amount_)
+                    for tier, amount_ in report.balances
+                },
+                "total_loans": float(report.total_loans),
+                "npl": float(report.npl),
+                "specific_provision": float(report.specific),
+                "general_provision": float(report.general),
+                "target_allowance": target,
+                "allowance_before": held,
+                "amount": amount,
+                "npl_ratio": float(report.npl_ratio * 100),
+                "coverage_ratio": float(report.coverage_ratio * 100)
+                if report.coverage_ratio is not None
+                else 0.0,
+                "move_id": move.id,
+            }
+        )
+        return move
+
+    @api.model
+    def _get_allowance_held(self, company, product, account):
+        """Credit balance of the allowance ``account`` for ``product`` in
+        ``company``: the provisioning entries of the product, less the
+        write-offs (and plus the reinstatements) of its loans."""
+        Line = self.env["account.move.line"].sudo()
+        provision_moves = (
+            self.sudo()
+            .search([("company_id", "=", company.id), ("product_id", "=", product.id)])
+            .move_id
+        )
+        base = [
+            ("company_id", "=", company.id),
+            ("account_id", "=", account.id),
+            ("parent_state", "=", "posted"),
+        ]
+        held = 0.0
+        for domain in (
+            [("move_id", "in", provision_moves.ids)],
+            [("microloan_loan_id.product_id", "=", product.id)],
+        ):
+            rows = Line._read_group(base + domain, [], ["balance:sum"])
+            held -= rows[0][0] or 0.0
+        return company.currency_id.round(held)
+
+    def _create_provision_move(self, company, product, accounts, date, amount):
+        label = (
+            self.env._("Loan-loss provision %(product)s", product=product.display_name)
+            if amount > 0
+            else self.env._(
+                "Loan-loss provision released %(product)s",
+                product=product.display_name,
+            )
+        )
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": accounts["loan_journal"].id,
+                    "date": date,
+                    "ref": self.env._(
+                        "Provisioning %(product)s %(date)s",
+                        product=product.display_name,
+                        date=date,
+                    ),
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": label,
+                                "account_id": accounts["impairment_expense"].id,
+                                "balance": amount,
+                            }
+                        ),
+                        fields.Command.create(
+                            {
+                                "name": label,
+                                "account_id": accounts["allowance"].id,
+                                "balance": -amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        move._post(soft=False)
+        return move
