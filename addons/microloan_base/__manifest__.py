@@ -20,6 +20,9 @@
         "data/microloan_collection_cron_data.xml",
         "data/microloan_cron_data.xml",
         "wizards/microloan_loan_reject_views.xml",
+        "wizards/microloan_loan_disburse_views.xml",
+        "wizards/microloan_loan_repay_views.xml",
+        "wizards/microloan_loan_prepay_views.xml",
         "wizards/microloan_credit_line_draw_views.xml",
         "wizards/microloan_credit_line_repay_views.xml",
         "wizards/microloan_loan_extend_views.xml",
@@ -40,6 +43,7 @@
         "views/microloan_loan_lifecycle_views.xml",
         "views/microloan_credit_line_views.xml",
         "views/microloan_collection_views.xml",
+        "views/microloan_loan_transaction_views.xml",
         "views/microloan_base_menus.xml",
     ],
     "demo": [

@@ -287,9 +287,10 @@ class MicroloanLoan(models.Model):
 
     def _write_engine_state(self, position):
         """Store the accrual state of ``position`` (``_engine_position``'s
-        installments, same order): pending products and ``accrued_to``."""
+        installments, same order): pending products and ``accrued_to``. The
+        state is the engine's, not the user's: callers check access first."""
         self.ensure_one()
-        records = self._engine_installments()
+        records = self._engine_installments().sudo()
         for record, inst in zip(records, position.installments, strict=True):
             penalty_product = float(inst.penalty_product)
             compound_product = float(inst.compound_product)
@@ -304,7 +305,7 @@ class MicroloanLoan(models.Model):
                     }
                 )
         if self.microloan_accrued_to != position.accrued_to:
-            self.write({"microloan_accrued_to": position.accrued_to})
+            self.sudo().write({"microloan_accrued_to": position.accrued_to})
 
     def _engine_user_error(self, error):
         """A translated ``UserError`` for an ``EngineError`` raised on this loan."""
@@ -702,6 +703,82 @@ class MicroloanLoan(models.Model):
                 transaction=transaction.name,
             )
         )
+
+    def action_open_disburse_wizard(self):
+        """Open the wizard disbursing the loan (or a further tranche)."""
+        return self._open_servicing_wizard(
+            "microloan.loan.disburse", self.env._("Disburse")
+        )
+
+    def action_open_repay_wizard(self):
+        """Open the wizard registering a repayment."""
+        return self._open_servicing_wizard(
+            "microloan.loan.repay", self.env._("Register Repayment")
+        )
+
+    def action_open_prepay_wizard(self):
+        """Open the wizard of prepayments and payoff, with its quote."""
+        return self._open_servicing_wizard(
+            "microloan.loan.prepay", self.env._("Prepay")
+        )
+
+    def action_refund_credit(self):
+        """Refund the whole credit held for the borrower, dated today."""
+        for loan in self:
+            loan.refund_credit(fields.Date.context_today(self))
+        return True
+
+    def action_view_transactions(self):
+        """Show the sub-ledger of the loan."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "microloan_base.microloan_loan_transaction_action"
+        )
+        action["domain"] = [("loan_id", "=", self.id)]
+        action["context"] = {"default_loan_id": self.id}
+        return action
+
+    def _open_servicing_wizard(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_loan_id": self.id},
+        }
+
+    def _prepayment_preview(self, principal, date, mode="reduce_installment"):
+        """What a partial prepayment of ``principal`` on ``date`` would cost,
+        as a dict like :meth:`payoff_quote`; nothing is written."""
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        position = self._position_at(date)
+        try:
+            prepaid = prepay(
+                position,
+                self._engine_terms(),
+                self._money(principal),
+                date,
+                mode=mode,
+                fee_rate=self._prepayment_fee_rate(),
+            )
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        credit = min(self._money(self.credit_balance), prepaid.total)
+        return {
+            "date": date,
+            "principal": float(prepaid.principal),
+            "interest": float(prepaid.interest),
+            "penalty": 0.0,
+            "compound": 0.0,
+            "fee": 0.0,
+            "prepayment_fee": float(prepaid.fee),
+            "total": float(prepaid.total),
+            "credit": float(credit),
+            "amount_due": float(prepaid.total - credit),
+        }
 
     # ------------------------------------------------------------------
     # Helpers

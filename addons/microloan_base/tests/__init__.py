@@ -10,3 +10,4 @@ from . import test_servicing_money
 from . import test_daily_close
 from . import test_restructure
 from . import test_writeoff
+from . import test_concurrency

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from microloan_engine import build_schedule
 from microloan_engine.allocation import (
@@ -551,3 +551,48 @@ class TestServicingMoney(MicroloanCommon):
     def test_prepayment_fee_rate_is_checked(self):
         with self.assertRaises(ValidationError):
             self.product.prepayment_fee_rate = -1.0
+
+    def test_wizards(self):
+        loan = self.loan
+        action = loan.action_open_disburse_wizard()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.finance)
+            .with_context(action["context"])
+        )
+        self.assertEqual(form.amount, 100000.0)
+        form.date = date(2025, 1, 15)
+        form.save().action_disburse()
+        self.assertEqual(loan.state, "active")
+        action = loan.action_open_repay_wizard()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.finance)
+            .with_context(action["context"])
+        )
+        form.amount = 8884.88
+        form.date = date(2025, 2, 15)
+        form.reference = "WIZ-1"
+        form.save().action_repay()
+        self.assertEqual(loan.installment_ids[0].state, "paid")
+        action = loan.action_open_prepay_wizard()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.finance)
+            .with_context(action["context"])
+        )
+        form.date = date(2025, 3, 1)
+        form.principal = 10000.0
+        preview = loan._prepayment_preview(10000.0, date(2025, 3, 1))
+        self.assertEqual(form.quote_total, preview["total"])
+        self.assertEqual(form.quote_principal, 10000.0)
+        form.kind = "full"
+        quote = loan.payoff_quote(date(2025, 3, 1))
+        self.assertEqual(form.quote_amount_due, quote["amount_due"])
+        self.assertFalse(form.quote_error)
+        form.save().action_prepay()
+        self.assertEqual(loan.state, "closed")
+        action = loan.action_view_transactions()
+        self.assertEqual(
+            self.env["microloan.loan.transaction"].search_count(action["domain"]), 3
+        )

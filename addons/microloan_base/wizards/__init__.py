@@ -5,3 +5,6 @@ from . import microloan_loan_recover
 from . import microloan_loan_classify
 from . import microloan_credit_line_draw
 from . import microloan_credit_line_repay
+from . import microloan_loan_disburse
+from . import microloan_loan_repay
+from . import microloan_loan_prepay
