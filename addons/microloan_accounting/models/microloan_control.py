@@ -25,9 +25,12 @@ class MicroloanLoan(models.Model):
         An empty list means the books agree to the fen.
 
         Sub-ledger principal: disbursed less repaid, waived and written off.
-        Sub-ledger interest receivable: interest recognized by the accruals,
-        plus penalty and compound interest charged, less what was paid; a
-        written-off loan owes nothing in the books. The ledger side are the
+        Sub-ledger interest receivable: what the accrual owes the books on
+        ``date`` (``_get_accrual_targets``): scheduled interest pro rata by
+        days less what was paid, plus penalty and compound interest charged
+        and unpaid; nothing for a loan in non-accrual or written off. Run the
+        accrual of ``date`` first: a payment of interest not yet accrued is
+        a difference until it runs. The ledger side are the
         posted journal items of the loan on the accounts of its product.
         """
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
@@ -66,33 +69,25 @@ class MicroloanLoan(models.Model):
     def _get_subledger_balances(self, date):
         result = defaultdict(lambda: {"principal": 0.0, "interest": 0.0})
         rows = self.env["microloan.loan.transaction.line"]._read_group(
-            [("loan_id", "in", self.ids), ("date", "<=", date)],
-            ["loan_id", "kind", "component", "effect"],
+            [
+                ("loan_id", "in", self.ids),
+                ("date", "<=", date),
+                ("component", "=", "principal"),
+            ],
+            ["loan_id", "kind", "effect"],
             ["amount:sum"],
         )
-        for loan, kind, component, effect, amount in rows:
-            balances = result[loan.id]
-            if component == "principal":
-                if effect == "other" and kind in DISBURSING_KINDS:
-                    balances["principal"] += amount
-                elif effect == "settle" and kind in RECEIVABLE_SETTLING_KINDS:
-                    balances["principal"] -= amount
-                elif kind == "write_off":
-                    balances["principal"] -= amount
-            elif component in INCOME_KEYS:
-                if effect == "charge":
-                    balances["interest"] += amount
-                elif effect == "settle" and kind in RECEIVABLE_SETTLING_KINDS:
-                    balances["interest"] -= amount
-        for loan, amount in self.env["microloan.loan.accrual"]._read_group(
-            [("loan_id", "in", self.ids), ("date", "<=", date)],
-            ["loan_id"],
-            ["amount:sum"],
-        ):
-            result[loan.id]["interest"] += amount
-        for loan in self:
-            if loan.write_off_date and loan.write_off_date <= date:
-                result[loan.id]["interest"] = 0.0
+        for loan, kind, effect, amount in rows:
+            if effect == "other" and kind in DISBURSING_KINDS:
+                result[loan.id]["principal"] += amount
+            elif effect == "settle" and kind in RECEIVABLE_SETTLING_KINDS:
+                result[loan.id]["principal"] -= amount
+            elif kind == "write_off":
+                result[loan.id]["principal"] -= amount
+        for loan_id, target in self._get_accrual_targets(date).items():
+            result[loan_id]["interest"] = float(
+                sum((target[component] for component in INCOME_KEYS), 0)
+            )
         return result
 
     def _get_ledger_balances(self, date):
