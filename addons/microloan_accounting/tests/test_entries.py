@@ -232,6 +232,8 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(loan.state, "approved")
         self.assertEqual(self._ledger_balance(self.accounts["principal"], loan), 0.0)
         self.assertEqual(len(disbursement.reversed_by_id.move_ids), 2)
+        self.assertEqual(disbursement.payment_id.state, "canceled")
+        self.assertAlmostEqual(self._ledger_balance(self.outstanding_out), 0.0)
         with self.assertRaises(UserError):
             disbursement.move_id.button_draft()
         with self.assertRaises(UserError):
@@ -338,3 +340,76 @@ class TestEntries(MicroloanAccountingCommon):
                 if line.account_id == self.receivable
             )
         )
+
+    def test_bank_statement_line_matches_payment_by_reference(self):
+        loan = self._active_loan()
+        repayment = loan.register_repayment(8884.88, "2025-02-10", reference="ICBC-77")
+        st_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.accounts["payment_journal"].id,
+                "date": "2025-02-11",
+                "payment_ref": "ICBC-77",
+                "amount": 8884.88,
+            }
+        )
+        candidates = self.env["account.move.line"].search(
+            st_line._get_default_amls_matching_domain()
+            + [("move_id.ref", "=", st_line.payment_ref)]
+        )
+        payment_line = repayment.payment_id.move_id.line_ids.filtered(
+            lambda line: line.account_id == self.outstanding_in
+        )
+        self.assertEqual(candidates, payment_line)
+        _liquidity, suspense, _other = st_line._seek_for_lines()
+        suspense.account_id = self.outstanding_in
+        (suspense + payment_line).reconcile()
+        self.assertTrue(repayment.payment_id.is_matched)
+
+    def test_payoff_clears_the_loan_accounts(self):
+        loan = self._active_loan()
+        loan.register_repayment(8884.88, "2025-02-10")
+        loan.payoff("2025-03-01", reference="PAYOFF-1")
+        self.assertEqual(loan.state, "closed")
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["principal"], loan), 0.0
+        )
+        self.assertAlmostEqual(self._ledger_balance(self.receivable, loan), 0.0)
+
+    def test_full_life_on_schedule(self):
+        loan = self._active_loan()
+        for installment in loan.installment_ids.sorted("sequence"):
+            loan.register_repayment(installment.amount, installment.due_date)
+        self.assertEqual(loan.state, "closed")
+        transactions = loan.transaction_ids
+        self.assertEqual(len(transactions.move_id), 13)
+        self.assertEqual(len(transactions.payment_id), 13)
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["principal"], loan), 0.0
+        )
+        self.assertAlmostEqual(self._ledger_balance(self.receivable, loan), 0.0)
+        interest = sum(loan.installment_ids.mapped("interest"))
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["interest_receivable"], loan), -interest
+        )
+        lines = self.env["account.move.line"].search(
+            [("company_id", "=", self.company.id), ("parent_state", "=", "posted")]
+        )
+        self.assertAlmostEqual(sum(lines.mapped("debit")), sum(lines.mapped("credit")))
+
+    def test_back_dated_repayment_replays_entries(self):
+        loan = self._active_loan()
+        late = loan.register_repayment(8929.30, "2025-02-20")
+        early = loan.register_repayment(8884.88, "2025-02-10")
+        self.assertEqual(late.state, "reversed")
+        reversed_moves = late.move_ids
+        self.assertTrue(all(move.reversal_move_ids for move in reversed_moves))
+        for transaction in loan.transaction_ids.filtered(
+            lambda t: t.state == "posted" and t.kind != "reversal"
+        ):
+            self.assertTrue(transaction.move_id, transaction.kind)
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["principal"], loan),
+            loan.principal_outstanding,
+        )
+        self.assertAlmostEqual(self._ledger_balance(self.receivable, loan), 0.0)
+        self.assertTrue(early.move_id)
