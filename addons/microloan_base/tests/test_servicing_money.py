@@ -596,3 +596,40 @@ class TestServicingMoney(MicroloanCommon):
         self.assertEqual(
             self.env["microloan.loan.transaction"].search_count(action["domain"]), 3
         )
+
+    def test_back_dated_repayment_after_month_end_charges(self):
+        """The daily close charges penalty at month end; a repayment dated
+        before it reverses the charge and replays it on the same day."""
+        loan = self.loan
+        loan.disburse(100000.0, "2025-01-15")
+        self.env["microloan.loan"]._run_daily_close(
+            date(2025, 3, 5), companies=self.branch_bj
+        )
+        month_end = loan.transaction_ids.filtered(
+            lambda t: t.kind == "penalty" and t.date == date(2025, 2, 28)
+        )
+        self.assertTrue(month_end)
+        self.assertFalse(month_end.payment_charge)
+        self.assertEqual(loan.microloan_accrued_to, date(2025, 3, 6))
+        loan.register_repayment(8907.09, "2025-02-20")
+        self.assertEqual(month_end.state, "reversed")
+        replayed = loan.transaction_ids.filtered(
+            lambda t: t.kind == "penalty" and t.state == "posted"
+        )
+        # 5 days late: 19.71 penalty and 2.50 compound charged at payment, and
+        # nothing left overdue on 02-28: no month-end charge any more.
+        self.assertEqual(replayed.mapped("payment_charge"), [True])
+        self.assertEqual(replayed.amount, 19.71)
+        self.assertEqual(loan.installment_ids[0].state, "paid")
+        _terms, position = self._engine_position(loan)
+        order, by_installment = loan.product_id._get_allocation_order()
+        expected = replay(
+            position,
+            [Payment(date(2025, 2, 20), D("8907.09"))],
+            date(2025, 3, 6),
+            order,
+            by_installment=by_installment,
+            apply_credit=False,
+        )
+        self.assertEqual(self._state(loan), self._engine_state(expected.position))
+        self.assertEqual(loan.microloan_accrued_to, date(2025, 3, 6))
