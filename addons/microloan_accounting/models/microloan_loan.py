@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from .res_company import MAPPING_KEYS, mapping_field
+
 
 class MicroloanLoan(models.Model):
     _inherit = "microloan.loan"
@@ -14,16 +16,16 @@ class MicroloanLoan(models.Model):
         return date
 
     def _microloan_accounting_active(self):
-        """Whether the loan's branch keeps books: its company has a chart of
-        accounts (or loan accounts set by hand). Branches without any chart
-        (a sub-ledger-only installation) post no entries."""
+        """Whether the loan's branch books its loans: loan accounts or journals
+        are set for the branch (Use Default Accounts) or on the product for it.
+        Until then the branch keeps the sub-ledger only, so installing the
+        module changes nothing for branches not yet configured; once one
+        mapping is set, every missing one is an error before posting."""
         company = self.company_id.sudo()
-        return bool(
-            company.root_id.chart_template
-            or company.microloan_principal_account_id
-            or self.product_id.sudo()
-            .with_company(company)
-            .microloan_principal_account_id
+        product = self.product_id.sudo().with_company(company)
+        return any(
+            company[field] or product[field]
+            for field in map(mapping_field, MAPPING_KEYS)
         )
 
     def _microloan_check_accounting(self, date):

@@ -413,3 +413,16 @@ class TestEntries(MicroloanAccountingCommon):
         )
         self.assertAlmostEqual(self._ledger_balance(self.receivable, loan), 0.0)
         self.assertTrue(early.move_id)
+
+    def test_unconfigured_branch_keeps_the_sub_ledger_only(self):
+        fields_ = [
+            name
+            for name in self.env["res.company"]._fields
+            if name.startswith("microloan_")
+            and (name.endswith("_account_id") or name.endswith("_journal_id"))
+        ]
+        self.company.write(dict.fromkeys(fields_, False))
+        loan = self._active_loan()
+        self.assertEqual(loan.state, "active")
+        self.assertFalse(loan.transaction_ids.move_id)
+        self.assertFalse(loan.transaction_ids.payment_id)
