@@ -1199,6 +1199,8 @@ class MicroloanLoan(models.Model):
         transaction.sudo().with_context(microloan_post_transaction=True).write(
             {"state": "reversed", "reversed_by_id": reversal.id}
         )
+        # Free the reference in the database before the repayment is replayed.
+        transaction.flush_recordset(["state"])
         return reversal
 
     def _get_replay_checkpoint(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 KINDS = [
     ("disbursement", "Disbursement"),
@@ -122,6 +123,19 @@ class MicroloanLoanTransaction(models.Model):
             "The transaction number must be unique per branch.",
         ),
     ]
+
+    def init(self):
+        # The constraint below explains; this index also holds between two
+        # imports of the same payment in concurrent transactions.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+                "microloan_loan_transaction_reference_unique "
+                "ON microloan_loan_transaction (company_id, reference) "
+                "WHERE kind = 'repayment' AND state = 'posted' "
+                "AND reference IS NOT NULL"
+            )
+        )
 
     @api.depends("line_ids.amount", "line_ids.component")
     def _compute_component_amounts(self):

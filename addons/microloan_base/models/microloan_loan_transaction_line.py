@@ -66,11 +66,14 @@ class MicroloanLoanTransactionLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(
-            self.env._(
-                "Posted loan transactions cannot be changed: reverse them instead."
+        if not self.env.context.get("microloan_post_transaction"):
+            raise UserError(
+                self.env._(
+                    "Posted loan transactions cannot be changed: reverse them "
+                    "instead."
+                )
             )
-        )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):

@@ -68,7 +68,7 @@ class TestRepaymentConcurrency(TransactionCase):
             # Approval is tested elsewhere; this test only needs an approved loan.
             loan.write({"state": "approved"})
             loan.disburse(100000.0, "2025-01-15")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             self.ids = {
                 "product": product.id,
                 "borrower": borrower.id,
@@ -117,7 +117,7 @@ class TestRepaymentConcurrency(TransactionCase):
                 SQL("DELETE FROM ir_sequence WHERE id > %s", self.sequence_max),
             ):
                 cr.execute(query)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_two_repayments_at_once(self):

@@ -558,7 +558,7 @@ class TestServicingMoney(MicroloanCommon):
         form = Form(
             self.env[action["res_model"]]
             .with_user(self.finance)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(form.amount, 100000.0)
         form.date = date(2025, 1, 15)
@@ -568,7 +568,7 @@ class TestServicingMoney(MicroloanCommon):
         form = Form(
             self.env[action["res_model"]]
             .with_user(self.finance)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         form.amount = 8884.88
         form.date = date(2025, 2, 15)
@@ -579,7 +579,7 @@ class TestServicingMoney(MicroloanCommon):
         form = Form(
             self.env[action["res_model"]]
             .with_user(self.finance)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         form.date = date(2025, 3, 1)
         form.principal = 10000.0
