@@ -49,18 +49,22 @@ class MicroloanLoan(models.Model):
                         lock=violations[-1][0],
                     )
                 )
-        for payment_type in ("inbound", "outbound"):
+        directions = {
+            "inbound": self.env._("incoming"),
+            "outbound": self.env._("outgoing"),
+        }
+        for payment_type, direction in directions.items():
             method = accounts["payment_journal"]._get_available_payment_method_lines(
                 payment_type
             )[:1]
             if not method.payment_account_id:
                 raise UserError(
                     self.env._(
-                        "The payment journal %(journal)s has no %(type)s payment "
-                        "method with an outstanding account: loan payments need "
-                        "one (Use Default Accounts sets it).",
+                        "The payment journal %(journal)s has no %(direction)s "
+                        "payment method with an outstanding account: loan payments "
+                        "need one (Use Default Accounts sets it).",
                         journal=accounts["payment_journal"].display_name,
-                        type=payment_type,
+                        direction=direction,
                     )
                 )
         if not self.partner_id.with_company(company).property_account_receivable_id:

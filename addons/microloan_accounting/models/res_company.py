@@ -90,8 +90,8 @@ def _mapping_fields(company_dependent=False):
         ),
         "microloan_recovery_income_account_id": _account_field(
             "Recovery Income",
-            "Money recovered after a write-off (by default the impairment account, "
-            "as DOMAIN's simplified entry Dr bank / Cr 资产减值损失).",
+            "Money recovered after a write-off (by default the impairment account: "
+            "Dr bank / Cr 资产减值损失).",
             **kwargs,
         ),
         "microloan_borrower_credit_account_id": _account_field(
