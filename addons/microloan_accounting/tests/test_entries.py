@@ -426,3 +426,18 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(loan.state, "active")
         self.assertFalse(loan.transaction_ids.move_id)
         self.assertFalse(loan.transaction_ids.payment_id)
+
+    def test_views_show_the_mapping(self):
+        arch = self.env["microloan.product"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn("microloan_principal_account_id", arch)
+        self.assertIn("action_microloan_default_accounts", arch)
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn("microloan_payment_journal_id", arch)
+        arch = self.env["microloan.loan.transaction"].get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
+        self.assertIn("move_id", arch)
