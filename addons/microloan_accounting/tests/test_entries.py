@@ -441,3 +441,61 @@ class TestEntries(MicroloanAccountingCommon):
             "views"
         ]["form"]["arch"]
         self.assertIn("move_id", arch)
+
+    def _post(self, loan, kind, date, lines):
+        """Post a sub-ledger transaction the way the loan's actions do (no
+        action of microloan_base charges fees or waives yet)."""
+        return loan._post_transaction(
+            kind, date, sum(line["amount"] for line in lines), lines=lines
+        )
+
+    def test_fee_charged_then_paid(self):
+        loan = self._active_loan()
+        first = loan.installment_ids.sorted("sequence")[0]
+        fee = self._post(
+            loan,
+            "fee",
+            "2025-02-01",
+            [{"installment_id": first.id, "component": "fee", "amount": 50.0}],
+        )
+        self._expect(
+            fee.move_id, ("fee_receivable", 50.0, 0.0), ("fee_income", 0.0, 50.0)
+        )
+        # 80 of fees paid on the installment: the 50 charged clear the
+        # receivable, the 30 scheduled are income when paid.
+        payment = self._post(
+            loan,
+            "repayment",
+            "2025-02-05",
+            [{"installment_id": first.id, "component": "fee", "amount": 80.0}],
+        )
+        self._expect(
+            payment.move_id,
+            (self.receivable, 80.0, 0.0),
+            ("fee_receivable", 0.0, 50.0),
+            ("fee_income", 0.0, 30.0),
+        )
+        self.assertAlmostEqual(
+            self._ledger_balance(self.accounts["fee_receivable"], loan), 0.0
+        )
+
+    def test_waiver(self):
+        loan = self._active_loan()
+        first = loan.installment_ids.sorted("sequence")[0]
+        waiver = self._post(
+            loan,
+            "waiver",
+            "2025-02-10",
+            [
+                {"installment_id": first.id, "component": "interest", "amount": 100.0},
+                {"installment_id": first.id, "component": "principal", "amount": 10.0},
+            ],
+        )
+        self._expect(
+            waiver.move_id,
+            ("interest_income", 100.0, 0.0),
+            ("interest_receivable", 0.0, 100.0),
+            ("impairment_expense", 10.0, 0.0),
+            ("principal", 0.0, 10.0),
+        )
+        self.assertFalse(waiver.payment_id)
