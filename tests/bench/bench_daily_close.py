@@ -43,6 +43,13 @@ def parse_args():
     return parser.parse_args()
 
 
+def resident_id(first17):
+    # Importable once the addons path is configured.
+    from odoo.addons.microloan_base.tools.identity import resident_id_check_char
+
+    return first17 + resident_id_check_char(first17)
+
+
 def get_branch(env):
     return env["res.company"].search(
         [("microloan_branch_code", "=", BRANCH_CODE)], limit=1
@@ -79,6 +86,8 @@ def create_data(env, count, close_day):
                 "name": f"Bench Borrower {index}",
                 "company_id": branch.id,
                 "microloan_borrower_type": "individual",
+                "microloan_id_type": "resident_id",
+                "microloan_id_number": resident_id(f"11010519800101{index:03d}"),
             }
             for index in range(1000)
         ]
@@ -165,7 +174,12 @@ def main():
         if not branch:
             print(f"Creating {args.loans} loans...")
             branch = create_data(env, args.loans, ordinary)
+        if not env["microloan.loan"].search_count(
+            [("company_id", "=", branch.id), ("last_close_date", "!=", False)]
+        ):
             # Classify them once, as the close of the day before would have.
+            print("Closing the day before...")
+            branch.microloan_closed_date = ordinary - timedelta(days=2)
             env["microloan.loan"]._run_daily_close(ordinary - timedelta(days=1), branch)
             env.cr.commit()
         # The scheduled action's context: classification changes are tracked.

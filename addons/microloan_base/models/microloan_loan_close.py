@@ -227,10 +227,22 @@ class MicroloanLoan(models.Model):
                             ),
                         )
                     )
-        if activities:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(activities)
+        # One record per create: mail.activity subscribes the officer to each
+        # res_id of a batch, and a loan listed twice would be subscribed twice.
+        rounds = []
+        seen = {}
+        for vals in activities:
+            index = seen[vals["res_id"]] = seen.get(vals["res_id"], -1) + 1
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(vals)
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+        )
+        for vals_list in rounds:
+            Activity.create(vals_list)
         if reminded:
             reminded.write({"reminder_sent": True})
         if overdue:
