@@ -15,6 +15,7 @@
         "views/res_config_settings_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_transaction_views.xml",
+        "views/microloan_credit_line_entry_views.xml",
         "views/account_move_views.xml",
         "views/microloan_loan_accrual_views.xml",
         "views/microloan_provision_views.xml",

@@ -254,7 +254,7 @@ class MicroloanLoanTransaction(models.Model):
                     "currency_id": currency.id,
                     "amount_currency": spec["amount"],
                     "balance": balance,
-                    "microloan_loan_id": self.loan_id.id,
+                    **self._microloan_line_link_vals(),
                 }
             )
         # Conversion rounding goes to the largest line.
@@ -270,9 +270,21 @@ class MicroloanLoanTransaction(models.Model):
             "ref": self._microloan_memo(),
             "currency_id": currency.id,
             "partner_id": self.partner_id.id,
-            "microloan_transaction_id": self.id,
+            **self._microloan_move_link_vals(),
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
+
+    def _microloan_move_link_vals(self):
+        """Values linking an entry or a payment to what it books. The helpers
+        building entries and payments read the record through these hooks, so
+        credit line entries share them (microloan_credit_line_entry.py)."""
+        return {"microloan_transaction_id": self.id}
+
+    def _microloan_line_link_vals(self):
+        return {"microloan_loan_id": self.loan_id.id}
+
+    def _microloan_payment_type(self):
+        return PAYMENT_TYPES[self.kind]
 
     def _microloan_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -306,8 +318,8 @@ class MicroloanLoanTransaction(models.Model):
                     journal=payment.journal_id.display_name,
                 )
             )
-        payment.move_id.microloan_transaction_id = self.id
-        payment.move_id.line_ids.microloan_loan_id = self.loan_id
+        payment.move_id.write(self._microloan_move_link_vals())
+        payment.move_id.line_ids.write(self._microloan_line_link_vals())
         lines = (move.line_ids + payment.move_id.line_ids).filtered(
             lambda line: line.account_id == clearing and not line.reconciled
         )
@@ -316,7 +328,7 @@ class MicroloanLoanTransaction(models.Model):
 
     def _prepare_microloan_payment_vals(self, accounts, clearing):
         self.ensure_one()
-        payment_type = PAYMENT_TYPES[self.kind]
+        payment_type = self._microloan_payment_type()
         journal = accounts["payment_journal"]
         method_lines = journal._get_available_payment_method_lines(payment_type)
         return {
@@ -331,7 +343,7 @@ class MicroloanLoanTransaction(models.Model):
             "payment_method_line_id": method_lines[:1].id,
             "memo": self._microloan_memo(),
             "destination_account_id": clearing.id,
-            "microloan_transaction_id": self.id,
+            **self._microloan_move_link_vals(),
         }
 
     def _microloan_book_reversal(self):
@@ -347,7 +359,7 @@ class MicroloanLoanTransaction(models.Model):
                 {
                     "date": self.date,
                     "ref": self.env._("Reversal of %(ref)s", ref=move.ref or move.name),
-                    "microloan_transaction_id": self.id,
+                    **self._microloan_move_link_vals(),
                 }
                 for move in moves
             ]
