@@ -150,6 +150,9 @@ class MicroloanCreditLineEntry(models.Model):
                     "actions of the credit line."
                 )
             )
+        for vals in vals_list:
+            line = self.env["microloan.credit.line"].browse(vals.get("line_id"))
+            line.company_id._check_microloan_lock_date(vals.get("date"), line.name)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -132,18 +132,23 @@ class MicroloanLoan(models.Model):
         month_end = (day + timedelta(days=1)).day == 1
         statuses = {}
         positions = {}
+        charges = []
         for loan in self:
             position = loan._engine_position()
             horizon = max(day + timedelta(days=1), position.accrued_to)
             try:
                 position, closed = close_day(position, horizon - timedelta(days=1))
                 if month_end and not loan.non_accrual:
-                    position = loan._post_overdue_charges(position, day, horizon)
+                    position = loan._prepare_overdue_charges(
+                        position, day, horizon, charges
+                    )
                 status = overdue_status(position, horizon)
             except EngineError as error:
                 raise loan._engine_user_error(error) from error
             positions[loan] = position
             statuses[loan] = replace(status, days_past_due=closed.days_past_due)
+        # The month-end charges of the whole batch in one go.
+        self._post_transactions(charges)
         risk_vals = self._get_risk_vals(day, statuses)
         for loan in self:
             loan._write_engine_state(positions[loan])
@@ -167,10 +172,18 @@ class MicroloanLoan(models.Model):
         (month-end 结息) as transactions dated ``day``; return the position with
         its products cleared. The replay of a back-dated repayment charges them
         again on the same day (``payment_charge`` unset)."""
+        postings = []
+        charged = self._prepare_overdue_charges(position, day, horizon, postings)
+        self._post_transactions(postings)
+        return charged
+
+    def _prepare_overdue_charges(self, position, day, horizon, postings):
+        """Like :meth:`_post_overdue_charges`, but append the postings of the
+        charges to ``postings`` (to post a batch of loans at once)."""
         self.ensure_one()
         charged = crystallize(position, horizon)
         if charged is not position:
-            self._post_charges(
+            postings += self._prepare_charge_postings(
                 position, charged, day, self._records_by_n(), at_payment=False
             )
         return charged

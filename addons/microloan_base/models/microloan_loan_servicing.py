@@ -146,61 +146,91 @@ class MicroloanLoan(models.Model):
         methods) do them.
         """
         self.ensure_one()
-        if kind not in TRANSACTION_KINDS:
-            raise UserError(
-                self.env._("Unknown loan transaction kind %(kind)s.", kind=kind)
-            )
-        if kind == "reversal":
-            reversed_kind = (
-                self.env["microloan.loan.transaction"]
-                .browse(extra.get("reversal_of_id"))
-                .kind
-            )
-        else:
-            reversed_kind = kind
-        if reversed_kind in SETTLING_KINDS:
-            effect = "settle"
-        elif reversed_kind in CHARGE_KINDS:
-            effect = "charge"
-        else:
-            effect = "other"
-        line_vals = []
-        for line in lines:
-            if line["component"] not in LINE_COMPONENTS:
-                raise UserError(
-                    self.env._(
-                        "Unknown loan component %(component)s.",
-                        component=line["component"],
-                    )
-                )
-            if self.currency_id.is_zero(line["amount"]):
-                continue
-            line_vals.append(
+        return self._post_transactions(
+            [
                 {
-                    "installment_id": line.get("installment_id") or False,
-                    "component": line["component"],
-                    "amount": line["amount"],
-                    "effect": "other" if line["component"] == "excess" else effect,
+                    "loan": self,
+                    "kind": kind,
+                    "date": date,
+                    "amount": amount,
+                    "lines": lines,
+                    "reference": reference,
+                    "note": note,
+                    **extra,
+                }
+            ]
+        )
+
+    @api.model
+    def _post_transactions(self, postings):
+        """Post several transactions at once (one ``create`` per model) and
+        return them in the order of ``postings``: dicts with the arguments of
+        :meth:`_post_transaction` plus ``"loan"`` (the loan record). Every
+        posting of the sub-ledger goes through here: it refuses a date on or
+        before the branch's sub-ledger lock date."""
+        Transaction = self.env["microloan.loan.transaction"]
+        vals_list = []
+        for posting in postings:
+            posting = dict(posting)
+            loan = posting.pop("loan")
+            kind = posting.pop("kind")
+            date = fields.Date.to_date(posting.pop("date"))
+            lines = posting.pop("lines", ())
+            if kind not in TRANSACTION_KINDS:
+                raise UserError(
+                    self.env._("Unknown loan transaction kind %(kind)s.", kind=kind)
+                )
+            loan.company_id._check_microloan_lock_date(date, loan.name)
+            if kind == "reversal":
+                reversed_kind = Transaction.browse(posting.get("reversal_of_id")).kind
+            else:
+                reversed_kind = kind
+            if reversed_kind in SETTLING_KINDS:
+                effect = "settle"
+            elif reversed_kind in CHARGE_KINDS:
+                effect = "charge"
+            else:
+                effect = "other"
+            currency = loan.currency_id
+            line_vals = []
+            for line in lines:
+                if line["component"] not in LINE_COMPONENTS:
+                    raise UserError(
+                        self.env._(
+                            "Unknown loan component %(component)s.",
+                            component=line["component"],
+                        )
+                    )
+                if currency.is_zero(line["amount"]):
+                    continue
+                line_vals.append(
+                    {
+                        "installment_id": line.get("installment_id") or False,
+                        "component": line["component"],
+                        "amount": line["amount"],
+                        "effect": "other" if line["component"] == "excess" else effect,
+                    }
+                )
+            vals_list.append(
+                {
+                    "loan_id": loan.id,
+                    "company_id": loan.company_id.id,
+                    "currency_id": currency.id,
+                    "partner_id": loan.partner_id.id,
+                    "date": date,
+                    "kind": kind,
+                    "reference": False,
+                    "note": False,
+                    **posting,
+                    "line_ids": [fields.Command.create(vals) for vals in line_vals],
                 }
             )
-        vals = {
-            "loan_id": self.id,
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "partner_id": self.partner_id.id,
-            "date": date,
-            "kind": kind,
-            "amount": amount,
-            "reference": reference,
-            "note": note,
-            "line_ids": [fields.Command.create(vals) for vals in line_vals],
-            **extra,
-        }
+        if not vals_list:
+            return Transaction
         return (
-            self.env["microloan.loan.transaction"]
-            .sudo()
+            Transaction.sudo()
             .with_context(microloan_post_transaction=True)
-            .create(vals)
+            .create(vals_list)
             .sudo(self.env.su)
         )
 
@@ -652,6 +682,7 @@ class MicroloanLoan(models.Model):
                     transaction=transaction.name,
                 )
             )
+        self.company_id._check_microloan_lock_date(transaction.date, transaction.name)
         self._lock_for_posting()
         kind = transaction.kind
         if kind == "repayment":
@@ -789,7 +820,8 @@ class MicroloanLoan(models.Model):
 
     def _check_posting_date(self, date):
         """Return ``date`` as a date; refuse a missing date, a date in the
-        future, or one before the loan's first disbursement."""
+        future, one on or before the branch's sub-ledger lock date, or one
+        before the loan's first disbursement."""
         date = fields.Date.to_date(date)
         if not date:
             raise UserError(self.env._("Give the date of the transaction."))
@@ -802,6 +834,7 @@ class MicroloanLoan(models.Model):
                     date=date,
                 )
             )
+        self.company_id._check_microloan_lock_date(date, self.name)
         first = self.first_disbursement_date
         if first and date < first:
             raise UserError(
@@ -948,6 +981,16 @@ class MicroloanLoan(models.Model):
     def _post_charges(self, before, after, date, records, at_payment=True):
         """Post the penalty and compound interest charged between the engine
         positions ``before`` and ``after`` (same installments) on ``date``."""
+        postings = self._prepare_charge_postings(
+            before, after, date, records, at_payment=at_payment
+        )
+        return self._post_transactions(postings)
+
+    def _prepare_charge_postings(self, before, after, date, records, at_payment=True):
+        """Postings (see :meth:`_post_transactions`) of the penalty and compound
+        interest charged between ``before`` and ``after``: one transaction per
+        kind."""
+        self.ensure_one()
         lines = {"penalty": [], "compound": []}
         for old, new in zip(before.installments, after.installments, strict=True):
             for component in lines:
@@ -960,15 +1003,18 @@ class MicroloanLoan(models.Model):
                             "amount": float(delta),
                         }
                     )
-        for kind, kind_lines in lines.items():
-            if kind_lines:
-                self._post_transaction(
-                    kind,
-                    date,
-                    sum(line["amount"] for line in kind_lines),
-                    lines=kind_lines,
-                    payment_charge=at_payment,
-                )
+        return [
+            {
+                "loan": self,
+                "kind": kind,
+                "date": date,
+                "amount": sum(line["amount"] for line in kind_lines),
+                "lines": kind_lines,
+                "payment_charge": at_payment,
+            }
+            for kind, kind_lines in lines.items()
+            if kind_lines
+        ]
 
     def _apply_payment(self, position, date, payment, credit, post=True):
         """Allocate ``payment`` (dict: amount, reference, note) plus ``credit``
@@ -1256,6 +1302,12 @@ class MicroloanLoan(models.Model):
             and t.date >= date
             and t.kind in ("repayment", "penalty", "compound")
         )
+        if redo:
+            # Reversals and reposts are dated like what they redo: refuse the
+            # replay before anything is reversed when that is a closed period.
+            self.company_id._check_microloan_lock_date(
+                min(redo.mapped("date")), self.name
+            )
         base = effective.filtered(lambda t: t.date <= checkpoint)
         old_accrued_to = self.microloan_accrued_to
         for transaction in redo.sorted(lambda t: (t.date, t.id), reverse=True):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -28,6 +28,13 @@ class ResCompany(models.Model):
         string="One-Year LPR (%)",
         digits=(7, 4),
         default=3.0,
+    )
+    microloan_lock_date = fields.Date(
+        string="Sub-ledger Lock Date",
+        help="No loan or credit-line transaction of this branch (disbursement, "
+        "repayment, charge, write-off, recovery, reversal, credit-line entry) can "
+        "be dated on or before this date, and no back-dated repayment can replay "
+        "transactions of that closed period.",
     )
 
     _sql_constraints = [
@@ -62,6 +69,24 @@ class ResCompany(models.Model):
                 )
             if company.microloan_lpr_rate < 0:
                 raise ValidationError(self.env._("The LPR cannot be negative."))
+
+    def _check_microloan_lock_date(self, date, document):
+        """Refuse a posting of ``document`` (its display name) dated ``date``
+        on or before this branch's sub-ledger lock date: the single check of
+        the closed period, before anything is written."""
+        self.ensure_one()
+        lock = self.sudo().microloan_lock_date
+        if lock and date and fields.Date.to_date(date) <= lock:
+            raise UserError(
+                self.env._(
+                    "%(document)s cannot take a transaction dated %(date)s: the "
+                    "sub-ledger of %(company)s is locked until %(lock)s.",
+                    document=document,
+                    date=fields.Date.to_date(date),
+                    company=self.name,
+                    lock=lock,
+                )
+            )
 
     def _get_microloan_branch_code(self):
         """Return the code that prefixes the loan numbers of this branch."""

@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
     microloan_lpr_rate = fields.Float(
         related="company_id.microloan_lpr_rate", readonly=False
     )
+    microloan_lock_date = fields.Date(
+        related="company_id.microloan_lock_date", readonly=False
+    )

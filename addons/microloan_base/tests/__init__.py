@@ -11,3 +11,4 @@ from . import test_daily_close
 from . import test_restructure
 from . import test_writeoff
 from . import test_concurrency
+from . import test_lock_date

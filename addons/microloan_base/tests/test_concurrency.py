@@ -7,6 +7,16 @@ from odoo.tools import SQL, mute_logger
 
 from .common import make_resident_id
 
+# Every statement of the test's own connections gives up instead of waiting:
+# a lock held by the other connection of the same thread would otherwise hang
+# the test forever. ``SET LOCAL`` ends with the transaction (nothing leaks into
+# the connection pool), so it is set again at the start of each transaction.
+TIMEOUTS = SQL("SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '60s'")
+
+
+def set_timeouts(cr):
+    cr.execute(TIMEOUTS)
+
 
 @tagged("post_install", "-at_install")
 class TestRepaymentConcurrency(TransactionCase):
@@ -21,6 +31,7 @@ class TestRepaymentConcurrency(TransactionCase):
         super().setUp()
         self.registry = self.env.registry
         with self.registry.cursor() as cr:
+            set_timeouts(cr)
             env = api.Environment(
                 cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
             )
@@ -83,6 +94,7 @@ class TestRepaymentConcurrency(TransactionCase):
 
     def _clean_up(self):
         with self.registry.cursor() as cr:
+            set_timeouts(cr)
             loan_id = self.ids["loan"]
             for query in (
                 SQL(
@@ -124,6 +136,9 @@ class TestRepaymentConcurrency(TransactionCase):
         calls = []
 
         def post(env, amount, reference):
+            # A retry starts a new transaction: its timeouts are set again (a
+            # lock wait beyond them is retried, then fails, never hangs).
+            set_timeouts(env.cr)
             calls.append(reference)
             loan = env["microloan.loan"].browse(self.ids["loan"])
             return loan.register_repayment(amount, "2025-02-15", reference=reference)
@@ -133,6 +148,8 @@ class TestRepaymentConcurrency(TransactionCase):
             self.registry.cursor() as cr1,
             self.registry.cursor() as cr2,
         ):
+            set_timeouts(cr1)
+            set_timeouts(cr2)
             env1 = api.Environment(cr1, SUPERUSER_ID, context)
             env2 = api.Environment(cr2, SUPERUSER_ID, context)
             # The first connection reads the loan: its snapshot predates the
@@ -147,6 +164,7 @@ class TestRepaymentConcurrency(TransactionCase):
         # retried, as Odoo retries a request.
         self.assertEqual(calls, ["CONC-A", "CONC-B", "CONC-B"])
         with self.registry.cursor() as cr:
+            set_timeouts(cr)
             env = api.Environment(cr, SUPERUSER_ID, {})
             loan = env["microloan.loan"].browse(self.ids["loan"])
             repayments = loan.transaction_ids.filtered(lambda t: t.kind == "repayment")
