@@ -22,4 +22,5 @@
         "views/microloan_ledger_control_views.xml",
         "views/microloan_accounting_menus.xml",
     ],
+    "demo": ["demo/microloan_accounting_demo.xml"],
 }

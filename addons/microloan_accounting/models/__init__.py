@@ -14,3 +14,4 @@ from . import microloan_provision
 from . import microloan_control
 from . import microloan_ledger_control_line
 from . import microloan_credit_line_entry
+from . import microloan_loan_backfill

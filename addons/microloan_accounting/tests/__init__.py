@@ -4,3 +4,4 @@ from . import test_accrual
 from . import test_provision
 from . import test_control
 from . import test_credit_line_entries
+from . import test_backfill

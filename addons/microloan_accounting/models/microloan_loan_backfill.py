@@ -1,0 +1,62 @@
+from odoo import fields, models
+
+# Loan states that have posted transactions.
+DISBURSED_STATES = ("active", "closed", "written_off")
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _microloan_book_history(self, date=None, provision=True):
+        """Book the loan history these branches posted before they booked their
+        loans, then accrue (and provision) to ``date`` (today by default).
+
+        Once a branch books its loans (Use Default Accounts), the transactions
+        of its loans and the entries of its credit lines posted before have no
+        journal entry: the ledger does not agree with the sub-ledger. For each
+        loan or credit line, what was posted before its first booked
+        transaction (all of it when none is) is booked now in the order it
+        was posted, as a new transaction is (``_microloan_book``); the
+        interest accrual of ``date`` then brings the interest receivable to
+        what the sub-ledger owes, and the provisioning the allowance to the
+        tiers. Running it again books nothing twice. Branches that do not book
+        loans are skipped. Return the loan transactions and credit line
+        entries booked.
+        """
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        Loan = self.env["microloan.loan"].sudo()
+        loans = Loan.search(
+            [("company_id", "in", self.ids), ("state", "in", DISBURSED_STATES)]
+        ).filtered(lambda loan: loan._microloan_accounting_active())
+        transactions = self._microloan_unbooked(loans.transaction_ids, "loan_id")
+        lines = (
+            self.env["microloan.credit.line"]
+            .sudo()
+            .search([("company_id", "in", self.ids), ("state", "!=", "draft")])
+            .filtered(lambda line: line._microloan_accounting_active())
+        )
+        entries = self._microloan_unbooked(lines.entry_ids, "line_id")
+        for record in [*transactions.sorted("id"), *entries.sorted("id")]:
+            record._microloan_book()
+        accrual_loans = Loan._get_accrual_loans(date, self).filtered(
+            lambda loan: loan._microloan_accounting_active()
+        )
+        if accrual_loans:
+            Loan._run_interest_accrual(date, loans=accrual_loans)
+        if provision and accrual_loans:
+            self.env["microloan.provision"]._run_provisioning(
+                date, accrual_loans.company_id
+            )
+        return transactions, entries
+
+    def _microloan_unbooked(self, records, owner_field):
+        """Of ``records`` (loan transactions or credit line entries), those
+        posted before the first booked one of their loan or credit line."""
+        booked = records.filtered(lambda r: r.move_ids or r.payment_ids)
+        first_booked = {}
+        for record in booked:
+            owner = record[owner_field].id
+            first_booked[owner] = min(first_booked.get(owner, record.id), record.id)
+        return (records - booked).filtered(
+            lambda r: r.id < first_booked.get(r[owner_field].id, r.id + 1)
+        )
