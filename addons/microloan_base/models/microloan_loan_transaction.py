@@ -186,10 +186,18 @@ class MicroloanLoanTransaction(models.Model):
                     "(disbursement, repayment, reversal...)."
                 )
             )
+        # A batch (the month-end close posts thousands) looks its sequences
+        # and their yearly ranges up once.
+        sequences = {}
+        ranges = {}
         for vals in vals_list:
             if not vals.get("name"):
                 company = self.env["res.company"].browse(vals["company_id"])
-                vals["name"] = self._get_next_number(company, vals.get("date"))
+                if company not in sequences:
+                    sequences[company] = self._get_sequence(company)
+                vals["name"] = self._get_next_number(
+                    company, vals.get("date"), sequences[company], ranges
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -219,12 +227,38 @@ class MicroloanLoanTransaction(models.Model):
             transaction.loan_id._reverse_transaction(transaction)
         return True
 
-    def _get_next_number(self, company, date=None):
+    def _get_next_number(self, company, date=None, sequence=None, ranges=None):
         """Return the next transaction number of ``company``, e.g.
-        ``BJ-TX-2026-000001``."""
-        sequence = self._get_sequence(company)
+        ``BJ-TX-2026-000001``. ``sequence`` is its sequence if known;
+        ``ranges`` (a dict) caches the sequence's date ranges over a batch."""
+        sequence = sequence or self._get_sequence(company)
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        number = sequence.next_by_id(sequence_date=date)
+        key = (sequence.id, date.year)
+        date_range = ranges.get(key) if ranges is not None else None
+        if (
+            date_range
+            and date_range.date_from <= date <= date_range.date_to
+            and sequence.implementation == "standard"
+        ):
+            # What ``next_by_id`` does once it has found the range.
+            number = date_range.with_context(
+                ir_sequence_date_range=date_range.date_from
+            )._next()
+        else:
+            number = sequence.next_by_id(sequence_date=date)
+            if ranges is not None:
+                ranges[key] = (
+                    self.env["ir.sequence.date_range"]
+                    .sudo()
+                    .search(
+                        [
+                            ("sequence_id", "=", sequence.id),
+                            ("date_from", "<=", date),
+                            ("date_to", ">=", date),
+                        ],
+                        limit=1,
+                    )
+                )
         return f"{company._get_microloan_branch_code()}-TX-{number}"
 
     def _get_sequence(self, company):
