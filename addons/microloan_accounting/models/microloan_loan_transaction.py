@@ -59,24 +59,59 @@ class MicroloanLoanTransaction(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         transactions = super().create(vals_list)
-        for transaction in transactions:
-            transaction._microloan_book()
+        transactions._microloan_book_all()
         return transactions
 
     # ------------------------------------------------------------------
     # Booking
     # ------------------------------------------------------------------
 
-    def _microloan_book(self):
+    def _microloan_book_all(self):
+        """Book these transactions in order (see :meth:`_microloan_book`). The
+        entries of transactions that move no money (charges, fees, waivers,
+        write-offs: the month-end close posts thousands) are created and posted
+        together, one entry per transaction, in one ``create``."""
+        checked = {}
+        pending = []
+
+        def flush():
+            if pending:
+                moves = self.env["account.move"].sudo().create(pending)
+                moves.action_post()
+                pending.clear()
+
+        for transaction in self:
+            loan = transaction.loan_id
+            if not loan._microloan_accounting_active():
+                continue
+            # The check depends on these only (the borrower's receivable
+            # account included): once per distinct key in a batch.
+            key = (loan.product_id, loan.company_id, loan.partner_id, transaction.date)
+            if key not in checked:
+                checked[key] = loan._microloan_check_accounting(transaction.date)
+            accounts = checked[key]
+            if transaction.kind == "reversal" or transaction.kind in PAYMENT_TYPES:
+                flush()
+                transaction._microloan_book(accounts)
+                continue
+            specs = transaction._prepare_microloan_line_specs(accounts)
+            if specs:
+                pending.append(
+                    transaction._prepare_microloan_move_vals(accounts, specs)
+                )
+        flush()
+
+    def _microloan_book(self, accounts=None):
         """Book this transaction in the branch's journals, in the same database
         transaction: a reversal reverses the entries of the transaction it
         reverses; any other kind gets one entry of the loan journal and, when
         money moves, a payment of the payment journal reconciled with it."""
         self.ensure_one()
         loan = self.loan_id
-        if not loan._microloan_accounting_active():
-            return
-        accounts = loan._microloan_check_accounting(self.date)
+        if accounts is None:
+            if not loan._microloan_accounting_active():
+                return
+            accounts = loan._microloan_check_accounting(self.date)
         if self.kind == "reversal":
             self._microloan_book_reversal()
             return
