@@ -16,6 +16,11 @@ Each measured run closes one business day for the branch, is timed with its
 flush, counts the SQL queries (``cr.sql_log_count``) and is rolled back. It
 prints loans per second and queries per loan (goal: 500 loans/s on one
 worker), for an ordinary day and a month-end day (charges posted).
+
+With ``microloan_accounting`` installed, ``--accounting`` gives the bench
+branch (when the first run creates it) the generic chart of accounts and the
+default loan accounts, so that the month-end charges are booked (one journal
+entry per transaction).
 """
 
 import argparse
@@ -38,6 +43,11 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--day", default="2025-12-17", help="ordinary day closed")
     parser.add_argument("--month-end", default="2025-12-31")
+    parser.add_argument(
+        "--accounting",
+        action="store_true",
+        help="book the bench branch's transactions (needs microloan_accounting)",
+    )
     parser.add_argument("--db_host")
     parser.add_argument("--db_port")
     return parser.parse_args()
@@ -56,7 +66,7 @@ def get_branch(env):
     )
 
 
-def create_data(env, count, close_day):
+def create_data(env, count, close_day, accounting=False):
     """Create the bench branch, its product, borrowers and ``count`` loans."""
     cny = env.ref("base.CNY")
     cny.active = True
@@ -68,6 +78,11 @@ def create_data(env, count, close_day):
         }
     )
     env.user.company_ids |= branch
+    if accounting:
+        env["account.chart.template"].try_loading(
+            "generic_coa", company=branch, install_demo=False
+        )
+        branch.action_microloan_default_accounts()
     product = env["microloan.product"].create(
         {
             "name": "Bench Loan",
@@ -173,7 +188,7 @@ def main():
         branch = get_branch(env)
         if not branch:
             print(f"Creating {args.loans} loans...")
-            branch = create_data(env, args.loans, ordinary)
+            branch = create_data(env, args.loans, ordinary, args.accounting)
         if not env["microloan.loan"].search_count(
             [("company_id", "=", branch.id), ("last_close_date", "!=", False)]
         ):
