@@ -1,3 +1,8 @@
+# microloan.loan, microloan.product, res.company and account.move(.line)/payment are
+# extended in several files, one per concern (accrual, provisioning, ledger control,
+# credit line entries, history booking): one file per model would run to thousands of
+# lines. Their `_inherit` lines carry a targeted
+# `pylint: disable=consider-merging-classes-inherited` for that reason.
 from . import res_company
 from . import res_config_settings
 from . import microloan_product

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_transaction_id = fields.Many2one(
         "microloan.loan.transaction",

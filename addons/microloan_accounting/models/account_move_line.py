@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_loan_id = fields.Many2one(
         "microloan.loan",

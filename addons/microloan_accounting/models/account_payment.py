@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _inherit = "account.payment"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_transaction_id = fields.Many2one(
         "microloan.loan.transaction",

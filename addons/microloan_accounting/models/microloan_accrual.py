@@ -38,7 +38,7 @@ def accrued_share(interest, start, due, day, decimals=2, rounding="half_up"):
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     accrual_ids = fields.One2many(
         "microloan.loan.accrual", "loan_id", string="Accruals", readonly=True

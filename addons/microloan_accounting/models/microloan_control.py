@@ -13,7 +13,7 @@ RECEIVABLE_SETTLING_KINDS = ("repayment", "waiver", "reversal")
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _check_ledger_agreement(self, date=None, companies=None, loans=None):

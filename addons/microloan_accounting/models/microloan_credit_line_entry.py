@@ -292,7 +292,7 @@ class MicroloanCreditLine(models.Model):
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_credit_line_entry_id = fields.Many2one(
         "microloan.credit.line.entry",
@@ -331,7 +331,7 @@ class AccountMove(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_credit_line_id = fields.Many2one(
         "microloan.credit.line",
@@ -342,7 +342,7 @@ class AccountMoveLine(models.Model):
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _inherit = "account.payment"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_credit_line_entry_id = fields.Many2one(
         "microloan.credit.line.entry",

@@ -5,7 +5,7 @@ from .res_company import MAPPING_KEYS, mapping_field
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     def _check_posting_date(self, date):
         # Every posting method starts here: check the accounting setup and

@@ -72,9 +72,14 @@ class MicroloanLoanAccrual(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(
-            self.env._("Posted accruals cannot be changed: the next run corrects them.")
-        )
+        # an empty write changes nothing: only a change is refused
+        if vals:
+            raise UserError(
+                self.env._(
+                    "Posted accruals cannot be changed: the next run corrects them."
+                )
+            )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):

@@ -5,7 +5,7 @@ DISBURSED_STATES = ("active", "closed", "written_off")
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     def _microloan_book_history(self, date=None, provision=True):
         """Book the loan history these branches posted before they booked their

@@ -62,7 +62,10 @@ class MicroloanMemoEntry(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("Off-balance memo entries cannot be changed."))
+        # an empty write changes nothing: only a change is refused
+        if vals:
+            raise UserError(self.env._("Off-balance memo entries cannot be changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):

@@ -11,7 +11,7 @@ from .res_company import (
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     # Company-dependent: a head-office product lent by several branches has its
     # accounts per branch; an empty value takes the branch's default.

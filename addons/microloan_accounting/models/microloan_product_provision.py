@@ -17,7 +17,7 @@ RATE_FIELDS = {
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     # Defaults: 银发〔2002〕98号 specific rates and a 1% general provision
     # (DOMAIN §3.3), the engine's DEFAULT_RATES.

@@ -120,7 +120,7 @@ def _mapping_fields(company_dependent=False):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     locals().update(_mapping_fields())
 
