@@ -175,7 +175,6 @@ class MicroloanCreditLine(models.Model):
         "today, start day counted, end day not (算头不算尾).",
     )
     accrued_interest = fields.Monetary(
-        string="Accrued Interest",
         compute="_compute_figures",
         help="积数 × annual rate / year basis, rounded once.",
     )

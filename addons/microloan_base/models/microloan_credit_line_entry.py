@@ -69,9 +69,7 @@ class MicroloanCreditLineEntry(models.Model):
         digits=(20, 2),
         help="Σ balance × days from the previous settlement to this repayment.",
     )
-    interest_from = fields.Date(
-        string="Interest From", help="Start of the interest settled by this repayment."
-    )
+    interest_from = fields.Date(help="Start of the interest settled by this repayment.")
     reference = fields.Char(
         copy=False,
         index="btree_not_null",

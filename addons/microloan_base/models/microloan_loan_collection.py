@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     collection_action_ids = fields.One2many(
         "microloan.collection.action", "loan_id", string="Collection Actions"

@@ -15,7 +15,7 @@ CHARGED_FIELDS = {
 
 
 class MicroloanLoanInstallment(models.Model):
-    _inherit = "microloan.loan.installment"
+    _inherit = "microloan.loan.installment"  # pylint: disable=consider-merging-classes-inherited
 
     kind = fields.Selection(
         selection=[("scheduled", "Scheduled"), ("prepayment", "Prepayment")],

@@ -22,7 +22,7 @@ RATE_DIGITS = 6
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     max_extensions = fields.Integer(
         string="Maximum Extensions",
@@ -33,7 +33,7 @@ class MicroloanProduct(models.Model):
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     extension_count = fields.Integer(
         string="Extensions", readonly=True, copy=False, tracking=True

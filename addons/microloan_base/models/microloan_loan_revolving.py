@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     def _build_schedule(self):
         revolving = self.filtered(

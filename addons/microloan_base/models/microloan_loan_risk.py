@@ -19,7 +19,7 @@ CLASSIFIED_STATES = ("active", "written_off")
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     non_accrual_days = fields.Integer(
         string="Non-Accrual After (Days)",
@@ -30,10 +30,9 @@ class MicroloanProduct(models.Model):
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     days_past_due = fields.Integer(
-        string="Days Past Due",
         readonly=True,
         copy=False,
         index=True,
@@ -43,7 +42,6 @@ class MicroloanLoan(models.Model):
     overdue_principal = fields.Monetary(readonly=True, copy=False)
     overdue_interest = fields.Monetary(readonly=True, copy=False)
     penalty_due = fields.Monetary(
-        string="Penalty Due",
         readonly=True,
         copy=False,
         help="Penalty interest (罚息) owed as of the last daily close.",

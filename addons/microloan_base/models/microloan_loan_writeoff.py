@@ -10,7 +10,7 @@ WRITE_OFF_COMPONENTS = ("principal", "interest", "fee", "penalty", "compound")
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     state = fields.Selection(
         selection_add=[("closed",), ("written_off", "Written Off")],

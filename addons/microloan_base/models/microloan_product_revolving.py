@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     repayment_method = fields.Selection(
         selection_add=[("revolving", "Revolving Credit Line (随借随还)")],

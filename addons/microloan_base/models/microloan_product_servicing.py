@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     prepayment_fee_rate = fields.Float(
         string="Prepayment Fee (%)",

@@ -25,7 +25,7 @@ class MicroloanLoanExtend(models.TransientModel):
         default="date",
         required=True,
     )
-    new_maturity = fields.Date(string="New Maturity")
+    new_maturity = fields.Date()
     extra_periods = fields.Integer()
     change_rate = fields.Boolean(string="Change the Rate")
     new_rate = fields.Float(string="New Annual Rate (%)", digits=(7, 4))
