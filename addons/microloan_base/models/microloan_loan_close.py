@@ -13,7 +13,7 @@ BATCH_SIZE = 1000
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_closed_date = fields.Date(
         string="Loans Closed To",
@@ -30,7 +30,7 @@ class ResCompany(models.Model):
 
 
 class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"
+    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     reminder_days = fields.Integer(
         string="Repayment Reminder (Days Before)",
@@ -40,14 +40,14 @@ class MicroloanProduct(models.Model):
 
 
 class MicroloanLoanInstallment(models.Model):
-    _inherit = "microloan.loan.installment"
+    _inherit = "microloan.loan.installment"  # pylint: disable=consider-merging-classes-inherited
 
     reminder_sent = fields.Boolean(readonly=True, copy=False)
     overdue_activity_sent = fields.Boolean(readonly=True, copy=False)
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     last_close_date = fields.Date(
         string="Closed To",

@@ -41,7 +41,7 @@ LINE_COMPONENTS = {"principal", "interest", "penalty", "compound", "fee", "exces
 
 
 class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"
+    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 
     transaction_ids = fields.One2many(
         "microloan.loan.transaction", "loan_id", string="Transactions", readonly=True

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     microloan_branch_code = fields.Char(
         string="Branch Code",
