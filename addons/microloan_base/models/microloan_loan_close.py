@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
@@ -130,17 +131,22 @@ class MicroloanLoan(models.Model):
         with ``microloan_engine.overdue.close_day``, charge them at month end,
         classify, and schedule reminders and overdue activities."""
         month_end = (day + timedelta(days=1)).day == 1
+        Installment = self.env["microloan.loan.installment"]
+        # The installments of the whole batch in one query, as plain rows.
+        rows_by_loan = self._engine_installment_rows(self.ids)
         statuses = {}
         positions = {}
         charges = []
         for loan in self:
-            position = loan._engine_position()
+            rows = [r for r in rows_by_loan[loan.id] if r["state"] != "cancelled"]
+            position = loan._engine_position_from_rows(rows)
             horizon = max(day + timedelta(days=1), position.accrued_to)
             try:
                 position, closed = close_day(position, horizon - timedelta(days=1))
                 if month_end and not loan.non_accrual:
+                    records = {r["sequence"]: Installment.browse(r["id"]) for r in rows}
                     position = loan._prepare_overdue_charges(
-                        position, day, horizon, charges
+                        position, day, horizon, charges, records=records
                     )
                 status = overdue_status(position, horizon)
             except EngineError as error:
@@ -150,18 +156,30 @@ class MicroloanLoan(models.Model):
         # The month-end charges of the whole batch in one go.
         self._post_transactions(charges)
         risk_vals = self._get_risk_vals(day, statuses)
+        self._write_engine_states(positions, rows_by_loan)
+        # Loans getting the same values are written together.
+        changes = defaultdict(list)
         for loan in self:
-            loan._write_engine_state(positions[loan])
             vals = {
                 name: value
                 for name, value in risk_vals[loan].items()
                 if loan[name] != value
             }
             if vals:
-                loan.write(vals)
+                changes[tuple(vals.items())].append(loan.id)
+        for items, ids in changes.items():
+            self.browse(ids).write(dict(items))
         self.write({"last_close_date": day})
-        self._schedule_servicing_activities(day)
-        for loan in self.filtered(
+        self._schedule_servicing_activities(day, rows_by_loan)
+        # Charges do not change the state of an installment (amount_residual
+        # counts principal, interest and fees): the rows read above tell which
+        # loans may be settled.
+        settled = self.browse(
+            loan_id
+            for loan_id, rows in rows_by_loan.items()
+            if all(r["state"] == "paid" for r in rows)
+        )
+        for loan in settled.filtered(
             lambda loan: all(i.state == "paid" for i in loan.installment_ids)
         ):
             loan._close_if_settled()
@@ -177,66 +195,80 @@ class MicroloanLoan(models.Model):
         self._post_transactions(postings)
         return charged
 
-    def _prepare_overdue_charges(self, position, day, horizon, postings):
+    def _prepare_overdue_charges(self, position, day, horizon, postings, records=None):
         """Like :meth:`_post_overdue_charges`, but append the postings of the
-        charges to ``postings`` (to post a batch of loans at once)."""
+        charges to ``postings`` (to post a batch of loans at once). ``records``
+        maps installment numbers to installments (``_records_by_n`` by
+        default)."""
         self.ensure_one()
         charged = crystallize(position, horizon)
         if charged is not position:
             postings += self._prepare_charge_postings(
-                position, charged, day, self._records_by_n(), at_payment=False
+                position,
+                charged,
+                day,
+                self._records_by_n() if records is None else records,
+                at_payment=False,
             )
         return charged
 
-    def _schedule_servicing_activities(self, day):
+    def _schedule_servicing_activities(self, day, rows_by_loan=None):
         """Reminders before due dates and overdue activities for the loan
-        officers, once per installment."""
+        officers, once per installment. ``rows_by_loan``: the installment rows
+        of these loans (see ``_engine_installment_rows``), read when not given."""
         reminder_type = self.env.ref(
             "microloan_base.mail_activity_type_repayment_reminder"
         )
         overdue_type = self.env.ref("microloan_base.mail_activity_type_overdue")
         model_id = self.env["ir.model"]._get_id("microloan.loan")
+        if rows_by_loan is None:
+            rows_by_loan = self._engine_installment_rows(self.ids)
         activities = []
-        reminded = overdue = self.env["microloan.loan.installment"]
+        reminded_ids = []
+        overdue_ids = []
         for loan in self:
             user = loan.user_id
             if not user:
                 continue
-            days = (
-                loan.product_id.reminder_days or loan.company_id.microloan_reminder_days
-            )
-            for inst in loan.installment_ids:
-                if inst.state != "open":
+            days = None
+            for inst in sorted(rows_by_loan[loan.id], key=lambda r: r["sequence"]):
+                if inst["state"] != "open":
                     continue
-                if (
-                    days
-                    and not inst.reminder_sent
-                    and day < inst.due_date <= day + timedelta(days=days)
-                ):
-                    reminded |= inst
+                due_date = inst["due_date"]
+                if due_date < day:
+                    if not inst["overdue_activity_sent"]:
+                        overdue_ids.append(inst["id"])
+                        activities.append(
+                            loan._prepare_servicing_activity_vals(
+                                overdue_type,
+                                model_id,
+                                day,
+                                self.env._(
+                                    "Installment %(number)s overdue since %(date)s",
+                                    number=inst["sequence"],
+                                    date=due_date,
+                                ),
+                            )
+                        )
+                    continue
+                if due_date <= day or inst["reminder_sent"]:
+                    continue
+                if days is None:
+                    days = (
+                        loan.product_id.reminder_days
+                        or loan.company_id.microloan_reminder_days
+                    )
+                if days and due_date <= day + timedelta(days=days):
+                    reminded_ids.append(inst["id"])
                     activities.append(
                         loan._prepare_servicing_activity_vals(
                             reminder_type,
                             model_id,
-                            inst.due_date,
+                            due_date,
                             self.env._(
                                 "Installment %(number)s due on %(date)s",
-                                number=inst.sequence,
-                                date=inst.due_date,
-                            ),
-                        )
-                    )
-                elif inst.due_date < day and not inst.overdue_activity_sent:
-                    overdue |= inst
-                    activities.append(
-                        loan._prepare_servicing_activity_vals(
-                            overdue_type,
-                            model_id,
-                            day,
-                            self.env._(
-                                "Installment %(number)s overdue since %(date)s",
-                                number=inst.sequence,
-                                date=inst.due_date,
+                                number=inst["sequence"],
+                                date=due_date,
                             ),
                         )
                     )
@@ -256,10 +288,11 @@ class MicroloanLoan(models.Model):
         )
         for vals_list in rounds:
             Activity.create(vals_list)
-        if reminded:
-            reminded.write({"reminder_sent": True})
-        if overdue:
-            overdue.write({"overdue_activity_sent": True})
+        Installment = self.env["microloan.loan.installment"]
+        if reminded_ids:
+            Installment.browse(reminded_ids).write({"reminder_sent": True})
+        if overdue_ids:
+            Installment.browse(overdue_ids).write({"overdue_activity_sent": True})
 
     def _prepare_servicing_activity_vals(
         self, activity_type, model_id, deadline, summary

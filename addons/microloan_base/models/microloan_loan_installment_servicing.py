@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 PAID_FIELDS = {
@@ -64,15 +66,39 @@ class MicroloanLoanInstallment(models.Model):
     )
     def _compute_ledger_amounts(self):
         names = set(PAID_FIELDS.values()) | set(CHARGED_FIELDS.values())
+        # Stored installments: the sums in one query for all of them rather
+        # than reading every line (a batch of month-end charges recomputes
+        # thousands of installments at once).
+        stored = self.filtered("id")
+        sums = defaultdict(dict)
+        if stored:
+            rows = self.env["microloan.loan.transaction.line"]._read_group(
+                [
+                    ("installment_id", "in", stored.ids),
+                    ("effect", "in", ("settle", "charge")),
+                ],
+                ["installment_id", "effect", "component"],
+                ["amount:sum"],
+            )
+            for installment, effect, component, amount in rows:
+                if effect == "settle":
+                    name = PAID_FIELDS.get(component)
+                else:
+                    name = CHARGED_FIELDS.get(component)
+                if name:
+                    sums[installment.id][name] = amount or 0.0
         for installment in self:
             totals = dict.fromkeys(names, 0.0)
-            for line in installment.transaction_line_ids:
-                if line.effect == "settle":
-                    name = PAID_FIELDS.get(line.component)
-                elif line.effect == "charge":
-                    name = CHARGED_FIELDS.get(line.component)
-                else:
-                    name = None
-                if name:
-                    totals[name] += line.amount
+            if installment.id:
+                totals.update(sums[installment.id])
+            else:
+                for line in installment.transaction_line_ids:
+                    if line.effect == "settle":
+                        name = PAID_FIELDS.get(line.component)
+                    elif line.effect == "charge":
+                        name = CHARGED_FIELDS.get(line.component)
+                    else:
+                        name = None
+                    if name:
+                        totals[name] += line.amount
             installment.update(totals)

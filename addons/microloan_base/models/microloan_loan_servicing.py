@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -38,6 +39,29 @@ TRANSACTION_KINDS = {
     "reversal",
 }
 LINE_COMPONENTS = {"principal", "interest", "penalty", "compound", "fee", "excess"}
+# Installment fields an engine position is built from (_engine_position_from_rows).
+NUMERIC_INSTALLMENT_FIELDS = (
+    "principal",
+    "interest",
+    "fee",
+    "fee_charged",
+    "penalty",
+    "compound",
+    "principal_paid",
+    "interest_paid",
+    "fee_paid",
+    "penalty_paid",
+    "compound_paid",
+    "penalty_product",
+    "compound_product",
+)
+ENGINE_INSTALLMENT_FIELDS = (
+    "sequence",
+    "due_date",
+    "kind",
+    *NUMERIC_INSTALLMENT_FIELDS,
+)
+INSTALLMENT_ROW_EXTRA_FIELDS = ("state", "reminder_sent", "overdue_activity_sent")
 
 
 class MicroloanLoan(models.Model):
@@ -260,33 +284,80 @@ class MicroloanLoan(models.Model):
         are replayed (see ``_replay_repayments``).
         """
         self.ensure_one()
-        money = self._money
+        rows = [
+            {name: record[name] for name in ENGINE_INSTALLMENT_FIELDS}
+            for record in self._engine_installments()
+        ]
+        return self._engine_position_from_rows(rows, as_of)
+
+    @api.model
+    def _engine_installment_rows(self, loan_ids):
+        """Return ``{loan_id: [row]}``: the installments of these loans (the
+        cancelled ones included) as dicts of ``ENGINE_INSTALLMENT_FIELDS`` plus
+        ``id``, ``state``, ``reminder_sent`` and ``overdue_activity_sent``, in
+        engine order (due date, then number). One query for a whole batch of
+        loans, without building records."""
+        Installment = self.env["microloan.loan.installment"]
+        names = [*ENGINE_INSTALLMENT_FIELDS, *INSTALLMENT_ROW_EXTRA_FIELDS]
+        Installment.flush_model(["loan_id", *names])
+        rows = {loan_id: [] for loan_id in loan_ids}
+        if not rows:
+            return rows
+        self.env.cr.execute(
+            SQL(
+                "SELECT loan_id, id, %s FROM microloan_loan_installment"
+                " WHERE loan_id = ANY(%s) ORDER BY loan_id, due_date, sequence",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                list(rows),
+            )
+        )
+        for loan_id, record_id, *values in self.env.cr.fetchall():
+            row = dict(zip(names, values, strict=True))
+            row["id"] = record_id
+            for name in NUMERIC_INSTALLMENT_FIELDS:
+                row[name] = row[name] or 0.0
+            for name in INSTALLMENT_ROW_EXTRA_FIELDS:
+                if name != "state":
+                    row[name] = bool(row[name])
+            rows[loan_id].append(row)
+        return rows
+
+    def _engine_position_from_rows(self, rows, as_of=None):
+        """:meth:`_engine_position` from ``rows``: the loan's installments that
+        are not cancelled, in engine order, as dicts of
+        ``ENGINE_INSTALLMENT_FIELDS``."""
+        self.ensure_one()
+        decimals = self.currency_id.decimal_places
+
+        def money(value):
+            return Decimal(float_repr(value, decimals))
+
         product = self.product_id
         start = self.first_disbursement_date or self.disbursement_date
         accrued_to = self.microloan_accrued_to or start
         installments = []
-        for record in self._engine_installments():
+        for row in rows:
             installments.append(
                 InstallmentPosition(
-                    n=record.sequence,
-                    due_date=record.due_date,
+                    n=row["sequence"],
+                    due_date=row["due_date"],
                     start_date=start,
-                    principal=money(record.principal),
-                    interest=money(record.interest),
-                    fee=money(record.fee + record.fee_charged),
-                    penalty=money(record.penalty),
-                    compound=money(record.compound),
-                    principal_paid=money(record.principal_paid),
-                    interest_paid=money(record.interest_paid),
-                    fee_paid=money(record.fee_paid),
-                    penalty_paid=money(record.penalty_paid),
-                    compound_paid=money(record.compound_paid),
-                    penalty_product=money(record.penalty_product),
-                    compound_product=money(record.compound_product),
-                    kind=PREPAYMENT if record.kind == "prepayment" else SCHEDULED,
+                    principal=money(row["principal"]),
+                    interest=money(row["interest"]),
+                    fee=money(row["fee"] + row["fee_charged"]),
+                    penalty=money(row["penalty"]),
+                    compound=money(row["compound"]),
+                    principal_paid=money(row["principal_paid"]),
+                    interest_paid=money(row["interest_paid"]),
+                    fee_paid=money(row["fee_paid"]),
+                    penalty_paid=money(row["penalty_paid"]),
+                    compound_paid=money(row["compound_paid"]),
+                    penalty_product=money(row["penalty_product"]),
+                    compound_product=money(row["compound_product"]),
+                    kind=PREPAYMENT if row["kind"] == "prepayment" else SCHEDULED,
                 )
             )
-            start = record.due_date
+            start = row["due_date"]
         position = LoanPosition(
             installments=tuple(installments),
             disbursement_date=self.first_disbursement_date or self.disbursement_date,
@@ -294,7 +365,7 @@ class MicroloanLoan(models.Model):
             accrued_to=accrued_to,
             day_count=product.day_count,
             penalty_terms=self._engine_penalty_terms(),
-            decimals=self.currency_id.decimal_places,
+            decimals=decimals,
             rounding=product.rounding,
         )
         position = refresh_open_from(position)
@@ -336,6 +407,32 @@ class MicroloanLoan(models.Model):
                 )
         if self.microloan_accrued_to != position.accrued_to:
             self.sudo().write({"microloan_accrued_to": position.accrued_to})
+
+    def _write_engine_states(self, positions, rows_by_loan):
+        """:meth:`_write_engine_state` for a batch of loans: ``positions`` maps
+        each loan to its position, built from its rows in ``rows_by_loan`` (see
+        :meth:`_engine_installment_rows`, cancelled rows included). Records
+        getting the same values are written together."""
+        products = defaultdict(list)
+        accrued = defaultdict(list)
+        for loan, position in positions.items():
+            rows = [r for r in rows_by_loan[loan.id] if r["state"] != "cancelled"]
+            for row, inst in zip(rows, position.installments, strict=True):
+                values = (float(inst.penalty_product), float(inst.compound_product))
+                if (row["penalty_product"], row["compound_product"]) != values:
+                    products[values].append(row["id"])
+            if loan.microloan_accrued_to != position.accrued_to:
+                accrued[position.accrued_to].append(loan.id)
+        Installment = self.env["microloan.loan.installment"].sudo()
+        for (penalty_product, compound_product), ids in products.items():
+            Installment.browse(ids).write(
+                {
+                    "penalty_product": penalty_product,
+                    "compound_product": compound_product,
+                }
+            )
+        for accrued_to, ids in accrued.items():
+            self.sudo().browse(ids).write({"microloan_accrued_to": accrued_to})
 
     def _engine_user_error(self, error):
         """A translated ``UserError`` for an ``EngineError`` raised on this loan."""
