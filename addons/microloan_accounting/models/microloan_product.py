@@ -65,7 +65,7 @@ class MicroloanProduct(models.Model):
                     company=company.name,
                 )
             )
-        allowed = company.parent_ids
+        allowed = defaults.parent_ids
         for key, _code, _name, _type in ACCOUNT_SPECS:
             account = result[key]
             if account.deprecated or not (account.company_ids & allowed):

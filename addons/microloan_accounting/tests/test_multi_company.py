@@ -84,3 +84,23 @@ class TestMultiCompany(MicroloanAccountingCommon):
             officer=self.officer_sh, company_id=self.branch_sh.id, amount=50000.0
         )
         self.assertIn(other, loan_sh.transaction_ids.move_id.line_ids.account_id)
+
+    def test_branch_finance_user_books_in_its_branch(self):
+        """A finance user who may work in the branch only (not in head office)
+        disburses and collects; the entries land in the branch's books."""
+        finance_sh = self._microloan_user("finance_sh_acc", "finance", self.branch_sh)
+        loan = self._approved_loan(
+            officer=self.officer_sh, company_id=self.branch_sh.id, amount=50000.0
+        )
+        loan = loan.with_user(finance_sh).with_company(self.branch_sh)
+        loan.disburse(50000.0, "2025-01-10")
+        loan.register_repayment(4442.44, "2025-02-10", reference="SH-BANK-1")
+        transactions = self.env["microloan.loan.transaction"].search(
+            [("loan_id", "=", loan.id)]
+        )
+        self.assertEqual(
+            sorted(transactions.mapped("kind")), ["disbursement", "repayment"]
+        )
+        for transaction in transactions:
+            self.assertEqual(transaction.move_id.state, "posted")
+            self.assertEqual(transaction.move_id.company_id, self.branch_sh)
