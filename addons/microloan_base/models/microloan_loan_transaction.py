@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -19,6 +21,9 @@ KINDS = [
 # the transaction they reverse and count like it.
 SETTLING_KINDS = ("repayment", "waiver", "recovery")
 CHARGE_KINDS = ("penalty", "compound", "fee")
+# Components of the allocation lines; each has its total on the transaction
+# (``<component>_amount``).
+COMPONENTS = ("principal", "interest", "penalty", "compound", "fee", "excess")
 # Fields a reversal may still write on a posted transaction.
 REVERSAL_FIELDS = {"state", "reversed_by_id"}
 
@@ -86,25 +91,16 @@ class MicroloanLoanTransaction(models.Model):
         string="Allocation",
         readonly=True,
     )
-    principal_amount = fields.Monetary(
-        string="Principal", compute="_compute_component_amounts", store=True
-    )
-    interest_amount = fields.Monetary(
-        string="Interest", compute="_compute_component_amounts", store=True
-    )
-    penalty_amount = fields.Monetary(
-        string="Penalty", compute="_compute_component_amounts", store=True
-    )
-    compound_amount = fields.Monetary(
-        string="Compound", compute="_compute_component_amounts", store=True
-    )
-    fee_amount = fields.Monetary(
-        string="Fees", compute="_compute_component_amounts", store=True
-    )
+    # Totals of the lines per component, set when the transaction is created
+    # with its lines (neither ever changes).
+    principal_amount = fields.Monetary(string="Principal", readonly=True)
+    interest_amount = fields.Monetary(string="Interest", readonly=True)
+    penalty_amount = fields.Monetary(string="Penalty", readonly=True)
+    compound_amount = fields.Monetary(string="Compound", readonly=True)
+    fee_amount = fields.Monetary(string="Fees", readonly=True)
     excess_amount = fields.Monetary(
         string="Credit",
-        compute="_compute_component_amounts",
-        store=True,
+        readonly=True,
         help="Part of the payment kept as the borrower's credit (negative when "
         "credit is used or refunded).",
     )
@@ -136,21 +132,6 @@ class MicroloanLoanTransaction(models.Model):
                 "AND reference IS NOT NULL"
             )
         )
-
-    @api.depends("line_ids.amount", "line_ids.component")
-    def _compute_component_amounts(self):
-        for transaction in self:
-            totals = dict.fromkeys(
-                ("principal", "interest", "penalty", "compound", "fee", "excess"), 0.0
-            )
-            for line in transaction.line_ids:
-                totals[line.component] += line.amount
-            transaction.principal_amount = totals["principal"]
-            transaction.interest_amount = totals["interest"]
-            transaction.penalty_amount = totals["penalty"]
-            transaction.compound_amount = totals["compound"]
-            transaction.fee_amount = totals["fee"]
-            transaction.excess_amount = totals["excess"]
 
     @api.constrains("reference", "kind", "state", "company_id")
     def _check_reference(self):
@@ -186,18 +167,32 @@ class MicroloanLoanTransaction(models.Model):
                     "(disbursement, repayment, reversal...)."
                 )
             )
-        # A batch (the month-end close posts thousands) looks its sequences
-        # and their yearly ranges up once.
-        sequences = {}
-        ranges = {}
+        for vals in vals_list:
+            totals = dict.fromkeys(COMPONENTS, 0.0)
+            for command in vals.get("line_ids", ()):
+                if command[0] != fields.Command.CREATE:
+                    raise UserError(
+                        self.env._(
+                            "Allocation lines are written with their transaction."
+                        )
+                    )
+                totals[command[2]["component"]] += command[2]["amount"]
+            for component, total in totals.items():
+                vals[f"{component}_amount"] = total
+        # A batch (the month-end close posts thousands) is numbered per
+        # branch in one go.
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name"):
-                company = self.env["res.company"].browse(vals["company_id"])
-                if company not in sequences:
-                    sequences[company] = self._get_sequence(company)
-                vals["name"] = self._get_next_number(
-                    company, vals.get("date"), sequences[company], ranges
-                )
+                unnamed[vals["company_id"]].append(vals)
+        today = fields.Date.context_today(self)
+        for company_id, group in unnamed.items():
+            names = self._get_next_numbers(
+                self.env["res.company"].browse(company_id),
+                [fields.Date.to_date(vals.get("date")) or today for vals in group],
+            )
+            for vals, name in zip(group, names, strict=True):
+                vals["name"] = name
         return super().create(vals_list)
 
     def write(self, vals):
@@ -227,39 +222,62 @@ class MicroloanLoanTransaction(models.Model):
             transaction.loan_id._reverse_transaction(transaction)
         return True
 
-    def _get_next_number(self, company, date=None, sequence=None, ranges=None):
-        """Return the next transaction number of ``company``, e.g.
-        ``BJ-TX-2026-000001``. ``sequence`` is its sequence if known;
-        ``ranges`` (a dict) caches the sequence's date ranges over a batch."""
-        sequence = sequence or self._get_sequence(company)
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        key = (sequence.id, date.year)
-        date_range = ranges.get(key) if ranges is not None else None
-        if (
-            date_range
-            and date_range.date_from <= date <= date_range.date_to
-            and sequence.implementation == "standard"
-        ):
-            # What ``next_by_id`` does once it has found the range.
-            number = date_range.with_context(
-                ir_sequence_date_range=date_range.date_from
-            )._next()
-        else:
-            number = sequence.next_by_id(sequence_date=date)
-            if ranges is not None:
-                ranges[key] = (
-                    self.env["ir.sequence.date_range"]
-                    .sudo()
-                    .search(
-                        [
-                            ("sequence_id", "=", sequence.id),
-                            ("date_from", "<=", date),
-                            ("date_to", ">=", date),
-                        ],
-                        limit=1,
-                    )
+    def _get_next_numbers(self, company, dates):
+        """Return the next transaction numbers of ``company`` for transactions
+        dated ``dates`` (a list), e.g. ``BJ-TX-2026-000001``, in that order.
+
+        The first number of each yearly range comes from ``ir.sequence`` (which
+        creates the range when needed); the others of the same range are taken
+        from its PostgreSQL sequence in one query, as ``ir.sequence`` would one
+        by one (with gaps allowed, like the standard implementation)."""
+        sequence = self._get_sequence(company)
+        code = company._get_microloan_branch_code()
+        numbers = [None] * len(dates)
+        pending = list(range(len(dates)))
+        while pending:
+            first = pending.pop(0)
+            date = dates[first]
+            numbers[first] = sequence.next_by_id(sequence_date=date)
+            if not pending:
+                break
+            date_range = (
+                self.env["ir.sequence.date_range"]
+                .sudo()
+                .search(
+                    [
+                        ("sequence_id", "=", sequence.id),
+                        ("date_from", "<=", date),
+                        ("date_to", ">=", date),
+                    ],
+                    limit=1,
                 )
-        return f"{company._get_microloan_branch_code()}-TX-{number}"
+            )
+            if sequence.implementation != "standard" or not date_range:
+                for index in pending:
+                    numbers[index] = sequence.next_by_id(sequence_date=dates[index])
+                break
+            same = [
+                index
+                for index in pending
+                if date_range.date_from <= dates[index] <= date_range.date_to
+            ]
+            taken = set(same)
+            pending = [index for index in pending if index not in taken]
+            if not same:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}_{date_range.id:03d}",
+                    len(same),
+                )
+            )
+            prefix, suffix = sequence.with_context(
+                ir_sequence_date_range=date_range.date_from
+            )._get_prefix_suffix()
+            for index, (number,) in zip(same, self.env.cr.fetchall(), strict=True):
+                numbers[index] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
+        return [f"{code}-TX-{number}" for number in numbers]
 
     def _get_sequence(self, company):
         """Return the transaction-number sequence of ``company``, creating it on

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .microloan_loan_transaction import KINDS
+
 COMPONENTS = [
     ("principal", "Principal"),
     ("interest", "Interest"),
@@ -9,6 +11,8 @@ COMPONENTS = [
     ("fee", "Fee"),
     ("excess", "Borrower Credit"),
 ]
+# Fields of the transaction its lines carry too.
+TRANSACTION_FIELDS = ("loan_id", "company_id", "currency_id", "date", "kind")
 
 
 class MicroloanLoanTransactionLine(models.Model):
@@ -24,15 +28,19 @@ class MicroloanLoanTransactionLine(models.Model):
         index=True,
         ondelete="cascade",
     )
+    # The transaction's values, copied when the line is created (lines never
+    # change): stored for searches and reports, and inserted with the line
+    # rather than updated after it as related fields would be (the month-end
+    # close inserts tens of thousands of lines).
     loan_id = fields.Many2one(
-        related="transaction_id.loan_id", store=True, index=True, string="Loan"
+        "microloan.loan", string="Loan", readonly=True, index=True
     )
     company_id = fields.Many2one(
-        related="transaction_id.company_id", store=True, index=True, string="Branch"
+        "res.company", string="Branch", readonly=True, index=True
     )
-    currency_id = fields.Many2one(related="transaction_id.currency_id", store=True)
-    date = fields.Date(related="transaction_id.date", store=True)
-    kind = fields.Selection(related="transaction_id.kind", store=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date = fields.Date(readonly=True)
+    kind = fields.Selection(selection=KINDS, readonly=True)
     installment_id = fields.Many2one(
         "microloan.loan.installment",
         readonly=True,
@@ -63,6 +71,16 @@ class MicroloanLoanTransactionLine(models.Model):
             raise UserError(
                 self.env._("Allocation lines are written with their transaction.")
             )
+        transactions = self.env["microloan.loan.transaction"].browse(
+            {vals["transaction_id"] for vals in vals_list if vals.get("transaction_id")}
+        )
+        for vals in vals_list:
+            if not vals.get("transaction_id"):
+                continue
+            transaction = transactions.browse(vals["transaction_id"])
+            for name in TRANSACTION_FIELDS:
+                field = transaction._fields[name]
+                vals[name] = field.convert_to_write(transaction[name], transaction)
         return super().create(vals_list)
 
     def write(self, vals):
