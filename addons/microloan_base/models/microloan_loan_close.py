@@ -167,8 +167,15 @@ class MicroloanLoan(models.Model):
             }
             if vals:
                 changes[tuple(vals.items())].append(loan.id)
+        # Most days change only untracked figures (days past due, the date
+        # classified): those are written without preparing the chatter's
+        # tracking, which reads every tracked field of the loans first.
+        tracked = self._track_get_fields()
         for items, ids in changes.items():
-            self.browse(ids).write(dict(items))
+            loans = self.browse(ids)
+            if not any(name in tracked for name, _value in items):
+                loans = loans.with_context(mail_notrack=True)
+            loans.write(dict(items))
         self.write({"last_close_date": day})
         self._schedule_servicing_activities(day, rows_by_loan)
         # Charges do not change the state of an installment (amount_residual

@@ -24,7 +24,7 @@ from microloan_engine.overdue import accrue, crystallize
 from microloan_engine.restructure import remaining_terms
 
 from .microloan_loan import RATE_DIGITS
-from .microloan_loan_transaction import CHARGE_KINDS, SETTLING_KINDS
+from .microloan_loan_transaction import CHARGE_KINDS, COMPONENTS, SETTLING_KINDS
 
 TRANSACTION_KINDS = {
     "disbursement",
@@ -38,7 +38,6 @@ TRANSACTION_KINDS = {
     "refund",
     "reversal",
 }
-LINE_COMPONENTS = {"principal", "interest", "penalty", "compound", "fee", "excess"}
 # Installment fields an engine position is built from (_engine_position_from_rows).
 NUMERIC_INSTALLMENT_FIELDS = (
     "principal",
@@ -135,17 +134,32 @@ class MicroloanLoan(models.Model):
             loan.credit_balance = credit
             loan.first_disbursement_date = first_date
 
-    @api.depends("state", "amount", "installment_ids.principal_paid")
+    @api.depends(
+        "state", "amount", "installment_ids.principal", "installment_ids.principal_paid"
+    )
     def _compute_principal_outstanding(self):
         # The principal of the schedule rather than the approved amount: a loan
-        # disbursed in tranches owes only what was paid out.
+        # disbursed in tranches owes only what was paid out. Stored loans sum
+        # their installments in one query (a batch of month-end charges
+        # recomputes thousands of loans).
+        stored = self.filtered("id")
+        sums = {}
+        if stored:
+            rows = self.env["microloan.loan.installment"]._read_group(
+                [("loan_id", "in", stored.ids)],
+                ["loan_id"],
+                ["principal:sum", "principal_paid:sum"],
+            )
+            sums = {loan.id: (principal, paid) for loan, principal, paid in rows}
         for loan in self:
-            if loan.state == "active":
-                loan.principal_outstanding = sum(
-                    i.principal - i.principal_paid for i in loan.installment_ids
-                )
-            elif loan.state == "approved":
+            if loan.id:
+                principal, paid = sums.get(loan.id, (0.0, 0.0))
+            else:
+                principal = sum(loan.installment_ids.mapped("principal"))
                 paid = sum(loan.installment_ids.mapped("principal_paid"))
+            if loan.state == "active":
+                loan.principal_outstanding = principal - paid
+            elif loan.state == "approved":
                 loan.principal_outstanding = loan.amount - paid
             else:
                 loan.principal_outstanding = 0.0
@@ -218,7 +232,7 @@ class MicroloanLoan(models.Model):
             currency = loan.currency_id
             line_vals = []
             for line in lines:
-                if line["component"] not in LINE_COMPONENTS:
+                if line["component"] not in COMPONENTS:
                     raise UserError(
                         self.env._(
                             "Unknown loan component %(component)s.",
@@ -296,30 +310,30 @@ class MicroloanLoan(models.Model):
         cancelled ones included) as dicts of ``ENGINE_INSTALLMENT_FIELDS`` plus
         ``id``, ``state``, ``reminder_sent`` and ``overdue_activity_sent``, in
         engine order (due date, then number). One query for a whole batch of
-        loans, without building records."""
+        loans, read as plain rows rather than records (as ``mail.activity``
+        reads its documents): the daily close builds thousands of engine
+        positions from them, and the records' cache would only be thrown away."""
         Installment = self.env["microloan.loan.installment"]
-        names = [*ENGINE_INSTALLMENT_FIELDS, *INSTALLMENT_ROW_EXTRA_FIELDS]
-        Installment.flush_model(["loan_id", *names])
+        names = ["loan_id", "id", *ENGINE_INSTALLMENT_FIELDS]
+        names += INSTALLMENT_ROW_EXTRA_FIELDS
         rows = {loan_id: [] for loan_id in loan_ids}
         if not rows:
             return rows
-        self.env.cr.execute(
-            SQL(
-                "SELECT loan_id, id, %s FROM microloan_loan_installment"
-                " WHERE loan_id = ANY(%s) ORDER BY loan_id, due_date, sequence",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                list(rows),
-            )
+        query = Installment._search(
+            [("loan_id", "in", list(rows))], order="due_date, sequence, id"
         )
-        for loan_id, record_id, *values in self.env.cr.fetchall():
+        for values in self.env.execute_query(
+            query.select(
+                *(Installment._field_to_sql(Installment._table, name) for name in names)
+            )
+        ):
             row = dict(zip(names, values, strict=True))
-            row["id"] = record_id
             for name in NUMERIC_INSTALLMENT_FIELDS:
                 row[name] = row[name] or 0.0
             for name in INSTALLMENT_ROW_EXTRA_FIELDS:
                 if name != "state":
                     row[name] = bool(row[name])
-            rows[loan_id].append(row)
+            rows[row.pop("loan_id")].append(row)
         return rows
 
     def _engine_position_from_rows(self, rows, as_of=None):
@@ -328,9 +342,11 @@ class MicroloanLoan(models.Model):
         ``ENGINE_INSTALLMENT_FIELDS``."""
         self.ensure_one()
         decimals = self.currency_id.decimal_places
+        zero = Decimal(0).quantize(Decimal(1).scaleb(-decimals))
 
         def money(value):
-            return Decimal(float_repr(value, decimals))
+            # Most components are zero (nothing paid or charged yet).
+            return Decimal(float_repr(value, decimals)) if value else zero
 
         product = self.product_id
         start = self.first_disbursement_date or self.disbursement_date
