@@ -4,13 +4,10 @@ A draw and a repayment of a credit line are booked like a loan disbursement
 and repayment: one entry of the loan journal plus an Odoo payment of the
 payment journal, reconciled through the borrower's receivable account; a
 reversal reverses both. The helpers that build the entry, create and
-reconcile the payment and reverse the entries are the loan transaction's
-(``microloan.loan.transaction``), shared as functions: they read only the
-branch, borrower, currency, date, amount and reference of the record and the
-link hooks ``_microloan_move_link_vals``, ``_microloan_line_link_vals`` and
-``_microloan_payment_type``. The accounting checks are the loan's
-(``microloan.loan._microloan_check_accounting``), which read only the branch,
-product, borrower and name.
+reconcile the payment and reverse the entries are the loan transaction's,
+shared through the abstract model ``microloan.booking.mixin``; the accounting
+checks are the loan's, shared through ``microloan.booking.setup.mixin``
+(microloan_booking_mixin.py).
 """
 
 from collections import defaultdict
@@ -18,15 +15,13 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .microloan_loan import MicroloanLoan
-from .microloan_loan_transaction import MicroloanLoanTransaction
-
 # Entry kind -> payment type of its money.
 CREDIT_LINE_PAYMENT_TYPES = {"draw": "outbound", "repayment": "inbound"}
 
 
 class MicroloanCreditLineEntry(models.Model):
-    _inherit = "microloan.credit.line.entry"
+    _name = "microloan.credit.line.entry"
+    _inherit = ["microloan.credit.line.entry", "microloan.booking.mixin"]
 
     move_ids = fields.One2many(
         "account.move", "microloan_credit_line_entry_id", string="Journal Entries"
@@ -50,15 +45,6 @@ class MicroloanCreditLineEntry(models.Model):
         index="btree_not_null",
         help="Payment of the bank journal moving this entry's money.",
     )
-
-    # The loan transaction's booking helpers (see the module docstring).
-    _microloan_clearing_account = MicroloanLoanTransaction._microloan_clearing_account
-    _prepare_microloan_move_vals = MicroloanLoanTransaction._prepare_microloan_move_vals
-    _microloan_pay = MicroloanLoanTransaction._microloan_pay
-    _prepare_microloan_payment_vals = (
-        MicroloanLoanTransaction._prepare_microloan_payment_vals
-    )
-    _microloan_book_reversal = MicroloanLoanTransaction._microloan_book_reversal
 
     @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
     def _compute_move_id(self):
@@ -169,11 +155,8 @@ class MicroloanCreditLineEntry(models.Model):
 
 
 class MicroloanCreditLine(models.Model):
-    _inherit = "microloan.credit.line"
-
-    # The loan's accounting checks (see the module docstring).
-    _microloan_accounting_active = MicroloanLoan._microloan_accounting_active
-    _microloan_check_accounting = MicroloanLoan._microloan_check_accounting
+    _name = "microloan.credit.line"
+    _inherit = ["microloan.credit.line", "microloan.booking.setup.mixin"]
 
     def draw(self, amount, date):
         self._microloan_check_posting(date)

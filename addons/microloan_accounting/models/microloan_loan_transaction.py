@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 # Kinds whose money goes through a payment of the payment journal:
 # kind -> payment type.
@@ -20,7 +19,10 @@ INCOME_KEYS = {
 
 
 class MicroloanLoanTransaction(models.Model):
-    _inherit = "microloan.loan.transaction"
+    # The entry, payment and reversal helpers are shared with credit line
+    # entries (microloan_booking_mixin.py).
+    _name = "microloan.loan.transaction"
+    _inherit = ["microloan.loan.transaction", "microloan.booking.mixin"]
 
     move_ids = fields.One2many(
         "account.move", "microloan_transaction_id", string="Journal Entries"
@@ -250,69 +252,7 @@ class MicroloanLoanTransaction(models.Model):
         fee_charged_open[key] -= charged
         return charged
 
-    def _microloan_clearing_account(self):
-        """The borrower's receivable account, through which the loan entry and
-        the payment are reconciled."""
-        account = self.partner_id.with_company(
-            self.company_id
-        ).property_account_receivable_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "The borrower %(partner)s has no receivable account in "
-                    "%(company)s.",
-                    partner=self.partner_id.display_name,
-                    company=self.company_id.name,
-                )
-            )
-        return account
-
-    def _prepare_microloan_move_vals(self, accounts, specs):
-        """Values of the loan entry of this transaction from its line specs
-        (see :meth:`_prepare_microloan_line_specs`), converted to the company
-        currency at Odoo's rate of the transaction date."""
-        self.ensure_one()
-        company = self.company_id
-        currency = self.currency_id
-        company_currency = company.currency_id
-        label = self._microloan_label()
-        line_vals = []
-        for spec in specs:
-            balance = currency._convert(
-                spec["amount"], company_currency, company, self.date
-            )
-            line_vals.append(
-                {
-                    "account_id": spec["account"].id,
-                    "partner_id": self.partner_id.id,
-                    "name": label,
-                    "currency_id": currency.id,
-                    "amount_currency": spec["amount"],
-                    "balance": balance,
-                    **self._microloan_line_link_vals(),
-                }
-            )
-        # Conversion rounding goes to the largest line.
-        difference = company_currency.round(sum(v["balance"] for v in line_vals))
-        if not company_currency.is_zero(difference):
-            largest = max(line_vals, key=lambda v: abs(v["balance"]))
-            largest["balance"] -= difference
-        return {
-            "move_type": "entry",
-            "journal_id": accounts["loan_journal"].id,
-            "company_id": company.id,
-            "date": self.date,
-            "ref": self._microloan_memo(),
-            "currency_id": currency.id,
-            "partner_id": self.partner_id.id,
-            **self._microloan_move_link_vals(),
-            "line_ids": [fields.Command.create(vals) for vals in line_vals],
-        }
-
     def _microloan_move_link_vals(self):
-        """Values linking an entry or a payment to what it books. The helpers
-        building entries and payments read the record through these hooks, so
-        credit line entries share them (microloan_credit_line_entry.py)."""
         return {"microloan_transaction_id": self.id}
 
     def _microloan_line_link_vals(self):
@@ -334,78 +274,3 @@ class MicroloanLoanTransaction(models.Model):
         """Memo of the entry and the payment: the bank reference when there is
         one (to match the bank statement line), else the transaction number."""
         return self.reference or self.name
-
-    def _microloan_pay(self, accounts, move):
-        """Create and post the payment of this transaction's money and reconcile
-        it with the receivable line of ``move``."""
-        clearing = self._microloan_clearing_account()
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .create(self._prepare_microloan_payment_vals(accounts, clearing))
-        )
-        payment.action_post()
-        if not payment.move_id:
-            raise UserError(
-                self.env._(
-                    "The payment method of the journal %(journal)s has no "
-                    "outstanding account: loan payments need one.",
-                    journal=payment.journal_id.display_name,
-                )
-            )
-        payment.move_id.write(self._microloan_move_link_vals())
-        payment.move_id.line_ids.write(self._microloan_line_link_vals())
-        lines = (move.line_ids + payment.move_id.line_ids).filtered(
-            lambda line: line.account_id == clearing and not line.reconciled
-        )
-        lines.reconcile()
-        return payment
-
-    def _prepare_microloan_payment_vals(self, accounts, clearing):
-        self.ensure_one()
-        payment_type = self._microloan_payment_type()
-        journal = accounts["payment_journal"]
-        method_lines = journal._get_available_payment_method_lines(payment_type)
-        return {
-            "payment_type": payment_type,
-            "partner_type": "customer",
-            "partner_id": self.partner_id.id,
-            "amount": self.amount,
-            "currency_id": self.currency_id.id,
-            "date": self.date,
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "payment_method_line_id": method_lines[:1].id,
-            "memo": self._microloan_memo(),
-            "destination_account_id": clearing.id,
-            **self._microloan_move_link_vals(),
-        }
-
-    def _microloan_book_reversal(self):
-        """Reverse the entries (loan entry and payment entry) of the
-        transaction this one reverses, on the same date, and reconcile the
-        reversals with what they reverse."""
-        original = self.reversal_of_id
-        moves = original.move_ids.filtered(lambda m: m.state == "posted")
-        if not moves:
-            return
-        reversals = moves._reverse_moves(
-            [
-                {
-                    "date": self.date,
-                    "ref": self.env._("Reversal of %(ref)s", ref=move.ref or move.name),
-                    **self._microloan_move_link_vals(),
-                }
-                for move in moves
-            ]
-        )
-        reversals.action_post()
-        for account in reversals.line_ids.account_id.filtered("reconcile"):
-            lines = (moves.line_ids + reversals.line_ids).filtered(
-                lambda line, account=account: line.account_id == account
-                and not line.reconciled
-            )
-            if len(lines) > 1:
-                lines.reconcile()
-        if original.payment_id:
-            original.payment_id.sudo().write({"state": "canceled"})

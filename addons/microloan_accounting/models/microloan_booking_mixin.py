@@ -1,0 +1,265 @@
+"""Booking helpers shared by loans and credit lines.
+
+A credit line (随借随还) is booked like a loan: its draws and repayments like
+loan disbursements and repayments, with the product's accounts and the
+branch's journals. The helpers live in two abstract models:
+
+- ``microloan.booking.setup.mixin``, inherited by ``microloan.loan`` and
+  ``microloan.credit.line``: whether the branch books and the check of its
+  accounting setup and lock dates. They read only the branch
+  (``company_id``), product, borrower (``partner_id``) and ``name``.
+- ``microloan.booking.mixin``, inherited by ``microloan.loan.transaction`` and
+  ``microloan.credit.line.entry``: the loan entry, the payment reconciled with
+  it and the reversal of both. They read only the branch, borrower, currency,
+  date, amount, reference and ``reversal_of_id`` of the record and the hooks
+  below, which each model implements.
+
+The models add a mixin with ``_inherit = [model, mixin]`` and repeat
+``_name``: with more than one parent and no ``_name``, Odoo names the model
+after the Python class, which would define a new model instead of extending
+this one.
+"""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .res_company import MAPPING_KEYS, mapping_field
+
+
+class MicroloanBookingSetupMixin(models.AbstractModel):
+    _name = "microloan.booking.setup.mixin"
+    _description = "Loan Booking Setup Mixin"
+
+    def _microloan_accounting_active(self):
+        """Whether the record's branch books its loans: loan accounts or
+        journals are set for the branch (Use Default Accounts) or on the
+        product for it. Until then the branch keeps the sub-ledger only, so
+        installing the module changes nothing for branches not yet configured;
+        once one mapping is set, every missing one is an error before
+        posting."""
+        company = self.company_id.sudo()
+        product = self.product_id.sudo().with_company(company)
+        return any(
+            company[field] or product[field]
+            for field in map(mapping_field, MAPPING_KEYS)
+        )
+
+    def _microloan_check_accounting(self, date):
+        """Return the record's accounts (``product._get_microloan_accounts``)
+        after checking them and the lock dates of ``date``: a translated
+        ``UserError`` before anything is posted."""
+        self.ensure_one()
+        company = self.company_id
+        accounts = self.product_id._get_microloan_accounts(company)
+        for key in ("loan_journal", "payment_journal"):
+            journal = accounts[key]
+            violations = company.sudo()._get_violated_lock_dates(date, False, journal)
+            if violations:
+                raise UserError(
+                    self.env._(
+                        "%(loan)s cannot be booked on %(date)s: the period of "
+                        "%(company)s is locked until %(lock)s.",
+                        loan=self.name,
+                        date=date,
+                        company=company.name,
+                        lock=violations[-1][0],
+                    )
+                )
+        directions = {
+            "inbound": self.env._("incoming"),
+            "outbound": self.env._("outgoing"),
+        }
+        for payment_type, direction in directions.items():
+            method = accounts["payment_journal"]._get_available_payment_method_lines(
+                payment_type
+            )[:1]
+            if not method.payment_account_id:
+                raise UserError(
+                    self.env._(
+                        "The payment journal %(journal)s has no %(direction)s "
+                        "payment method with an outstanding account: loan payments "
+                        "need one (Use Default Accounts sets it).",
+                        journal=accounts["payment_journal"].display_name,
+                        direction=direction,
+                    )
+                )
+        if not self.partner_id.with_company(company).property_account_receivable_id:
+            raise UserError(
+                self.env._(
+                    "The borrower %(partner)s has no receivable account in "
+                    "%(company)s.",
+                    partner=self.partner_id.display_name,
+                    company=company.name,
+                )
+            )
+        return accounts
+
+
+class MicroloanBookingMixin(models.AbstractModel):
+    _name = "microloan.booking.mixin"
+    _description = "Loan Booking Mixin"
+
+    # ------------------------------------------------------------------
+    # Hooks: what the record books and how it is labelled
+    # ------------------------------------------------------------------
+
+    def _microloan_move_link_vals(self):
+        """Values linking an entry or a payment to the record it books."""
+        raise NotImplementedError()
+
+    def _microloan_line_link_vals(self):
+        """Values linking the lines of an entry to the loan or credit line the
+        record belongs to (the ledger side of its control)."""
+        raise NotImplementedError()
+
+    def _microloan_payment_type(self):
+        """Payment type (``inbound`` or ``outbound``) of the record's money."""
+        raise NotImplementedError()
+
+    def _microloan_label(self):
+        """Label of the lines of the record's loan entry."""
+        raise NotImplementedError()
+
+    def _microloan_memo(self):
+        """Reference of the record's entry and memo of its payment."""
+        raise NotImplementedError()
+
+    # ------------------------------------------------------------------
+    # Shared helpers
+    # ------------------------------------------------------------------
+
+    def _microloan_clearing_account(self):
+        """The borrower's receivable account, through which the loan entry and
+        the payment are reconciled."""
+        account = self.partner_id.with_company(
+            self.company_id
+        ).property_account_receivable_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "The borrower %(partner)s has no receivable account in "
+                    "%(company)s.",
+                    partner=self.partner_id.display_name,
+                    company=self.company_id.name,
+                )
+            )
+        return account
+
+    def _prepare_microloan_move_vals(self, accounts, specs):
+        """Values of the loan entry of this record from its line specs
+        (see :meth:`_prepare_microloan_line_specs`), converted to the company
+        currency at Odoo's rate of the record's date."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        company_currency = company.currency_id
+        label = self._microloan_label()
+        line_vals = []
+        for spec in specs:
+            balance = currency._convert(
+                spec["amount"], company_currency, company, self.date
+            )
+            line_vals.append(
+                {
+                    "account_id": spec["account"].id,
+                    "partner_id": self.partner_id.id,
+                    "name": label,
+                    "currency_id": currency.id,
+                    "amount_currency": spec["amount"],
+                    "balance": balance,
+                    **self._microloan_line_link_vals(),
+                }
+            )
+        # Conversion rounding goes to the largest line.
+        difference = company_currency.round(sum(v["balance"] for v in line_vals))
+        if not company_currency.is_zero(difference):
+            largest = max(line_vals, key=lambda v: abs(v["balance"]))
+            largest["balance"] -= difference
+        return {
+            "move_type": "entry",
+            "journal_id": accounts["loan_journal"].id,
+            "company_id": company.id,
+            "date": self.date,
+            "ref": self._microloan_memo(),
+            "currency_id": currency.id,
+            "partner_id": self.partner_id.id,
+            **self._microloan_move_link_vals(),
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
+        }
+
+    def _microloan_pay(self, accounts, move):
+        """Create and post the payment of this record's money and reconcile it
+        with the receivable line of ``move``."""
+        clearing = self._microloan_clearing_account()
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(self._prepare_microloan_payment_vals(accounts, clearing))
+        )
+        payment.action_post()
+        if not payment.move_id:
+            raise UserError(
+                self.env._(
+                    "The payment method of the journal %(journal)s has no "
+                    "outstanding account: loan payments need one.",
+                    journal=payment.journal_id.display_name,
+                )
+            )
+        payment.move_id.write(self._microloan_move_link_vals())
+        payment.move_id.line_ids.write(self._microloan_line_link_vals())
+        lines = (move.line_ids + payment.move_id.line_ids).filtered(
+            lambda line: line.account_id == clearing and not line.reconciled
+        )
+        lines.reconcile()
+        return payment
+
+    def _prepare_microloan_payment_vals(self, accounts, clearing):
+        """Values of the payment of this record's money, in the branch's
+        payment journal, against ``clearing`` (the borrower's receivable)."""
+        self.ensure_one()
+        payment_type = self._microloan_payment_type()
+        journal = accounts["payment_journal"]
+        method_lines = journal._get_available_payment_method_lines(payment_type)
+        return {
+            "payment_type": payment_type,
+            "partner_type": "customer",
+            "partner_id": self.partner_id.id,
+            "amount": self.amount,
+            "currency_id": self.currency_id.id,
+            "date": self.date,
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "payment_method_line_id": method_lines[:1].id,
+            "memo": self._microloan_memo(),
+            "destination_account_id": clearing.id,
+            **self._microloan_move_link_vals(),
+        }
+
+    def _microloan_book_reversal(self):
+        """Reverse the entries (loan entry and payment entry) of the record
+        this one reverses, on the same date, and reconcile the reversals with
+        what they reverse."""
+        original = self.reversal_of_id
+        moves = original.move_ids.filtered(lambda m: m.state == "posted")
+        if not moves:
+            return
+        reversals = moves._reverse_moves(
+            [
+                {
+                    "date": self.date,
+                    "ref": self.env._("Reversal of %(ref)s", ref=move.ref or move.name),
+                    **self._microloan_move_link_vals(),
+                }
+                for move in moves
+            ]
+        )
+        reversals.action_post()
+        for account in reversals.line_ids.account_id.filtered("reconcile"):
+            lines = (moves.line_ids + reversals.line_ids).filtered(
+                lambda line, account=account: line.account_id == account
+                and not line.reconciled
+            )
+            if len(lines) > 1:
+                lines.reconcile()
+        if original.payment_id:
+            original.payment_id.sudo().write({"state": "canceled"})
