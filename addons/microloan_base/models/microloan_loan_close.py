@@ -176,7 +176,7 @@ class MicroloanLoan(models.Model):
             if not any(name in tracked for name, _value in items):
                 loans = loans.with_context(mail_notrack=True)
             loans.write(dict(items))
-        self.write({"last_close_date": day})
+        self.with_context(mail_notrack=True).write({"last_close_date": day})
         self._schedule_servicing_activities(day, rows_by_loan)
         # Charges do not change the state of an installment (amount_residual
         # counts principal, interest and fees): the rows read above tell which

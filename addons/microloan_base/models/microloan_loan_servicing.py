@@ -448,7 +448,10 @@ class MicroloanLoan(models.Model):
                 }
             )
         for accrued_to, ids in accrued.items():
-            self.sudo().browse(ids).write({"microloan_accrued_to": accrued_to})
+            # Untracked: spare the chatter's preparation of tracked values.
+            self.sudo().browse(ids).with_context(mail_notrack=True).write(
+                {"microloan_accrued_to": accrued_to}
+            )
 
     def _engine_user_error(self, error):
         """A translated ``UserError`` for an ``EngineError`` raised on this loan."""

@@ -548,6 +548,80 @@ class TestServicingMoney(MicroloanCommon):
                 }
             )
 
+    def test_batch_of_transactions_numbers_and_totals(self):
+        loan = self.loan
+        loan.disburse(100000.0, "2025-01-15")
+        installment = loan.installment_ids.sorted("sequence")[0]
+        dates = ["2025-11-30", "2026-01-31", "2025-12-31", "2026-02-28"]
+        transactions = loan._post_transactions(
+            [
+                {
+                    "loan": loan,
+                    "kind": "penalty",
+                    "date": day,
+                    "amount": 3.0,
+                    "lines": [
+                        {
+                            "installment_id": installment.id,
+                            "component": "penalty",
+                            "amount": 1.0,
+                        },
+                        {
+                            "installment_id": installment.id,
+                            "component": "penalty",
+                            "amount": 2.0,
+                        },
+                    ],
+                }
+                for day in dates
+            ]
+        )
+        # Numbered in order within each year, after the branch's last numbers.
+        first_2025 = int(loan.transaction_ids[-1].name.rsplit("-", 1)[1]) + 1
+        first_2026 = int(transactions[1].name.rsplit("-", 1)[1])
+        self.assertEqual(
+            transactions.mapped("name"),
+            [
+                f"BJ-TX-2025-{first_2025:06d}",
+                f"BJ-TX-2026-{first_2026:06d}",
+                f"BJ-TX-2025-{first_2025 + 1:06d}",
+                f"BJ-TX-2026-{first_2026 + 1:06d}",
+            ],
+        )
+        fee = loan._post_transaction(
+            "fee",
+            "2026-03-31",
+            1.0,
+            lines=[
+                {"installment_id": installment.id, "component": "fee", "amount": 1.0}
+            ],
+        )
+        self.assertEqual(fee.name, f"BJ-TX-2026-{first_2026 + 2:06d}")
+        self.assertRecordValues(
+            transactions,
+            [
+                {"penalty_amount": 3.0, "principal_amount": 0.0, "fee_amount": 0.0}
+                for _day in dates
+            ],
+        )
+        self.assertRecordValues(
+            transactions.line_ids.sorted("id"),
+            [
+                {
+                    "loan_id": loan.id,
+                    "company_id": loan.company_id.id,
+                    "currency_id": loan.currency_id.id,
+                    "date": date.fromisoformat(day),
+                    "kind": "penalty",
+                    "amount": amount,
+                }
+                for day in dates
+                for amount in (1.0, 2.0)
+            ],
+        )
+        self.assertEqual(installment.penalty, 12.0)
+        self.assertEqual(installment.fee_charged, 1.0)
+
     def test_prepayment_fee_rate_is_checked(self):
         with self.assertRaises(ValidationError):
             self.product.prepayment_fee_rate = -1.0
