@@ -6,16 +6,24 @@ Run on a database where ``microloan_base`` is installed:
         --addons-path=/opt/odoo18/odoo/addons,addons [--loans 10000] [--runs 3]
 
 The first run creates its own data in the database and commits it: a branch
-"Bench Branch" with 10,000 active loans created in batches (100,000 at 12%
-over 12 months, disbursed over the last year so that about one loan in ten
-has missed an installment). The schedules are built by the engine at
-creation; the loans are then marked active directly (the daily close reads
-the installments, not the disbursement transaction). Later runs reuse it.
+with 10,000 active loans created in batches (100,000 at 12% over 12 months).
+One loan in ten (``--overdue-every``) has missed its installments since its
+first due date, 30 to 270 days before the ordinary day (``--overdue-days``);
+the others were disbursed within the last month and pay on their due dates (a
+repayment is posted for every installment due up to the ordinary day). The
+schedules are built by the engine at creation; the loans are then marked
+active directly (the daily close reads the installments, not the
+disbursement transaction) and closed up to the day before the ordinary day.
+Later runs reuse the data; each setting of ``--overdue-every`` and
+``--overdue-days`` has its own branch.
 
 Each measured run closes one business day for the branch, is timed with its
 flush, counts the SQL queries (``cr.sql_log_count``) and is rolled back. It
 prints loans per second and queries per loan (goal: 500 loans/s on one
-worker), for an ordinary day and a month-end day (charges posted).
+worker), for an ordinary day and the month-end day after it (penalty and
+compound interest charged: the day before it is closed first, untimed).
+``--overdue-every 1 --overdue-days 1-60`` is the stress case: every loan is
+overdue and still accrues, so every loan gets its month-end charges.
 
 With ``microloan_accounting`` installed, ``--accounting`` gives the bench
 branch (when the first run creates it) the generic chart of accounts and the
@@ -23,135 +31,103 @@ default loan accounts, so that the month-end charges are booked (one journal
 entry per transaction).
 """
 
-import argparse
 import statistics
 import time
 from datetime import date, timedelta
 
-import odoo
-from odoo import SUPERUSER_ID, api
+from bench_data import argument_parser, create_branch, create_loans, open_registry
 
-BRANCH_CODE = "BENCH"
-BATCH = 1000
+from odoo import SUPERUSER_ID, api
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--loans", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--day", default="2025-12-17", help="ordinary day closed")
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--day", default="2025-12-30", help="ordinary day closed")
     parser.add_argument("--month-end", default="2025-12-31")
+    parser.add_argument(
+        "--overdue-every",
+        type=int,
+        default=10,
+        help="one loan in N has missed its installments (1: all of them)",
+    )
+    parser.add_argument(
+        "--overdue-days",
+        default="30-270",
+        help="range of days the overdue loans are past their first due date",
+    )
     parser.add_argument(
         "--accounting",
         action="store_true",
         help="book the bench branch's transactions (needs microloan_accounting)",
     )
-    parser.add_argument("--db_host")
-    parser.add_argument("--db_port")
     return parser.parse_args()
 
 
-def resident_id(first17):
-    # Importable once the addons path is configured.
-    from odoo.addons.microloan_base.tools.identity import resident_id_check_char
-
-    return first17 + resident_id_check_char(first17)
+def branch_name(overdue_every, overdue_days):
+    low, high = overdue_days
+    return f"Bench Branch (1 in {overdue_every} overdue {low}-{high} days)"
 
 
-def get_branch(env):
+def get_branch(env, overdue_every, overdue_days):
     return env["res.company"].search(
-        [("microloan_branch_code", "=", BRANCH_CODE)], limit=1
+        [("name", "=", branch_name(overdue_every, overdue_days))], limit=1
     )
 
 
-def create_data(env, count, close_day, accounting=False):
-    """Create the bench branch, its product, borrowers and ``count`` loans."""
-    cny = env.ref("base.CNY")
-    cny.active = True
-    branch = env["res.company"].create(
-        {
-            "name": "Bench Branch",
-            "microloan_branch_code": BRANCH_CODE,
-            "currency_id": cny.id,
-        }
+def create_data(env, count, close_day, overdue_every, overdue_days, accounting=False):
+    """Create the bench branch, its product, borrowers and ``count`` loans;
+    post the repayments of the installments due up to ``close_day`` of the
+    loans that pay on time."""
+    branch, product, borrowers = create_branch(
+        env,
+        branch_name(overdue_every, overdue_days),
+        "B%d" % env["res.company"].search_count([]),
+        "11010519800101",
+        accounting,
     )
-    env.user.company_ids |= branch
-    if accounting:
-        env["account.chart.template"].try_loading(
-            "generic_coa", company=branch, install_demo=False
-        )
-        branch.action_microloan_default_accounts()
-    product = env["microloan.product"].create(
-        {
-            "name": "Bench Loan",
-            "code": "BENCH",
-            "company_id": branch.id,
-            "currency_id": cny.id,
-            "repayment_method": "annuity",
-            "term_max": 36,
-        }
-    )
-    guarantee_type = env.ref("microloan_base.guarantee_type_credit")
-    officer = env.user
-    partners = env["res.partner"].create(
+
+    def disbursement_date(index):
+        # Most disbursed within the last month (paying on time), one in
+        # ``overdue_every`` overdue since its first due date (a month after
+        # its disbursement).
+        if index % overdue_every == overdue_every - 1:
+            low, high = overdue_days
+            age = 30 + low + (index // overdue_every) % (high - low)
+        else:
+            age = 1 + (index // overdue_every) % 30
+        return close_day - timedelta(days=age)
+
+    create_loans(env, product, borrowers, count, disbursement_date)
+    installments = env["microloan.loan.installment"].search(
         [
-            {
-                "name": f"Bench Borrower {index}",
-                "company_id": branch.id,
-                "microloan_borrower_type": "individual",
-                "microloan_id_type": "resident_id",
-                "microloan_id_number": resident_id(f"11010519800101{index:03d}"),
-            }
-            for index in range(1000)
-        ]
+            ("loan_id.company_id", "=", branch.id),
+            ("loan_id.disbursement_date", ">", close_day - timedelta(days=31)),
+            ("due_date", "<=", close_day),
+        ],
+        order="due_date, id",
     )
-    created = 0
-    started = time.perf_counter()
-    while created < count:
-        size = min(BATCH, count - created)
-        vals_list = []
-        for index in range(created, created + size):
-            # Nine in ten disbursed within the last month (nothing due yet,
-            # or due on the bench days), one in ten months ago (overdue).
-            if index % 10 == 9:
-                age = 60 + index % 240
-            else:
-                age = 1 + index % 30
-            disbursed = close_day - timedelta(days=age)
-            vals_list.append(
-                {
-                    "partner_id": partners[index % len(partners)].id,
-                    "product_id": product.id,
-                    "company_id": branch.id,
-                    "guarantee_type_id": guarantee_type.id,
-                    "user_id": officer.id,
-                    "amount": 100000.0,
-                    "interest_rate": 12.0,
-                    "term": 12,
-                    "application_date": disbursed,
-                    "disbursement_date": disbursed,
-                }
-            )
-        loans = env["microloan.loan"].create(vals_list)
-        loans.write({"state": "active"})
-        env.flush_all()
-        env.cr.commit()
-        env.invalidate_all()
-        created += size
-        print(f"  created {created} loans ({time.perf_counter() - started:.0f} s)")
+    for installment in installments:
+        installment.loan_id.register_repayment(installment.amount, installment.due_date)
+    env.flush_all()
+    env.cr.commit()
+    print(f"  {len(installments)} installments paid on their due dates")
     return branch
 
 
-def measure(env, branch, day):
-    """Close ``day`` for ``branch`` once; return (seconds, queries, loans)."""
+def measure(env, branch, day, first_day):
+    """Close ``day`` for ``branch`` once, after the days from ``first_day``
+    (untimed); return (seconds, queries, loans, closed, charges, overdue)."""
     loans = env["microloan.loan"].search_count(
         [("company_id", "=", branch.id), ("state", "=", "active")]
     )
-    branch.microloan_closed_date = day - timedelta(days=1)
+    branch.microloan_closed_date = first_day - timedelta(days=1)
+    if first_day < day:
+        env["microloan.loan"]._run_daily_close(day - timedelta(days=1), branch)
     env.flush_all()
     env.invalidate_all()
+    transactions = env["microloan.loan.transaction"].search_count(
+        [("company_id", "=", branch.id)]
+    )
     cr = env.cr
     queries = cr.sql_log_count
     started = time.perf_counter()
@@ -162,37 +138,44 @@ def measure(env, branch, day):
     closed = env["microloan.loan"].search_count(
         [("company_id", "=", branch.id), ("last_close_date", "=", day)]
     )
-    charges = env["microloan.loan.transaction"].search_count(
-        [("company_id", "=", branch.id), ("date", "=", day)]
+    charges = (
+        env["microloan.loan.transaction"].search_count([("company_id", "=", branch.id)])
+        - transactions
+    )
+    overdue = env["microloan.loan"].search_count(
+        [("company_id", "=", branch.id), ("days_past_due", ">", 0)]
     )
     cr.rollback()
     env.invalidate_all()
-    return elapsed, queries, loans, closed, charges
+    return elapsed, queries, loans, closed, charges, overdue
 
 
 def main():
     args = parse_args()
-    options = [f"--database={args.database}", f"--addons-path={args.addons_path}"]
-    if args.db_host:
-        options.append(f"--db_host={args.db_host}")
-    if args.db_port:
-        options.append(f"--db_port={args.db_port}")
-    odoo.tools.config.parse_config(options)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     ordinary = date.fromisoformat(args.day)
     month_end = date.fromisoformat(args.month_end)
     with registry.cursor() as cr:
         env = api.Environment(
             cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}
         )
-        branch = get_branch(env)
+        overdue_days = tuple(int(days) for days in args.overdue_days.split("-"))
+        branch = get_branch(env, args.overdue_every, overdue_days)
         if not branch:
             print(f"Creating {args.loans} loans...")
-            branch = create_data(env, args.loans, ordinary, args.accounting)
+            branch = create_data(
+                env,
+                args.loans,
+                ordinary,
+                args.overdue_every,
+                overdue_days,
+                args.accounting,
+            )
         if not env["microloan.loan"].search_count(
             [("company_id", "=", branch.id), ("last_close_date", "!=", False)]
         ):
-            # Classify them once, as the close of the day before would have.
+            # Close the day before the ordinary day, as the last night's close
+            # would have (each loan catches up from its disbursement).
             print("Closing the day before...")
             branch.microloan_closed_date = ordinary - timedelta(days=2)
             env["microloan.loan"]._run_daily_close(ordinary - timedelta(days=1), branch)
@@ -200,15 +183,15 @@ def main():
         # The scheduled action's context: classification changes are tracked.
         env = env(context={})
         for label, day in (("ordinary day", ordinary), ("month end", month_end)):
-            results = [measure(env, branch, day) for _run in range(args.runs)]
+            results = [measure(env, branch, day, ordinary) for _run in range(args.runs)]
             elapsed = statistics.median(r[0] for r in results)
             queries = statistics.median(r[1] for r in results)
-            loans, closed, charges = results[0][2:]
+            loans, closed, charges, overdue = results[0][2:]
             print(
-                f"{label} {day}: {loans} active loans, {closed} closed, "
-                f"{charges} transactions; median of {args.runs}: {elapsed:.2f} s, "
-                f"{loans / elapsed:.0f} loans/s, {queries / loans:.3f} queries/loan "
-                f"({queries:.0f} queries)"
+                f"{label} {day}: {loans} active loans ({overdue} overdue), "
+                f"{closed} closed, {charges} charges posted; median of {args.runs}: "
+                f"{elapsed:.2f} s, {loans / elapsed:.0f} loans/s, "
+                f"{queries / loans:.3f} queries/loan ({queries:.0f} queries)"
             )
 
 

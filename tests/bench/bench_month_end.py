@@ -20,117 +20,50 @@ journal entries and lines it created, runs it a second time (which must post
 nothing), and is rolled back. It prints the medians.
 """
 
-import argparse
 import statistics
 import time
 from datetime import date, timedelta
 
-import odoo
+from bench_data import argument_parser, create_branch, create_loans, open_registry
+
 from odoo import SUPERUSER_ID, api
 
-BRANCH_CODE = "MEBENCH"
-BATCH = 1000
+BRANCH_NAME = "Month-End Bench"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--loans", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--month-end", default="2025-12-31")
-    parser.add_argument("--db_host")
-    parser.add_argument("--db_port")
     return parser.parse_args()
 
 
-def resident_id(first17):
-    """A valid resident identity number from its first 17 digits."""
-    from odoo.addons.microloan_base.tools.identity import resident_id_check_char
-
-    return first17 + resident_id_check_char(first17)
-
-
 def get_branch(env):
-    return env["res.company"].search(
-        [("microloan_branch_code", "=", BRANCH_CODE)], limit=1
-    )
+    return env["res.company"].search([("name", "=", BRANCH_NAME)], limit=1)
 
 
 def create_data(env, count, month_end):
     """Create the bench branch with its books, a product, borrowers and
     ``count`` active loans."""
-    cny = env.ref("base.CNY")
-    cny.active = True
-    branch = env["res.company"].create(
-        {
-            "name": "Month-End Bench",
-            "microloan_branch_code": BRANCH_CODE,
-            "currency_id": cny.id,
-        }
+    branch, product, borrowers = create_branch(
+        env, BRANCH_NAME, "MEBENCH", "11010519810202", accounting=True
     )
-    env.user.company_ids |= branch
-    env["account.chart.template"].try_loading(
-        "generic_coa", company=branch, install_demo=False
-    )
-    branch.action_microloan_default_accounts()
-    product = env["microloan.product"].create(
-        {
-            "name": "Month-End Bench Loan",
-            "code": "MEB",
-            "company_id": branch.id,
-            "currency_id": cny.id,
-            "repayment_method": "annuity",
-            "term_max": 36,
-        }
-    )
-    guarantee_type = env.ref("microloan_base.guarantee_type_credit")
-    partners = env["res.partner"].create(
-        [
-            {
-                "name": f"Month-End Borrower {index}",
-                "company_id": branch.id,
-                "microloan_borrower_type": "individual",
-                "microloan_id_type": "resident_id",
-                "microloan_id_number": resident_id(f"11010519810202{index:03d}"),
-            }
-            for index in range(1000)
-        ]
-    )
-    created = 0
-    started = time.perf_counter()
-    while created < count:
-        size = min(BATCH, count - created)
-        vals_list = []
-        for index in range(created, created + size):
-            disbursed = month_end - timedelta(days=1 + index % 300)
-            vals_list.append(
-                {
-                    "partner_id": partners[index % len(partners)].id,
-                    "product_id": product.id,
-                    "company_id": branch.id,
-                    "guarantee_type_id": guarantee_type.id,
-                    "user_id": env.user.id,
-                    "amount": 100000.0,
-                    "interest_rate": 12.0,
-                    "term": 12,
-                    "application_date": disbursed,
-                    "disbursement_date": disbursed,
-                }
-            )
-        loans = env["microloan.loan"].create(vals_list)
-        loans.write({"state": "active"})
+
+    def classify(loans):
         loans.filtered(lambda loan: loan.id % 10 == 3).write(
             {"risk_tier": "special_mention"}
         )
         loans.filtered(lambda loan: loan.id % 50 == 7).write(
             {"risk_tier": "substandard"}
         )
-        env.flush_all()
-        env.cr.commit()
-        env.invalidate_all()
-        created += size
-        print(f"  created {created} loans ({time.perf_counter() - started:.0f} s)")
+
+    create_loans(
+        env,
+        product,
+        borrowers,
+        count,
+        lambda index: month_end - timedelta(days=1 + index % 300),
+        after_batch=classify,
+    )
     return branch
 
 
@@ -169,13 +102,7 @@ def measure(env, branch, day):
 
 def main():
     args = parse_args()
-    options = [f"--database={args.database}", f"--addons-path={args.addons_path}"]
-    if args.db_host:
-        options.append(f"--db_host={args.db_host}")
-    if args.db_port:
-        options.append(f"--db_port={args.db_port}")
-    odoo.tools.config.parse_config(options)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     month_end = date.fromisoformat(args.month_end)
     with registry.cursor() as cr:
         env = api.Environment(

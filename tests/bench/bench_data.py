@@ -1,0 +1,123 @@
+"""What the Odoo benchmarks share: their command line, their connection to the
+database and the creation of their data (a branch with a product, borrowers and
+active loans). Not a benchmark itself."""
+
+import argparse
+import time
+
+import odoo
+
+BATCH = 1000
+
+
+def argument_parser(description):
+    """The options every Odoo benchmark takes; add your own to it."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--loans", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db_host")
+    parser.add_argument("--db_port")
+    parser.add_argument("--db_user")
+    parser.add_argument("--db_password")
+    return parser
+
+
+def open_registry(args):
+    """Configure Odoo from the parsed ``args``; return the database's registry."""
+    options = [f"--database={args.database}", f"--addons-path={args.addons_path}"]
+    for name in ("db_host", "db_port", "db_user", "db_password"):
+        if getattr(args, name):
+            options.append(f"--{name}={getattr(args, name)}")
+    odoo.tools.config.parse_config(options)
+    return odoo.modules.registry.Registry(args.database)
+
+
+def resident_id(first17):
+    """A valid resident identity number from its first 17 digits."""
+    # Importable once the addons path is configured.
+    from odoo.addons.microloan_base.tools.identity import resident_id_check_char
+
+    return first17 + resident_id_check_char(first17)
+
+
+def create_branch(env, name, code, id_prefix, accounting=False):
+    """Create a branch in CNY with an annuity product and 1,000 borrowers whose
+    identity numbers start with ``id_prefix`` (14 digits); with
+    ``accounting``, its generic chart of accounts and default loan accounts.
+    Return (branch, product, borrowers)."""
+    cny = env.ref("base.CNY")
+    cny.active = True
+    branch = env["res.company"].create(
+        {"name": name, "microloan_branch_code": code, "currency_id": cny.id}
+    )
+    env.user.company_ids |= branch
+    if accounting:
+        env["account.chart.template"].try_loading(
+            "generic_coa", company=branch, install_demo=False
+        )
+        branch.action_microloan_default_accounts()
+    product = env["microloan.product"].create(
+        {
+            "name": f"{name} Loan",
+            "code": code,
+            "company_id": branch.id,
+            "currency_id": cny.id,
+            "repayment_method": "annuity",
+            "term_max": 36,
+        }
+    )
+    borrowers = env["res.partner"].create(
+        [
+            {
+                "name": f"{name} Borrower {index}",
+                "company_id": branch.id,
+                "microloan_borrower_type": "individual",
+                "microloan_id_type": "resident_id",
+                "microloan_id_number": resident_id(f"{id_prefix}{index:03d}"),
+            }
+            for index in range(1000)
+        ]
+    )
+    return branch, product, borrowers
+
+
+def create_loans(env, product, borrowers, count, disbursement_date, after_batch=None):
+    """Create ``count`` active loans of ``product`` (100,000 at 12% over 12
+    months, schedules built by the engine) in committed batches; the ``index``-th
+    is disbursed on ``disbursement_date(index)``. The loans are marked active
+    directly: the benchmarks read the installments, not the disbursement
+    transaction. ``after_batch(loans)`` may change each batch before it is
+    committed."""
+    guarantee_type = env.ref("microloan_base.guarantee_type_credit")
+    created = 0
+    started = time.perf_counter()
+    while created < count:
+        size = min(BATCH, count - created)
+        vals_list = []
+        for index in range(created, created + size):
+            disbursed = disbursement_date(index)
+            vals_list.append(
+                {
+                    "partner_id": borrowers[index % len(borrowers)].id,
+                    "product_id": product.id,
+                    "company_id": product.company_id.id,
+                    "guarantee_type_id": guarantee_type.id,
+                    "user_id": env.user.id,
+                    "amount": 100000.0,
+                    "interest_rate": 12.0,
+                    "term": 12,
+                    "application_date": disbursed,
+                    "disbursement_date": disbursed,
+                }
+            )
+        loans = env["microloan.loan"].create(vals_list)
+        loans.write({"state": "active"})
+        if after_batch:
+            after_batch(loans)
+        env.flush_all()
+        env.cr.commit()
+        env.invalidate_all()
+        created += size
+        print(f"  created {created} loans ({time.perf_counter() - started:.0f} s)")
