@@ -12,3 +12,4 @@ from . import test_restructure
 from . import test_writeoff
 from . import test_concurrency
 from . import test_lock_date
+from . import test_translations

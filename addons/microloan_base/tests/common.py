@@ -1,7 +1,12 @@
 from contextlib import contextmanager
+from pathlib import Path
+
+import polib
 
 from odoo import Command
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.translate import TranslationModuleReader
 
 from ..tools.identity import resident_id_check_char, uscc_check_char
 
@@ -184,3 +189,23 @@ class MicroloanCommon(TransactionCase):
             }
         )
         return collateral
+
+
+def untranslated_terms(env, module, lang="zh_CN"):
+    """The terms of ``module`` (code, views, data, as Odoo exports them) that
+    its ``i18n/<lang>.po`` leaves untranslated, sorted."""
+    # The source terms only: read in English (the language need not be
+    # installed on the test database).
+    reader = TranslationModuleReader(env.cr, modules=[module], lang="en_US")
+    terms = {
+        source
+        for row_module, _t, _n, _r, source, _v, _c in reader
+        if row_module == module
+    }
+    path = Path(get_module_path(module)) / "i18n" / f"{lang}.po"
+    translated = {
+        entry.msgid
+        for entry in polib.pofile(str(path))
+        if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags
+    }
+    return sorted(terms - translated)
