@@ -128,6 +128,13 @@ class MicroloanBookingMixin(models.AbstractModel):
     # Shared helpers
     # ------------------------------------------------------------------
 
+    def _microloan_loan_entries(self):
+        """The record's entries in the loan journal (``move_ids``): neither its
+        payment's entry nor that entry's reversal (which has no payment)."""
+        return self.move_ids.filtered(
+            lambda m: not (m.origin_payment_id or m.reversed_entry_id.origin_payment_id)
+        )
+
     def _microloan_clearing_account(self):
         """The borrower's receivable account, through which the loan entry and
         the payment are reconciled."""

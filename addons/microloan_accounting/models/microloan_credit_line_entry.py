@@ -49,13 +49,7 @@ class MicroloanCreditLineEntry(models.Model):
     @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
     def _compute_move_id(self):
         for entry in self:
-            # Not the payment's entry, nor its reversal (which has no payment).
-            moves = entry.move_ids.filtered(
-                lambda m: not (
-                    m.origin_payment_id or m.reversed_entry_id.origin_payment_id
-                )
-            )
-            entry.move_id = moves[:1]
+            entry.move_id = entry._microloan_loan_entries()[:1]
 
     @api.depends("payment_ids")
     def _compute_payment_id(self):

@@ -47,11 +47,10 @@ class MicroloanLoanTransaction(models.Model):
         help="Payment of the bank journal moving this transaction's money.",
     )
 
-    @api.depends("move_ids.origin_payment_id")
+    @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
     def _compute_move_id(self):
         for transaction in self:
-            moves = transaction.move_ids.filtered(lambda m: not m.origin_payment_id)
-            transaction.move_id = moves[:1]
+            transaction.move_id = transaction._microloan_loan_entries()[:1]
 
     @api.depends("payment_ids")
     def _compute_payment_id(self):

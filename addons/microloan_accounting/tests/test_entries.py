@@ -208,6 +208,10 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(len(reversed_moves), 2)
         self.assertEqual(reversed_moves.reversed_entry_id, move + payment.move_id)
         self.assertEqual(set(reversed_moves.mapped("state")), {"posted"})
+        # Its entry is the loan entry's reversal, not the payment entry's
+        # (whatever the order of the journals' names).
+        self.assertEqual(reversal._microloan_loan_entries().reversed_entry_id, move)
+        self.assertEqual(reversal.move_id.reversed_entry_id, move)
         # Posted entries stay as they were; the reversals undo them.
         self.assertEqual(move.state, "posted")
         self.assertEqual(
@@ -232,6 +236,10 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(loan.state, "approved")
         self.assertEqual(self._ledger_balance(self.accounts["principal"], loan), 0.0)
         self.assertEqual(len(disbursement.reversed_by_id.move_ids), 2)
+        self.assertEqual(
+            disbursement.reversed_by_id.move_id.reversed_entry_id,
+            disbursement.move_id,
+        )
         self.assertEqual(disbursement.payment_id.state, "canceled")
         self.assertAlmostEqual(self._ledger_balance(self.outstanding_out), 0.0)
         with self.assertRaises(UserError):
