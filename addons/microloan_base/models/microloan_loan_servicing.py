@@ -116,23 +116,52 @@ class MicroloanLoan(models.Model):
         "transaction_ids.amount",
         "transaction_ids.date",
         "transaction_ids.state",
-        "transaction_ids.line_ids.amount",
+        "transaction_ids.excess_amount",
     )
     def _compute_ledger_balances(self):
+        totals = self._get_transaction_totals()
         for loan in self:
             disbursed = credit = 0.0
             first_date = False
-            for transaction in loan.transaction_ids:
-                credit += transaction.excess_amount
-                if transaction.kind != "disbursement":
-                    continue
-                if transaction.state == "posted":
-                    disbursed += transaction.amount
-                    if not first_date or transaction.date < first_date:
-                        first_date = transaction.date
+            for (kind, state), (amount, excess, date) in totals[loan].items():
+                credit += excess
+                if kind == "disbursement" and state == "posted":
+                    disbursed += amount
+                    first_date = min(first_date or date, date)
             loan.amount_disbursed = disbursed
             loan.credit_balance = credit
             loan.first_disbursement_date = first_date
+
+    def _get_transaction_totals(self):
+        """Return ``{loan: {(kind, state): (amount, credit, first date)}}``:
+        the sums of the loans' transactions (``amount``, ``excess_amount``) and
+        their earliest date, per kind and state. Stored loans are summed in one
+        grouped query rather than by reading every transaction of their whole
+        history (the month-end close recomputes thousands of loans)."""
+        totals = defaultdict(dict)
+        stored = self.filtered(lambda loan: loan._origin.id)
+        if stored:
+            rows = self.env["microloan.loan.transaction"]._read_group(
+                [("loan_id", "in", stored._origin.ids)],
+                ["loan_id", "kind", "state"],
+                ["amount:sum", "excess_amount:sum", "date:min"],
+            )
+            by_id = defaultdict(dict)
+            for loan, kind, state, amount, excess, date in rows:
+                by_id[loan.id][kind, state] = (amount or 0.0, excess or 0.0, date)
+            for loan in stored:
+                totals[loan] = by_id[loan._origin.id]
+        for loan in self - stored:
+            for transaction in loan.transaction_ids:
+                amount, excess, date = totals[loan].get(
+                    (transaction.kind, transaction.state), (0.0, 0.0, transaction.date)
+                )
+                totals[loan][transaction.kind, transaction.state] = (
+                    amount + transaction.amount,
+                    excess + transaction.excess_amount,
+                    min(date, transaction.date),
+                )
+        return totals
 
     @api.depends(
         "state", "amount", "installment_ids.principal", "installment_ids.principal_paid"

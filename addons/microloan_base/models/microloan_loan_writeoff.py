@@ -46,17 +46,11 @@ class MicroloanLoan(models.Model):
         "transaction_ids.amount",
     )
     def _compute_write_off_amounts(self):
+        totals = self._get_transaction_totals()
         for loan in self:
-            written_off = recovered = 0.0
-            for transaction in loan.transaction_ids:
-                if transaction.state != "posted":
-                    continue
-                if transaction.kind == "write_off":
-                    written_off += transaction.amount
-                elif transaction.kind == "recovery":
-                    recovered += transaction.amount
-            loan.write_off_amount = written_off
-            loan.recovered_amount = recovered
+            loan_totals = totals[loan]
+            loan.write_off_amount = loan_totals.get(("write_off", "posted"), (0.0,))[0]
+            loan.recovered_amount = loan_totals.get(("recovery", "posted"), (0.0,))[0]
 
     def write(self, vals):
         if vals.get("state") == "closed" and "settlement_date" not in vals:
