@@ -756,18 +756,7 @@ class MicroloanLoan(models.Model):
         date = self._check_posting_date(date)
         self._lock_for_posting()
         self._check_not_back_dated(date)
-        position = self._engine_position()
-        try:
-            prepaid = prepay(
-                position,
-                self._engine_terms(),
-                self._money(principal),
-                date,
-                mode=mode,
-                fee_rate=self._prepayment_fee_rate(),
-            )
-        except EngineError as error:
-            raise self._engine_user_error(error) from error
+        prepaid = self._engine_prepay(self._engine_position(), principal, date, mode)
         record = self._apply_prepayment(prepaid, date)
         lines = self._prepayment_lines(prepaid, record)
         used = min(self._money(self.credit_balance), prepaid.total)
@@ -925,14 +914,12 @@ class MicroloanLoan(models.Model):
             "context": {"default_loan_id": self.id},
         }
 
-    def _prepayment_preview(self, principal, date, mode="reduce_installment"):
-        """What a partial prepayment of ``principal`` on ``date`` would cost,
-        as a dict like :meth:`payoff_quote`; nothing is written."""
-        self.ensure_one()
-        date = fields.Date.to_date(date)
-        position = self._position_at(date)
+    def _engine_prepay(self, position, principal, date, mode):
+        """``microloan_engine.allocation.prepay`` of ``principal`` on ``date``
+        on ``position`` with the loan's terms and prepayment fee; engine errors
+        as translated ``UserError``."""
         try:
-            prepaid = prepay(
+            return prepay(
                 position,
                 self._engine_terms(),
                 self._money(principal),
@@ -942,6 +929,13 @@ class MicroloanLoan(models.Model):
             )
         except EngineError as error:
             raise self._engine_user_error(error) from error
+
+    def _prepayment_preview(self, principal, date, mode="reduce_installment"):
+        """What a partial prepayment of ``principal`` on ``date`` would cost,
+        as a dict like :meth:`payoff_quote`; nothing is written."""
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        prepaid = self._engine_prepay(self._position_at(date), principal, date, mode)
         credit = min(self._money(self.credit_balance), prepaid.total)
         return {
             "date": date,
