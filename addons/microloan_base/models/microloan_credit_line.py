@@ -576,24 +576,12 @@ class MicroloanCreditLine(models.Model):
     def _get_next_number(self, company, date=None):
         """Return the next credit line number of ``company``, e.g.
         ``BJ-CL2025-0001``, from a sequence per branch created on first use."""
-        Sequence = self.env["ir.sequence"].sudo()
-        sequence = Sequence.search(
-            [("code", "=", "microloan.credit.line"), ("company_id", "=", company.id)],
-            limit=1,
+        sequence = company._get_microloan_sequence(
+            "microloan.credit.line",
+            self.env._("Credit lines of %(company)s", company=company.name),
+            "CL%(range_year)s-",
+            4,
         )
-        if not sequence:
-            sequence = Sequence.create(
-                {
-                    "name": self.env._(
-                        "Credit lines of %(company)s", company=company.name
-                    ),
-                    "code": "microloan.credit.line",
-                    "company_id": company.id,
-                    "prefix": "CL%(range_year)s-",
-                    "padding": 4,
-                    "use_date_range": True,
-                }
-            )
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         number = sequence.next_by_id(sequence_date=date)
         return f"{company._get_microloan_branch_code()}-{number}"

@@ -282,25 +282,9 @@ class MicroloanLoanTransaction(models.Model):
     def _get_sequence(self, company):
         """Return the transaction-number sequence of ``company``, creating it on
         first use (one per branch, restarting every year)."""
-        sequences = self.env["ir.sequence"].sudo()
-        sequence = sequences.search(
-            [
-                ("code", "=", "microloan.loan.transaction"),
-                ("company_id", "=", company.id),
-            ],
-            limit=1,
+        return company._get_microloan_sequence(
+            "microloan.loan.transaction",
+            self.env._("Loan transactions of %(company)s", company=company.name),
+            "%(range_year)s-",
+            6,
         )
-        if not sequence:
-            sequence = sequences.create(
-                {
-                    "name": self.env._(
-                        "Loan transactions of %(company)s", company=company.name
-                    ),
-                    "code": "microloan.loan.transaction",
-                    "company_id": company.id,
-                    "prefix": "%(range_year)s-",
-                    "padding": 6,
-                    "use_date_range": True,
-                }
-            )
-        return sequence

@@ -93,34 +93,34 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.microloan_branch_code or f"C{self.id}"
 
-    def _get_microloan_loan_sequence(self):
-        """Return the loan-number sequence of this branch, creating it on first use.
-
-        One ``ir.sequence`` per company with code ``microloan.loan``, restarting
-        every year.
-        """
+    def _get_microloan_sequence(self, code, name, prefix, padding):
+        """Return this branch's ``ir.sequence`` of ``code``, creating it on
+        first use: one per company, restarting every year (``prefix`` may use
+        ``%(range_year)s``), named ``name`` (translated by the caller)."""
         self.ensure_one()
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [("code", "=", "microloan.loan"), ("company_id", "=", self.id)],
-                limit=1,
-            )
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search(
+            [("code", "=", code), ("company_id", "=", self.id)], limit=1
         )
         if not sequence:
-            sequence = (
-                self.env["ir.sequence"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Loans of %(company)s", company=self.name),
-                        "code": "microloan.loan",
-                        "company_id": self.id,
-                        "prefix": "%(range_year)s-",
-                        "padding": 5,
-                        "use_date_range": True,
-                    }
-                )
+            sequence = sequences.create(
+                {
+                    "name": name,
+                    "code": code,
+                    "company_id": self.id,
+                    "prefix": prefix,
+                    "padding": padding,
+                    "use_date_range": True,
+                }
             )
         return sequence
+
+    def _get_microloan_loan_sequence(self):
+        """Return the loan-number sequence of this branch (``BJ-2026-00001``)."""
+        self.ensure_one()
+        return self._get_microloan_sequence(
+            "microloan.loan",
+            self.env._("Loans of %(company)s", company=self.name),
+            "%(range_year)s-",
+            5,
+        )
