@@ -488,6 +488,7 @@ class MicroloanLoan(models.Model):
                     "balance": company_currency.round(-balance),
                 }
             )
+        company._microloan_fill_analytic_distribution(lines)
         move = (
             self.env["account.move"]
             .with_company(company)

@@ -152,10 +152,11 @@ class MicroloanBookingMixin(models.AbstractModel):
             )
         return account
 
-    def _prepare_microloan_move_vals(self, accounts, specs):
+    def _prepare_microloan_move_vals(self, accounts, specs, analytic_cache=None):
         """Values of the loan entry of this record from its line specs
         (see :meth:`_prepare_microloan_line_specs`), converted to the company
-        currency at Odoo's rate of the record's date."""
+        currency at Odoo's rate of the record's date. ``analytic_cache``: see
+        ``res.company._microloan_fill_analytic_distribution``."""
         self.ensure_one()
         company = self.company_id
         currency = self.currency_id
@@ -177,6 +178,7 @@ class MicroloanBookingMixin(models.AbstractModel):
                     **self._microloan_line_link_vals(),
                 }
             )
+        company._microloan_fill_analytic_distribution(line_vals, analytic_cache)
         # Conversion rounding goes to the largest line.
         difference = company_currency.round(sum(v["balance"] for v in line_vals))
         if not company_currency.is_zero(difference):

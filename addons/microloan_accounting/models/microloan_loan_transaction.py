@@ -74,6 +74,7 @@ class MicroloanLoanTransaction(models.Model):
         together, one entry per transaction, in one ``create``."""
         checked = {}
         pending = []
+        analytic_cache = {}
 
         def flush():
             if pending:
@@ -98,7 +99,9 @@ class MicroloanLoanTransaction(models.Model):
             specs = transaction._prepare_microloan_line_specs(accounts)
             if specs:
                 pending.append(
-                    transaction._prepare_microloan_move_vals(accounts, specs)
+                    transaction._prepare_microloan_move_vals(
+                        accounts, specs, analytic_cache
+                    )
                 )
         flush()
 

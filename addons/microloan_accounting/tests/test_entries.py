@@ -197,6 +197,27 @@ class TestEntries(MicroloanAccountingCommon):
             self._ledger_balance(self.accounts["borrower_credit"], loan), 0.0
         )
 
+    def test_analytic_distribution_models_apply(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Branches"})
+        analytic = self.env["account.analytic.account"].create(
+            {"name": "Loan book", "plan_id": plan.id, "company_id": False}
+        )
+        self.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": self.borrower.id,
+                "account_prefix": self.accounts["principal"].code,
+                "analytic_distribution": {str(analytic.id): 100},
+                "company_id": self.company.id,
+            }
+        )
+        move = self._active_loan().transaction_ids.move_id
+        principal_line = move.line_ids.filtered(
+            lambda line: line.account_id == self.accounts["principal"]
+        )
+        self.assertEqual(principal_line.analytic_distribution, {str(analytic.id): 100})
+        other_lines = move.line_ids - principal_line
+        self.assertFalse(any(other_lines.mapped("analytic_distribution")))
+
     def test_reversal_of_repayment(self):
         loan = self._active_loan()
         repayment = loan.register_repayment(8884.88, "2025-02-10", reference="R-9")
