@@ -226,24 +226,26 @@ class MicroloanLoanTransaction(models.Model):
         """Return the next transaction numbers of ``company`` for transactions
         dated ``dates`` (a list), e.g. ``BJ-TX-2026-000001``, in that order.
 
-        The first number of each yearly range comes from ``ir.sequence`` (which
-        creates the range when needed); the others of the same range are taken
-        from its PostgreSQL sequence in one query, as ``ir.sequence`` would one
-        by one (with gaps allowed, like the standard implementation)."""
+        The branch's sequence and its yearly ranges are looked up once for the
+        batch; each number is then drawn from its range as ``ir.sequence``
+        does (which creates a range when a year has none yet)."""
         sequence = self._get_sequence(company)
         code = company._get_microloan_branch_code()
-        numbers = [None] * len(dates)
-        pending = list(range(len(dates)))
-        while pending:
-            first = pending.pop(0)
-            date = dates[first]
-            numbers[first] = sequence.next_by_id(sequence_date=date)
-            if not pending:
-                break
-            date_range = (
-                self.env["ir.sequence.date_range"]
-                .sudo()
-                .search(
+        DateRange = self.env["ir.sequence.date_range"].sudo()
+        ranges = DateRange
+        numbers = []
+        for date in dates:
+            date_range = ranges.filtered(
+                lambda r, date=date: r.date_from <= date <= r.date_to
+            )[:1]
+            if date_range and sequence.implementation == "standard":
+                # What ``next_by_id`` does once it has found the range.
+                number = date_range.with_context(
+                    ir_sequence_date_range=date_range.date_from
+                )._next()
+            else:
+                number = sequence.next_by_id(sequence_date=date)
+                ranges |= DateRange.search(
                     [
                         ("sequence_id", "=", sequence.id),
                         ("date_from", "<=", date),
@@ -251,33 +253,8 @@ class MicroloanLoanTransaction(models.Model):
                     ],
                     limit=1,
                 )
-            )
-            if sequence.implementation != "standard" or not date_range:
-                for index in pending:
-                    numbers[index] = sequence.next_by_id(sequence_date=dates[index])
-                break
-            same = [
-                index
-                for index in pending
-                if date_range.date_from <= dates[index] <= date_range.date_to
-            ]
-            taken = set(same)
-            pending = [index for index in pending if index not in taken]
-            if not same:
-                continue
-            self.env.cr.execute(
-                SQL(
-                    "SELECT nextval(%s) FROM generate_series(1, %s)",
-                    f"ir_sequence_{sequence.id:03d}_{date_range.id:03d}",
-                    len(same),
-                )
-            )
-            prefix, suffix = sequence.with_context(
-                ir_sequence_date_range=date_range.date_from
-            )._get_prefix_suffix()
-            for index, (number,) in zip(same, self.env.cr.fetchall(), strict=True):
-                numbers[index] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
-        return [f"{code}-TX-{number}" for number in numbers]
+            numbers.append(f"{code}-TX-{number}")
+        return numbers
 
     def _get_sequence(self, company):
         """Return the transaction-number sequence of ``company``, creating it on
