@@ -119,18 +119,24 @@ class MicroloanLoan(models.Model):
         "transaction_ids.excess_amount",
     )
     def _compute_ledger_balances(self):
+        # Also the written-off and recovered amounts (microloan_loan_writeoff):
+        # all sums of the transactions come from one grouped query.
         totals = self._get_transaction_totals()
         for loan in self:
-            disbursed = credit = 0.0
+            posted = defaultdict(float)
+            credit = 0.0
             first_date = False
             for (kind, state), (amount, excess, date) in totals[loan].items():
                 credit += excess
-                if kind == "disbursement" and state == "posted":
-                    disbursed += amount
-                    first_date = min(first_date or date, date)
-            loan.amount_disbursed = disbursed
+                if state == "posted":
+                    posted[kind] += amount
+                    if kind == "disbursement":
+                        first_date = min(first_date or date, date)
+            loan.amount_disbursed = posted["disbursement"]
             loan.credit_balance = credit
             loan.first_disbursement_date = first_date
+            loan.write_off_amount = posted["write_off"]
+            loan.recovered_amount = posted["recovery"]
 
     def _get_transaction_totals(self):
         """Return ``{loan: {(kind, state): (amount, credit, first date)}}``:

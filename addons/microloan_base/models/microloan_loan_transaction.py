@@ -232,12 +232,12 @@ class MicroloanLoanTransaction(models.Model):
         sequence = self._get_sequence(company)
         code = company._get_microloan_branch_code()
         DateRange = self.env["ir.sequence.date_range"].sudo()
-        ranges = DateRange
+        ranges = []
         numbers = []
         for date in dates:
-            date_range = ranges.filtered(
-                lambda r, date=date: r.date_from <= date <= r.date_to
-            )[:1]
+            date_range = next(
+                (r for r in ranges if r.date_from <= date <= r.date_to), None
+            )
             if date_range and sequence.implementation == "standard":
                 # What ``next_by_id`` does once it has found the range.
                 number = date_range.with_context(
@@ -245,13 +245,15 @@ class MicroloanLoanTransaction(models.Model):
                 )._next()
             else:
                 number = sequence.next_by_id(sequence_date=date)
-                ranges |= DateRange.search(
-                    [
-                        ("sequence_id", "=", sequence.id),
-                        ("date_from", "<=", date),
-                        ("date_to", ">=", date),
-                    ],
-                    limit=1,
+                ranges.append(
+                    DateRange.search(
+                        [
+                            ("sequence_id", "=", sequence.id),
+                            ("date_from", "<=", date),
+                            ("date_to", ">=", date),
+                        ],
+                        limit=1,
+                    )
                 )
             numbers.append(f"{code}-TX-{number}")
         return numbers

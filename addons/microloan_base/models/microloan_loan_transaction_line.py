@@ -71,16 +71,23 @@ class MicroloanLoanTransactionLine(models.Model):
             raise UserError(
                 self.env._("Allocation lines are written with their transaction.")
             )
+        # The transaction's values, read once per transaction of the batch.
         transactions = self.env["microloan.loan.transaction"].browse(
             {vals["transaction_id"] for vals in vals_list if vals.get("transaction_id")}
         )
+        copied = {}
         for vals in vals_list:
-            if not vals.get("transaction_id"):
+            transaction_id = vals.get("transaction_id")
+            if not transaction_id:
                 continue
-            transaction = transactions.browse(vals["transaction_id"])
-            for name in TRANSACTION_FIELDS:
-                field = transaction._fields[name]
-                vals[name] = field.convert_to_write(transaction[name], transaction)
+            if transaction_id not in copied:
+                transaction = transactions.browse(transaction_id).with_prefetch(
+                    transactions._prefetch_ids
+                )
+                copied[transaction_id] = transaction._convert_to_write(
+                    {name: transaction[name] for name in TRANSACTION_FIELDS}
+                )
+            vals.update(copied[transaction_id])
         return super().create(vals_list)
 
     def write(self, vals):

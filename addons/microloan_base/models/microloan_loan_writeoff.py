@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from microloan_engine import EngineError
@@ -23,13 +23,13 @@ class MicroloanLoan(models.Model):
     )
     write_off_amount = fields.Monetary(
         string="Written Off",
-        compute="_compute_write_off_amounts",
+        compute="_compute_ledger_balances",
         store=True,
         help="Principal, interest due, fees and charges written off (核销).",
     )
     recovered_amount = fields.Monetary(
         string="Recovered",
-        compute="_compute_write_off_amounts",
+        compute="_compute_ledger_balances",
         store=True,
         help="Money recovered after the write-off.",
     )
@@ -39,18 +39,6 @@ class MicroloanLoan(models.Model):
         copy=False,
         help="Day the loan was settled (结清): everything owed was paid.",
     )
-
-    @api.depends(
-        "transaction_ids.kind",
-        "transaction_ids.state",
-        "transaction_ids.amount",
-    )
-    def _compute_write_off_amounts(self):
-        totals = self._get_transaction_totals()
-        for loan in self:
-            loan_totals = totals[loan]
-            loan.write_off_amount = loan_totals.get(("write_off", "posted"), (0.0,))[0]
-            loan.recovered_amount = loan_totals.get(("recovery", "posted"), (0.0,))[0]
 
     def write(self, vals):
         if vals.get("state") == "closed" and "settlement_date" not in vals:
