@@ -1,6 +1,6 @@
 """Days past due, penalty interest (罚息) and compound interest (复利).
 
-Rules (DOMAIN.md §2):
+Rules (docs/domain.md §2):
 
 * Day 1 past due is the day after the due date. The DPD of a loan is the DPD of
   its oldest installment with principal or interest unpaid.

@@ -1,4 +1,4 @@
-"""Loan-loss provisioning (贷款损失准备) and its ratios (DOMAIN.md §3.3).
+"""Loan-loss provisioning (贷款损失准备) and its ratios (docs/domain.md §3.3).
 
 * Specific provision (专项准备): balance of each tier × its rate
   (defaults 0 / 2 / 25 / 50 / 100 %, 银发〔2002〕98号), configurable.

@@ -1,4 +1,4 @@
-"""Loan extension (展期) and mid-life rate changes (DOMAIN.md §4).
+"""Loan extension (展期) and mid-life rate changes (docs/domain.md §4).
 
 Extension rules (贷款通则 第12条):
 

@@ -4,6 +4,12 @@
 traceback), the warnings logged by the given modules, and as its last line
 ``Odoo tests: N passed, M failed``. Exit status 1 when a test failed, any
 ERROR/CRITICAL record was logged, no test ran, or Odoo stopped before reporting.
+
+``odoo_log.py --errors-only LOGFILE [MODULE...]`` is for a log without test results
+(an install): it prints the same records and exits 1 when any ERROR/CRITICAL record
+was logged. ``--pytest-odoo`` is the same for Odoo's log of a pytest-odoo run, less
+the one error that pytest-odoo itself causes (it imports Odoo's test framework
+before it turns test mode on, and Odoo logs that as an ERROR).
 """
 
 import re
@@ -18,6 +24,7 @@ RESULT_RE = re.compile(
     r"when loading database"
 )
 MAX_WARNINGS = 30
+PYTEST_ODOO_NOISE = [("odoo.tests.common", "Importing test framework, avoid importing")]
 
 
 def read_records(lines):
@@ -47,20 +54,42 @@ def summarize(records, modules):
     return errors, warnings, result
 
 
-def main(argv):
-    if not argv:
-        print(__doc__, file=sys.stderr)
-        return 2
-    with open(argv[0], encoding="utf-8", errors="replace") as log:
-        records = read_records(log)
-    errors, warnings, result = summarize(records, argv[1:])
-
+def print_records(errors, warnings):
     for record in warnings[:MAX_WARNINGS]:
         print(record[3][0])
     if len(warnings) > MAX_WARNINGS:
         print(f"... and {len(warnings) - MAX_WARNINGS} more warnings")
     for record in errors:
         print("\n".join(record[3]))
+
+
+def main(argv):
+    mode = argv[0] if argv and argv[0] in ("--errors-only", "--pytest-odoo") else ""
+    errors_only = bool(mode)
+    if errors_only:
+        argv = argv[1:]
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        with open(argv[0], encoding="utf-8", errors="replace") as log:
+            records = read_records(log)
+    except FileNotFoundError:
+        print(f"{argv[0]}: no such log")
+        return 1
+    errors, warnings, result = summarize(records, argv[1:])
+    if mode == "--pytest-odoo":
+        errors = [
+            r
+            for r in errors
+            if not any(
+                r[1] == logger and r[2].startswith(text)
+                for logger, text in PYTEST_ODOO_NOISE
+            )
+        ]
+    print_records(errors, warnings)
+    if errors_only:
+        return 1 if errors else 0
 
     if result is None:
         print("Odoo stopped before reporting test results (see the log above).")

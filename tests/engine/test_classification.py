@@ -1,4 +1,4 @@
-"""Five-tier classification, PAR and IFRS 9 stages (DOMAIN.md §3.2, §4, §8)."""
+"""Five-tier classification, PAR and IFRS 9 stages (docs/domain.md §3.2, §4, §8)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Segmented interest and the 积数 credit line (DOMAIN.md §1.5)."""
+"""Segmented interest and the 积数 credit line (docs/domain.md §1.5)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Days past due, penalty and compound interest (DOMAIN.md §2)."""
+"""Days past due, penalty and compound interest (docs/domain.md §2)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Provisioning and ratios: the DOMAIN.md §3.3 worked example."""
+"""Provisioning and ratios: the docs/domain.md §3.3 worked example."""
 
 from decimal import Decimal
 

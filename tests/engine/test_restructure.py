@@ -1,4 +1,4 @@
-"""Extension (展期) limits and mid-life rate changes (DOMAIN.md §4)."""
+"""Extension (展期) limits and mid-life rate changes (docs/domain.md §4)."""
 
 from dataclasses import replace
 from datetime import date

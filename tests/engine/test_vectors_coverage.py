@@ -4,7 +4,7 @@ The schedule and rate vector files each guard their own family; this test guards
 whole file, so a vector of a new family cannot slip between the two.
 """
 
-from conftest import load_public_vectors
+from engine_vectors import load_public_vectors
 from test_vectors_rates import RATE_VECTOR_IDS, UNSUPPORTED_RATE_VECTORS
 from test_vectors_schedule import SCHEDULE_VECTOR_IDS, UNSUPPORTED_SCHEDULE_VECTORS
 

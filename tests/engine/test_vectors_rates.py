@@ -1,4 +1,4 @@
-"""Published TVM and APR numbers (vectors/public.json) reproduced by the engine.
+"""Published TVM and APR numbers (data/public_vectors.json) reproduced by the engine.
 
 Every vector whose id starts with one of RATE_PREFIXES is checked here, or listed in
 UNSUPPORTED_RATE_VECTORS with the reason; a test fails when one is neither. Each
@@ -7,13 +7,11 @@ decimals must match after rounding to k decimals; values a source states with a
 relative tolerance are compared with that tolerance.
 """
 
-import json
-import os
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
+from engine_vectors import load_public_vectors
 
 from microloan_engine import apr, tvm
 from microloan_engine.dates import add_months
@@ -23,20 +21,7 @@ RATE_PREFIXES = ("npf-", "excel-", "filemaker-", "mescius-", "regz-", "eu-aprc-"
 UNSUPPORTED_RATE_VECTORS = {}
 
 
-def _vectors_path():
-    override = os.environ.get("MICROLOAN_VECTORS")
-    if override:
-        return Path(override)
-    root = Path(__file__).resolve().parents[2]
-    return root.parent / "shared" / "vectors" / "public.json"
-
-
-def _load_vectors():
-    with open(_vectors_path(), encoding="utf-8") as handle:
-        return {vector["id"]: vector for vector in json.load(handle)}
-
-
-VECTORS = _load_vectors()
+VECTORS = load_public_vectors()
 
 
 def D(value):
@@ -379,7 +364,7 @@ def test_every_rate_vector_is_checked_or_listed():
     assert not missing, f"rate vectors neither checked nor listed: {missing}"
     assert not set(CHECKS) & set(UNSUPPORTED_RATE_VECTORS)
     stale = sorted(set(CHECKS) - set(VECTORS))
-    assert not stale, f"checks for vectors no longer in public.json: {stale}"
+    assert not stale, f"checks for vectors no longer in public_vectors.json: {stale}"
 
 
 @pytest.mark.parametrize("vector_id", _FILE_RATE_IDS)

@@ -1,6 +1,6 @@
-"""Schedule vectors of ``vectors/public.json`` reproduced to the cent.
+"""Schedule vectors of ``data/public_vectors.json`` reproduced to the cent.
 
-Conventions (vectors/README.md):
+Conventions (data/README.md):
 
 - Fineract (``fineract-e2e-*``): HALF_EVEN to 2 decimals, "installment in multiples
   of 1" rounds the level installment of annuity and flat loans (not the principal
