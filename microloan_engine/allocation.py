@@ -5,7 +5,7 @@ installment and component by component (principal, interest, fee, penalty,
 compound interest), plus the overdue products not yet charged (see
 :mod:`microloan_engine.overdue`).
 
-Buckets, for a payment on date P (DOMAIN.md §1.5):
+Buckets, for a payment on date P (docs/domain.md §1.5):
 
 * overdue installments: due date < P;
 * the current installment: the first scheduled installment due on or after P.
@@ -14,7 +14,7 @@ Buckets, for a payment on date P (DOMAIN.md §1.5):
 * installments after the current one are only touched by :func:`prepay`.
 
 The default order is fees → penalty → compound → overdue interest → overdue
-principal → current interest → current principal (DOMAIN §1.5), where "fees"
+principal → current interest → current principal (docs/domain.md §1.5), where "fees"
 are those of overdue installments; the current installment's fee, not yet
 due, comes just before its interest (``current_fee``). Within a bucket the oldest
 installment comes first. With ``by_installment=True`` the order is applied
@@ -284,7 +284,9 @@ def check_order(order) -> tuple[str, ...]:
     order = tuple(order)
     unknown = [key for key in order if key not in BUCKETS]
     if unknown:
-        raise EngineError("order", "unknown allocation bucket: " + ", ".join(unknown))
+        raise EngineError(
+            "order", code="unknown_bucket", params={"buckets": ", ".join(unknown)}
+        )
     if len(set(order)) != len(order):
         raise EngineError("order", "a bucket appears twice")
     return order
@@ -403,7 +405,7 @@ def allocate(
 
 @dataclass(frozen=True)
 class PayoffQuote:
-    """What closes the loan on ``on`` (DOMAIN §1.0, 民法典 第677条)."""
+    """What closes the loan on ``on`` (docs/domain.md §1.0, 民法典 第677条)."""
 
     on: date
     principal: Decimal

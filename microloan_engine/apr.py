@@ -1,13 +1,13 @@
 """Rates a borrower is shown: PBOC annualized rate, EU APRC, US Reg Z APR, rate caps.
 
 - :func:`annualized_rate` / :func:`annualized_rate_for_schedule`: the annualized rate
-  of 中国人民银行公告〔2021〕第3号 (DOMAIN §3.6), fees included. Periodic flows use
-  the per-period IRR: simple (单利) = IRR × periods per year, compound (复利) =
+  of 中国人民银行公告〔2021〕第3号 (docs/domain.md §3.6), fees included. Periodic flows
+  use the per-period IRR: simple (单利) = IRR × periods per year, compound (复利) =
   (1 + IRR)^periods − 1. Irregular dates use XIRR (365-day year) as the compound
   rate and its nominal equivalent as the simple rate.
 - :func:`eu_aprc`: the APRC of CCD 2008/48/EC and MCD 2014/17/EU Annex I.
 - :func:`us_actuarial_apr`: Regulation Z Appendix J actuarial method.
-- :func:`check_rate_caps`: 24% ceiling and 4 × 1-year LPR target (DOMAIN §3.5).
+- :func:`check_rate_caps`: 24% ceiling and 4 × 1-year LPR target (docs/domain.md §3.5).
 
 The time-value-of-money functions (``pmt``, ``irr``, ``xirr``...) live in
 :mod:`microloan_engine.tvm` and are re-exported here.
@@ -381,8 +381,8 @@ def _unit_period(unit):
             return ("month", count)
     raise EngineError(
         "unit_period",
-        f"must be one of {', '.join(_UNIT_PERIODS)}, "
-        '{"weeks": N} or {"months": N} (N up to 11)',
+        code="unit_period_choice",
+        params={"choices": ", ".join(_UNIT_PERIODS)},
     )
 
 
@@ -564,8 +564,8 @@ def check_rate_caps(
     lpr_multiple=4,
 ):
     """Flag an annualized rate above the 24% ceiling and above 4 × the 1-year LPR in
-    force on ``on_date`` (the contract date), DOMAIN §3.5. A rate equal to a limit
-    is not above it.
+    force on ``on_date`` (the contract date), docs/domain.md §3.5. A rate equal to a
+    limit is not above it.
 
     >>> check = check_rate_caps(Decimal("0.18"), date(2025, 6, 1))
     >>> check.lpr_cap, check.above_24pct, check.above_4x_lpr

@@ -1,6 +1,6 @@
 """Five-tier loan classification (五级分类), PAR buckets and IFRS 9 stages.
 
-DOMAIN.md §3.1-§3.2, §4 (restructured loans) and §8 (PAR, IFRS 9).
+docs/domain.md §3.1-§3.2, §4 (restructured loans) and §8 (PAR, IFRS 9).
 
 Tiers, best to worst: normal 正常, special_mention 关注, substandard 次级,
 doubtful 可疑, loss 损失; the last three are non-performing (不良, NPL).
@@ -145,7 +145,7 @@ class LoanRisk:
     ``overdue_cleared``: no principal, interest or charge overdue.
     ``consecutive_normal_periods`` / ``months_normal_payment``: the track
     record since the arrears were cleared. ``tier_before_restructure`` and
-    ``in_observation_period`` describe a restructuring (DOMAIN §4).
+    ``in_observation_period`` describe a restructuring (docs/domain.md §4).
     """
 
     days_past_due: int = 0
@@ -278,7 +278,7 @@ def portfolio_at_risk(
     """PAR_x = outstanding principal of loans with DPD > x ÷ gross portfolio.
 
     The whole outstanding principal of a loan counts, not only its arrears
-    (DOMAIN §8). Ratios are unrounded ``Decimal``; 0 for an empty portfolio.
+    (docs/domain.md §8). Ratios are unrounded ``Decimal``; 0 for an empty portfolio.
     """
     thresholds = tuple(sorted(set(thresholds)))
     if any(t < 0 for t in thresholds):
@@ -308,7 +308,7 @@ def ifrs9_stage(
     stage3_days: int = 90,
 ) -> int:
     """IFRS 9 stage: 3 if DPD > 90 or NPL; 2 if DPD > 30, 关注 or restructured;
-    else 1 (the rebuttable presumptions, DOMAIN §8)."""
+    else 1 (the rebuttable presumptions, docs/domain.md §8)."""
     if days_past_due < 0:
         raise EngineError("days_past_due", "must not be negative")
     if days_past_due > stage3_days or is_npl(tier):

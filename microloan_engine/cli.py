@@ -195,14 +195,16 @@ def _date(value, field):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise EngineError(field, f"{value} is not a calendar date") from None
+        raise EngineError(
+            field, code="not_a_calendar_date", params={"value": value}
+        ) from None
 
 
 def _frequency(value, field):
     try:
         return Frequency.from_spec(value)
     except EngineError as error:
-        raise EngineError(field, error.message) from None
+        raise EngineError(field, error.message, error.code, error.params) from None
 
 
 def _fmt(value, places=None, rounding=ROUND_HALF_EVEN):
@@ -215,7 +217,7 @@ def _fmt(value, places=None, rounding=ROUND_HALF_EVEN):
 
 
 def _percent(value, places):
-    # Disclosure figures: 四舍五入, as DOMAIN rounds every shown amount.
+    # Disclosure figures: 四舍五入, as docs/domain.md rounds every shown amount.
     return _fmt(value * 100, places, ROUND_HALF_UP)
 
 
@@ -376,7 +378,9 @@ def _apr_us(req):
     try:
         default_ppy = apr.unit_periods_per_year(unit)
     except EngineError as error:
-        raise EngineError("unit_period", error.message) from None
+        raise EngineError(
+            "unit_period", error.message, error.code, error.params
+        ) from None
     ppy = req.decimal("unit_periods_per_year", default_ppy)
     if ppy <= 0:
         raise EngineError("unit_periods_per_year", "must be positive")
@@ -432,7 +436,9 @@ def run_apr(request):
     if method is None:
         raise EngineError("method", "is required")
     if method not in _APR_METHODS:
-        raise EngineError("method", f"must be one of {', '.join(_APR_METHODS)}")
+        raise EngineError(
+            "method", code="one_of", params={"choices": ", ".join(_APR_METHODS)}
+        )
     return _APR_METHODS[method](_Request(request, "", _APR_FIELDS[method]))
 
 
@@ -470,7 +476,9 @@ def parse_request(raw):
     except EngineError:
         raise
     except (ValueError, RecursionError) as error:
-        raise EngineError("request", f"is not valid JSON: {error}") from None
+        raise EngineError(
+            "request", code="invalid_json", params={"error": str(error)}
+        ) from None
     if not isinstance(data, dict):
         raise EngineError("request", "must be a JSON object")
     return data

@@ -65,8 +65,8 @@ class Frequency:
                 return cls(key[:-1], every)
         raise EngineError(
             "frequency",
-            f"unknown frequency {spec!r}: use one of {', '.join(_NAMED)}, "
-            '{"days": N} or {"months": N}',
+            code="unknown_frequency",
+            params={"spec": repr(spec), "choices": ", ".join(_NAMED)},
         )
 
     @property
@@ -83,7 +83,9 @@ class Frequency:
 def check_month_end_rule(rule, field="month_end_rule"):
     """Raise :class:`EngineError` unless ``rule`` is a supported month-end rule."""
     if rule not in MONTH_END_RULES:
-        raise EngineError(field, f"must be one of {', '.join(MONTH_END_RULES)}")
+        raise EngineError(
+            field, code="one_of", params={"choices": ", ".join(MONTH_END_RULES)}
+        )
 
 
 def check_date(value, field):
@@ -157,7 +159,7 @@ def due_dates(
     first_period="full",
     month_end_rule="last_day",
 ):
-    """Due dates of ``periods`` regular installments (DOMAIN §1.7).
+    """Due dates of ``periods`` regular installments (docs/domain.md §1.7).
 
     - Neither ``first_due_date`` nor ``repayment_day``: one period after the
       disbursement, then every period (C: no broken period).
@@ -177,7 +179,9 @@ def due_dates(
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
         raise EngineError("periods", "must be a positive integer")
     if first_period not in FIRST_PERIODS:
-        raise EngineError("first_period", f"must be one of {', '.join(FIRST_PERIODS)}")
+        raise EngineError(
+            "first_period", code="one_of", params={"choices": ", ".join(FIRST_PERIODS)}
+        )
     if repayment_day is not None:
         if isinstance(repayment_day, bool) or not isinstance(repayment_day, int):
             raise EngineError("repayment_day", "must be an integer")

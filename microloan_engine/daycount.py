@@ -39,7 +39,9 @@ _CONTEXT = Context(prec=60)
 def check_day_count(day_count, field="day_count"):
     """Raise :class:`EngineError` unless ``day_count`` is supported."""
     if day_count not in YEAR_DAYS:
-        raise EngineError(field, f"must be one of {', '.join(DAY_COUNTS)}")
+        raise EngineError(
+            field, code="one_of", params={"choices": ", ".join(DAY_COUNTS)}
+        )
 
 
 def _check_dates(start, end):

@@ -1,7 +1,7 @@
 """Segmented interest (分段计息) and the 积数 method for draw-and-repay credit lines.
 
 Two tools for interest that does not follow a regular installment schedule
-(DOMAIN.md §1.0 and §1.5):
+(docs/domain.md §1.0 and §1.5):
 
 * :func:`interest_between` charges interest over a balance history with rate
   changes. Every stretch of days on which both the balance and the rate are
@@ -211,7 +211,7 @@ class CreditLinePayoff:
 
 @dataclass(frozen=True)
 class CreditLine:
-    """A 随借随还 credit line ledger using the 积数 method (DOMAIN §1.5).
+    """A 随借随还 credit line ledger using the 积数 method (docs/domain.md §1.5).
 
     Immutable: :meth:`draw`, :meth:`repay` and :meth:`settle_interest` return a
     new ledger. Entries are kept in date order; a back-dated entry is slotted in

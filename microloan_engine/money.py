@@ -53,7 +53,9 @@ def to_decimal(value, field="amount"):
 def check_rounding(rounding, field="rounding"):
     """Raise :class:`EngineError` unless ``rounding`` is a supported mode."""
     if rounding not in _DECIMAL_ROUNDING:
-        raise EngineError(field, f"must be one of {', '.join(ROUNDINGS)}")
+        raise EngineError(
+            field, code="one_of", params={"choices": ", ".join(ROUNDINGS)}
+        )
 
 
 def check_decimals(decimals, field="decimals"):
@@ -121,7 +123,9 @@ def to_units(amount, decimals, field="amount"):
     scaled = to_decimal(amount, field).scaleb(decimals, _CONTEXT)
     units = int(scaled)
     if units != scaled:
-        raise EngineError(field, f"has more than {decimals} decimal places")
+        raise EngineError(
+            field, code="too_many_decimal_places", params={"decimals": decimals}
+        )
     return units
 
 

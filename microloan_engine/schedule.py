@@ -1,11 +1,11 @@
-"""Repayment schedules (还款计划): DOMAIN §1.1-§1.8.
+"""Repayment schedules (还款计划): docs/domain.md §1.1-§1.8.
 
 Money is counted internally in integer minor units (fen) and rates are kept as exact
 integer ratios, so every rounding is exact and happens in
 :func:`microloan_engine.money.round_div`; amounts are turned back into ``Decimal``
 only when the installments are built.
 
-Conventions (see DOMAIN §1.0):
+Conventions (see docs/domain.md §1.0):
 
 - Period rate, ``interest_basis="period"``: ``annual_rate × months / 12`` for
   month-based frequencies, ``annual_rate × days / year_days`` for day-based ones
@@ -27,7 +27,7 @@ Conventions (see DOMAIN §1.0):
   after it. The payment is numpy-financial / OCA ``pmt(..., when="begin")``.
   (OCA account_loan books the same payments but attributes each period's interest
   to the installment that opens it; the amounts paid are identical.)
-- First period (``first_period``, DOMAIN §1.7), when the first period is broken
+- First period (``first_period``, docs/domain.md §1.7), when the first period is broken
   (``first_due_date`` or ``repayment_day`` make it longer or shorter than a period):
   "full" charges a regular period's interest; "actual_days" charges
   ``balance × annual_rate × actual days / year`` while the principal part stays the
@@ -132,14 +132,14 @@ def _check_int(value, field, minimum, maximum=None):
     if isinstance(value, bool) or not isinstance(value, int):
         raise EngineError(field, "must be an integer")
     if value < minimum:
-        raise EngineError(field, f"must be at least {minimum}")
+        raise EngineError(field, code="at_least", params={"minimum": minimum})
     if maximum is not None and value > maximum:
-        raise EngineError(field, f"must be at most {maximum}")
+        raise EngineError(field, code="at_most", params={"maximum": maximum})
 
 
 def _check_choice(value, choices, field):
     if value not in choices:
-        raise EngineError(field, f"must be one of {', '.join(choices)}")
+        raise EngineError(field, code="one_of", params={"choices": ", ".join(choices)})
 
 
 def _ratio(value):
@@ -373,7 +373,7 @@ def build_schedule(terms):
         plan = terms.principal_plan
         if len(plan) != n:
             raise EngineError(
-                "principal_plan", f"must have one amount per period ({n})"
+                "principal_plan", code="one_amount_per_period", params={"periods": n}
             )
         principal_parts = [to_units(x, decimals, "principal_plan") for x in plan]
         if any(x < 0 for x in principal_parts):
@@ -438,7 +438,7 @@ def build_schedule(terms):
                     part = principal_parts[k]
                 elif method in ("annuity", "balloon"):
                     if k == 0 and actual_first:
-                        # DOMAIN §1.7 A: the principal part is the regular schedule's.
+                        # docs/domain.md §1.7 A: the regular schedule's principal.
                         part = level - round_div(balance * a, b, rounding)
                     else:
                         part = level - interest

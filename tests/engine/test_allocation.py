@@ -1,4 +1,7 @@
-"""Repayment allocation, payoff, prepayment and replay (DOMAIN.md §1.0, §1.5, §2)."""
+"""Repayment allocation, payoff, prepayment and replay.
+
+Rules: docs/domain.md §1.0, §1.5 and §2.
+"""
 
 from dataclasses import replace
 from datetime import date, timedelta

@@ -36,7 +36,7 @@ DOMAIN_LOAN = ScheduleTerms(
 
 
 def test_pboc_official_example():
-    """Loan 100,000, fee 1,000, 12 monthly payments of 8,833.3 (DOMAIN §3.6)."""
+    """Loan 100,000, fee 1,000, 12 monthly payments of 8,833.3 (docs/domain.md §3.6)."""
     start = date(2021, 3, 12)
     result = apr.annualized_rate(
         [apr.CashFlow(start, Decimal(100000))],
@@ -76,7 +76,7 @@ def test_pboc_periodic_rate_is_the_irr_of_the_installments():
     [(12, Decimal("21.5")), (24, Decimal("21.6")), (36, Decimal("21.2"))],
 )
 def test_flat_rate_true_cost(periods, shown):
-    """DOMAIN §1.8: 12% flat costs about 1.8 times as much (IRR × 12)."""
+    """docs/domain.md §1.8: 12% flat costs about 1.8 times as much (IRR × 12)."""
     terms = ScheduleTerms(
         principal=Decimal(100000),
         annual_rate=Decimal("0.12"),
@@ -89,7 +89,7 @@ def test_flat_rate_true_cost(periods, shown):
 
 
 def test_pboc_irregular_first_period_uses_xirr():
-    """A 41-day first period (DOMAIN §1.7 A) is not on the monthly grid."""
+    """A 41-day first period (docs/domain.md §1.7 A) is not on the monthly grid."""
     terms = ScheduleTerms(
         principal=Decimal(100000),
         annual_rate=Decimal("0.12"),
@@ -396,7 +396,7 @@ def test_us_actuarial_errors():
 
 
 def test_rate_cap_at_the_4x_lpr_limit_is_not_above_it():
-    """DOMAIN §2.2: LPR 3.00% since 2025-05-20, 12% is at the limit, 18% above it."""
+    """docs/domain.md §2.2: LPR 3.00% from 2025-05-20; 12% is at the limit, 18% over."""
     at_limit = apr.check_rate_caps(Decimal("0.12"), date(2025, 6, 1))
     assert at_limit.lpr == Decimal("0.0300")
     assert at_limit.lpr_cap == Decimal("0.12")

@@ -57,7 +57,7 @@ def monthly(start, amount, count):
 
 
 def test_schedule_domain_annuity():
-    """DOMAIN §1.1: 8,884.88 a month, 8,884.85 last, 6,618.53 interest."""
+    """docs/domain.md §1.1: 8,884.88 a month, 8,884.85 last, 6,618.53 interest."""
     result = ok(["schedule"], DOMAIN_LOAN)
     rows = result["installments"]
     assert len(rows) == 12

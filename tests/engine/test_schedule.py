@@ -1,4 +1,4 @@
-"""Schedules against DOMAIN.md §1 worked numbers, plus every option of the builder."""
+"""Schedules against the worked numbers of docs/domain.md §1; every builder option."""
 
 import doctest
 from dataclasses import FrozenInstanceError, replace
@@ -53,7 +53,7 @@ def column(schedule, name):
 
 
 def fraction_pmt(principal, rate, periods):
-    """Independent exact annuity payment (DOMAIN §1.1 formula) for cross-checks."""
+    """Independent exact annuity payment (docs/domain.md §1.1) for cross-checks."""
     if rate == 0:
         return Fraction(principal) / periods
     growth = (1 + rate) ** periods
@@ -80,7 +80,7 @@ def check_invariants(schedule, principal):
         assert min(item.principal, item.interest, item.balance) >= 0
 
 
-# DOMAIN §1.1 等额本息 ---
+# docs/domain.md §1.1 等额本息 ---
 
 
 def test_domain_1_1_annuity_table():
@@ -119,7 +119,7 @@ def test_due_dates_default_to_one_period_after_disbursement():
     assert column(schedule, "days")[:3] == [31, 28, 31]
 
 
-# DOMAIN §1.2 等额本金 ---
+# docs/domain.md §1.2 等额本金 ---
 
 
 def test_domain_1_2_equal_principal():
@@ -135,7 +135,7 @@ def test_domain_1_2_equal_principal():
     check_invariants(schedule, LOAN.principal)
 
 
-# DOMAIN §1.3 先息后本 ---
+# docs/domain.md §1.3 先息后本 ---
 
 
 def test_domain_1_3a_interest_only_month_basis():
@@ -169,7 +169,7 @@ def test_quarterly_interest_is_the_same_with_a_three_month_period():
     assert column(schedule, "due_date")[0] == date(2025, 4, 10)
 
 
-# DOMAIN §1.4 到期一次还本付息 ---
+# docs/domain.md §1.4 到期一次还本付息 ---
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_domain_1_4_bullet(periods, basis, day_count, interest):
     check_invariants(schedule, LOAN.principal)
 
 
-# DOMAIN §1.6 气球贷 ---
+# docs/domain.md §1.6 气球贷 ---
 
 
 def test_domain_1_6_balloon():
@@ -216,7 +216,7 @@ def test_balloon_over_its_own_term_is_an_annuity():
     assert rows(build(method="balloon", amortization_periods=12)) == rows(build())
 
 
-# DOMAIN §1.7 broken first period ---
+# docs/domain.md §1.7 broken first period ---
 
 
 def test_domain_1_7_a_actual_day_first_period():
@@ -278,7 +278,7 @@ def test_short_first_period_with_actual_days():
     assert first.principal == D("7884.88")
 
 
-# DOMAIN §1.8 等本等息 ---
+# docs/domain.md §1.8 等本等息 ---
 
 
 def test_domain_1_8_flat():
