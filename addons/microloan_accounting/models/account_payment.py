@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .account_move import check_microloan_links
 
 
 class AccountPayment(models.Model):
@@ -11,3 +13,12 @@ class AccountPayment(models.Model):
         copy=False,
         index="btree_not_null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_microloan_links(self.browse(), vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_microloan_links(self, [vals])
+        return super().write(vals)

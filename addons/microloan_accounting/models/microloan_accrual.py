@@ -20,7 +20,7 @@ INCOME_KEYS = {
 
 def accrued_share(interest, start, due, day, decimals=2, rounding="half_up"):
     """Part of the scheduled ``interest`` of the period ``start``–``due`` earned
-    by ``day``, pro rata by days (DOMAIN §5.1: the accruals of a period add up
+    by ``day``, pro rata by days (docs/domain.md §5.1: the accruals of a period add up
     to its billed interest).
 
     >>> from datetime import date
@@ -202,9 +202,9 @@ class MicroloanLoan(models.Model):
         for change in changes:
             by_product[change["loan"].product_id].append(change)
         moves = self.env["account.move"]
-        Accrual = self.env["microloan.loan.accrual"].with_context(
-            microloan_accrual_run=True
-        )
+        # sudo: accruals and memo entries are posted by this run only, never by
+        # a client; the run is started by the scheduler or the daily close.
+        Accrual = self.env["microloan.loan.accrual"].sudo()
         for product, product_changes in by_product.items():
             move = self._create_accrual_move(
                 company, product, accounts[product], date, product_changes
@@ -227,9 +227,7 @@ class MicroloanLoan(models.Model):
                 ]
             )
         if memo_vals:
-            self.env["microloan.memo.entry"].with_context(
-                microloan_accrual_run=True
-            ).create(memo_vals)
+            self.env["microloan.memo.entry"].sudo().create(memo_vals)
         return moves
 
     def _mark_accrued(self, date):

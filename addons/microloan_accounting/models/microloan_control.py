@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import ValidationError
 
 from .microloan_accrual import INCOME_KEYS
 
@@ -33,7 +34,7 @@ class MicroloanLoan(models.Model):
         a difference until it runs. The ledger side are the
         posted journal items of the loan on the accounts of its product.
         """
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        date = fields.Date.to_date(date) or self._microloan_run_date()
         Loan = self.sudo()
         if loans is None:
             if companies is None:
@@ -65,6 +66,142 @@ class MicroloanLoan(models.Model):
                     }
                 )
         return differences
+
+    @api.model
+    def _microloan_run_date(self):
+        """Today as the scheduled runs see it: the daily close and the accrual
+        run as the superuser, so "today" is the date in its timezone, not in
+        the timezone of the user looking at the ledger control."""
+        return fields.Date.context_today(
+            self.with_user(SUPERUSER_ID).with_context(tz=False)
+        )
+
+    @api.model
+    def _check_subledger_integrity(self, date=None, companies=None):
+        """Check the loans of ``companies`` (all by default) against their own
+        sub-ledger on ``date``; return the disagreements as a list of dicts
+        ``{"loan", "check", "expected", "found"}`` (floats, loan currency):
+
+        - ``schedule``: the principal of an active loan's schedule differs from
+          the principal disbursed (disbursements net of reversals);
+        - ``credit``: the borrower credit held on the loan (overpayments less
+          their use and refunds, up to ``date``) differs from the balance of
+          its borrower credit account (2241);
+        - ``disbursement``: an active loan has no principal disbursed.
+        """
+        date = fields.Date.to_date(date) or self._microloan_run_date()
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        # sudo: the control reads every loan of the branches it checks.
+        loans = self.sudo().search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "in", ("active", "closed", "written_off")),
+            ]
+        )
+        if not loans:
+            return []
+        disbursed = defaultdict(float)
+        for loan, amount in (
+            self.env["microloan.loan.transaction.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", loans.ids),
+                    ("component", "=", "principal"),
+                    ("effect", "=", "other"),
+                    ("kind", "in", DISBURSING_KINDS),
+                ],
+                ["loan_id"],
+                ["amount:sum"],
+            )
+        ):
+            disbursed[loan.id] += amount
+        scheduled = defaultdict(float)
+        for loan, amount in (
+            self.env["microloan.loan.installment"]
+            .sudo()
+            ._read_group(
+                [("loan_id", "in", loans.ids), ("state", "!=", "cancelled")],
+                ["loan_id"],
+                ["principal:sum"],
+            )
+        ):
+            scheduled[loan.id] = amount
+        credit = defaultdict(float)
+        for loan, amount in (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            ._read_group(
+                [("loan_id", "in", loans.ids), ("date", "<=", date)],
+                ["loan_id"],
+                ["excess_amount:sum"],
+            )
+        ):
+            credit[loan.id] = amount or 0.0
+        credit_ledger = loans._get_borrower_credit_balances(date)
+        differences = []
+        for loan in loans:
+            currency = loan.currency_id
+            checks = [("credit", credit[loan.id], credit_ledger[loan.id])]
+            if loan.state == "active":
+                checks.append(("schedule", disbursed[loan.id], scheduled[loan.id]))
+                if currency.compare_amounts(disbursed[loan.id], 0.0) <= 0:
+                    checks.append(("disbursement", loan.amount, disbursed[loan.id]))
+            for check, expected, found in checks:
+                if check == "disbursement" or currency.compare_amounts(expected, found):
+                    differences.append(
+                        {
+                            "loan": loan,
+                            "check": check,
+                            "expected": currency.round(expected),
+                            "found": currency.round(found),
+                        }
+                    )
+        return differences
+
+    def _get_borrower_credit_balances(self, date):
+        """``{loan_id: float}``: credit balance of the borrower credit account
+        of each loan's product on its journal items up to ``date``, in the
+        loan's currency."""
+        result = defaultdict(float)
+        booking = self.filtered(lambda loan: loan._microloan_accounting_active())
+        accounts = {}
+        for loan in booking:
+            key = (loan.company_id.id, loan.product_id.id)
+            if key not in accounts:
+                accounts[key] = loan.product_id._get_microloan_accounts(
+                    loan.company_id
+                )["borrower_credit"]
+        if not booking:
+            return result
+        rows = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("microloan_loan_id", "in", booking.ids),
+                    ("account_id", "in", [a.id for a in accounts.values()]),
+                    ("parent_state", "=", "posted"),
+                    ("date", "<=", date),
+                ],
+                ["microloan_loan_id", "account_id", "currency_id"],
+                ["amount_currency:sum", "balance:sum"],
+            )
+        )
+        for loan, account, currency, amount_currency, balance in rows:
+            if account != accounts[loan.company_id.id, loan.product_id.id]:
+                continue
+            if currency == loan.currency_id:
+                amount = amount_currency
+            elif loan.currency_id == loan.company_id.currency_id:
+                amount = balance
+            else:
+                amount = loan.company_id.currency_id._convert(
+                    balance, loan.currency_id, loan.company_id, date
+                )
+            result[loan.id] -= amount
+        return result
 
     def _get_subledger_balances(self, date):
         result = defaultdict(lambda: {"principal": 0.0, "interest": 0.0})
@@ -139,7 +276,10 @@ class MicroloanLedgerControl(models.TransientModel):
     _description = "Loan Ledger Control"
 
     date = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self)
+        required=True,
+        default=lambda self: self.env["microloan.loan"]._microloan_run_date(),
+        help="The books are compared as the accrual left them on this date: by "
+        "default today as the scheduled daily close and accrual see it.",
     )
     company_ids = fields.Many2many(
         "res.company",
@@ -159,25 +299,52 @@ class MicroloanLedgerControl(models.TransientModel):
         for control in self:
             control.difference_count = len(control.line_ids)
 
+    @api.constrains("company_ids")
+    def _check_company_ids(self):
+        # The lines name loans and borrowers: only the caller's branches.
+        for control in self:
+            if not control.env.su and control.company_ids - self.env.companies:
+                raise ValidationError(
+                    self.env._(
+                        "The ledger control checks only the branches selected in "
+                        "the company switcher."
+                    )
+                )
+
     def action_check(self):
         """List every loan whose ledger balance of principal or interest
         receivable differs from the sub-ledger on the date."""
         self.ensure_one()
-        differences = self.env["microloan.loan"]._check_ledger_agreement(
-            self.date, self.company_ids
+        Loan = self.env["microloan.loan"]
+        differences = Loan._check_ledger_agreement(self.date, self.company_ids)
+        checks = Loan._check_subledger_integrity(self.date, self.company_ids)
+        self.line_ids = (
+            [fields.Command.clear()]
+            + [
+                fields.Command.create(
+                    {
+                        "kind": "ledger",
+                        "loan_id": diff["loan"].id,
+                        "principal_ledger": diff["principal_ledger"],
+                        "principal_subledger": diff["principal_subledger"],
+                        "interest_ledger": diff["interest_ledger"],
+                        "interest_subledger": diff["interest_subledger"],
+                    }
+                )
+                for diff in differences
+            ]
+            + [
+                fields.Command.create(
+                    {
+                        "kind": diff["check"],
+                        "loan_id": diff["loan"].id,
+                        "amount_expected": diff["expected"],
+                        "amount_found": diff["found"],
+                    }
+                )
+                for diff in checks
+            ]
         )
-        self.line_ids = [fields.Command.clear()] + [
-            fields.Command.create(
-                {
-                    "loan_id": diff["loan"].id,
-                    "principal_ledger": diff["principal_ledger"],
-                    "principal_subledger": diff["principal_subledger"],
-                    "interest_ledger": diff["interest_ledger"],
-                    "interest_subledger": diff["interest_subledger"],
-                }
-            )
-            for diff in differences
-        ]
         self.checked = True
         return {
             "type": "ir.actions.act_window",

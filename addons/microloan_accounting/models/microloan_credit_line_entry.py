@@ -152,13 +152,13 @@ class MicroloanCreditLine(models.Model):
     _name = "microloan.credit.line"
     _inherit = ["microloan.credit.line", "microloan.booking.setup.mixin"]
 
-    def draw(self, amount, date):
+    def _draw(self, amount, date):
         self._microloan_check_posting(date)
-        return super().draw(amount, date)
+        return super()._draw(amount, date)
 
-    def register_repayment(self, amount, date, reference=None):
+    def _register_repayment(self, amount, date, reference=None):
         self._microloan_check_posting(date)
-        return super().register_repayment(amount, date, reference=reference)
+        return super()._register_repayment(amount, date, reference=reference)
 
     def _microloan_check_posting(self, date):
         """Check the accounting setup and the lock dates of ``date`` before

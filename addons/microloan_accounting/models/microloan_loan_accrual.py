@@ -19,6 +19,7 @@ class MicroloanLoanAccrual(models.Model):
 
     _name = "microloan.loan.accrual"
     _description = "Loan Interest Accrual"
+    _inherit = ["microloan.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -65,7 +66,9 @@ class MicroloanLoanAccrual(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_accrual_run"):
+        # Posted by the accrual run through sudo(): no client creates an
+        # accrual, whatever context it sends.
+        if not self.env.su:
             raise UserError(
                 self.env._("Interest accruals are posted by the accrual run.")
             )

@@ -23,8 +23,9 @@ class ResCompany(models.Model):
         loans are skipped. Return the loan transactions and credit line
         entries booked.
         """
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
         Loan = self.env["microloan.loan"].sudo()
+        # Today as the scheduled runs and the ledger control see it.
+        date = fields.Date.to_date(date) or Loan._microloan_run_date()
         loans = Loan.search(
             [("company_id", "in", self.ids), ("state", "in", DISBURSED_STATES)]
         ).filtered(lambda loan: loan._microloan_accounting_active())

@@ -13,6 +13,7 @@ class MicroloanMemoEntry(models.Model):
 
     _name = "microloan.memo.entry"
     _description = "Off-Balance Memo Entry"
+    _inherit = ["microloan.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -55,7 +56,8 @@ class MicroloanMemoEntry(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_accrual_run"):
+        # Posted by the accrual run through sudo() only.
+        if not self.env.su:
             raise UserError(
                 self.env._("Off-balance memo entries are posted by the accrual run.")
             )

@@ -20,7 +20,7 @@ class MicroloanProduct(models.Model):
     _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
 
     # Defaults: 银发〔2002〕98号 specific rates and a 1% general provision
-    # (DOMAIN §3.3), the engine's DEFAULT_RATES.
+    # (docs/domain.md §3.3), the engine's DEFAULT_RATES.
     provision_rate_normal = fields.Float(
         string="Provision: Normal (%)", digits=(5, 2), default=0.0
     )

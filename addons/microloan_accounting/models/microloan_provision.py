@@ -20,6 +20,7 @@ class MicroloanProvision(models.Model):
 
     _name = "microloan.provision"
     _description = "Loan-Loss Provisioning"
+    _inherit = ["microloan.guard.mixin"]
     _order = "date desc, company_id, product_id, id"
     _check_company_auto = True
 
@@ -87,7 +88,8 @@ class MicroloanProvision(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_provision_run"):
+        # Posted by the provisioning run through sudo() only.
+        if not self.env.su:
             raise UserError(
                 self.env._("Provisions are posted by the month-end provisioning run.")
             )
@@ -213,7 +215,8 @@ class MicroloanProvision(models.Model):
         move = self.env["account.move"]
         if not currency.is_zero(amount):
             move = self._create_provision_move(company, product, accounts, date, amount)
-        self.sudo().with_context(microloan_provision_run=True).create(
+        # sudo: provisions are posted by this run only, never by a client.
+        self.sudo().create(
             {
                 "company_id": company.id,
                 "product_id": product.id,

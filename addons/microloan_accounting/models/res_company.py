@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 # Accounts of a loan product: (key, default code, default name, account type of
 # an account created when the chart has none with that code). Codes follow the
-# financial-enterprise chart (DOMAIN §5); a chart with longer codes (l10n_cn:
+# financial-enterprise chart (docs/domain.md §5); a chart with longer codes (l10n_cn:
 # 113200) matches them padded with zeros.
 ACCOUNT_SPECS = [
     ("principal", "1303", "贷款—本金", "asset_current"),

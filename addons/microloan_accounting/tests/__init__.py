@@ -5,4 +5,6 @@ from . import test_provision
 from . import test_control
 from . import test_credit_line_entries
 from . import test_backfill
+from . import test_security_guards
 from . import test_translations
+from . import test_security_rpc

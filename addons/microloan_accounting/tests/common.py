@@ -12,7 +12,7 @@ VALID_RESIDENT_ID = "11010519491231002X"
 @tagged("post_install", "-at_install")
 class MicroloanAccountingCommon(AccountTestInvoicingCommon):
     """The test company of ``AccountTestInvoicingCommon`` as branch BJ with its
-    default loan accounts, a product of the DOMAIN §1.1 terms (100,000 at 12%
+    default loan accounts, a product of the docs/domain.md §1.1 terms (100,000 at 12%
     over 12 months, annuity) and a borrower; ``_approved_loan`` gives a loan
     ready to disburse on 2025-01-10."""
 
@@ -91,7 +91,14 @@ class MicroloanAccountingCommon(AccountTestInvoicingCommon):
         """A loan submitted by its officer and approved, ready to disburse."""
         officer = officer or cls.officer
         vals.setdefault("user_id", officer.id)
-        loan = cls.env["microloan.loan"].create(cls._loan_vals(**vals))
+        # Created by its officer: whoever creates a loan may not approve it.
+        loan = (
+            cls.env["microloan.loan"]
+            .with_user(officer)
+            .with_company(vals.get("company_id") or cls.company.id)
+            .create(cls._loan_vals(**vals))
+            .with_env(cls.env)
+        )
         loan.with_user(officer).with_company(loan.company_id).action_submit()
         loan.action_approve()
         return loan

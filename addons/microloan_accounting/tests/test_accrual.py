@@ -17,7 +17,7 @@ def month_ends(first, last):
 
 @tagged("post_install", "-at_install")
 class TestAccrual(MicroloanAccountingCommon):
-    """Monthly interest accrual (DOMAIN §5.1): scheduled interest pro rata by
+    """Monthly interest accrual (docs/domain.md §5.1): scheduled interest pro rata by
     days, grouped entries, idempotent runs and the non-accrual switch."""
 
     def _accrue(self, day, loans=None):

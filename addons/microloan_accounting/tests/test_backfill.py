@@ -68,7 +68,9 @@ class TestBookHistory(MicroloanAccountingCommon):
         disbursement = loan.transaction_ids
         self.company.action_microloan_default_accounts()
         installment = loan.installment_ids.sorted("sequence")[0]
-        repayment = loan.register_repayment(installment.amount, installment.due_date)
+        repayment = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(installment.amount, installment.due_date)
+        )
         self.assertTrue(repayment.move_id)
         self.assertFalse(disbursement.move_ids)
 

@@ -64,26 +64,31 @@ class TestControl(MicroloanAccountingCommon):
         loan = self._active_loan()
         other = self._active_loan(amount=30000.0)
         self.env["microloan.loan"]._run_month_end("2025-01-31", self.company)
-        manual = self.env["account.move"].create(
-            {
-                "journal_id": self.accounts["loan_journal"].id,
-                "date": "2025-01-31",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.accounts["interest_receivable"].id,
-                            "balance": 10.0,
-                            "microloan_loan_id": loan.id,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": self.accounts["interest_income"].id,
-                            "balance": -10.0,
-                        }
-                    ),
-                ],
-            }
+        # sudo: only the postings link items to a loan; the test tampers.
+        manual = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "journal_id": self.accounts["loan_journal"].id,
+                    "date": "2025-01-31",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": self.accounts["interest_receivable"].id,
+                                "balance": 10.0,
+                                "microloan_loan_id": loan.id,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "account_id": self.accounts["interest_income"].id,
+                                "balance": -10.0,
+                            }
+                        ),
+                    ],
+                }
+            )
         )
         manual.action_post()
         differences = self.env["microloan.loan"]._check_ledger_agreement(
@@ -116,27 +121,32 @@ class TestControl(MicroloanAccountingCommon):
         debit, credit = self._trial_balance(self.company)
         self.assertAlmostEqual(debit, credit, places=2)
         # A principal line on the wrong loan shows on both loans.
-        manual = self.env["account.move"].create(
-            {
-                "journal_id": self.accounts["loan_journal"].id,
-                "date": "2025-01-31",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.accounts["principal"].id,
-                            "balance": 500.0,
-                            "microloan_loan_id": other.id,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": self.accounts["principal"].id,
-                            "balance": -500.0,
-                            "microloan_loan_id": loan.id,
-                        }
-                    ),
-                ],
-            }
+        # sudo: only the postings link items to a loan; the test tampers.
+        manual = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "journal_id": self.accounts["loan_journal"].id,
+                    "date": "2025-01-31",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": self.accounts["principal"].id,
+                                "balance": 500.0,
+                                "microloan_loan_id": other.id,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "account_id": self.accounts["principal"].id,
+                                "balance": -500.0,
+                                "microloan_loan_id": loan.id,
+                            }
+                        ),
+                    ],
+                }
+            )
         )
         manual.action_post()
         control.action_check()

@@ -8,7 +8,7 @@ from .common import MicroloanAccountingCommon
 @tagged("post_install", "-at_install")
 class TestCreditLineEntries(MicroloanAccountingCommon):
     """Draws and repayments of a credit line (随借随还) in the journals, with the
-    DOMAIN §1.5 example: 12% a year on Act/360, draw 50,000 on D0 (2025-01-10),
+    docs/domain.md §1.5 example: 12% a year on Act/360, draw 50,000 on D0 (2025-01-10),
     repay 20,000 of principal and 166.67 of interest on D10, pay off 30,000 and
     200.00 on D30."""
 
@@ -87,7 +87,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
 
     def test_draw(self):
         line = self._credit_line()
-        entry = line.draw(50000.0, self.D0)
+        entry = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, self.D0)
+        )
         move = entry.move_id
         self.assertRecordValues(
             move,
@@ -138,7 +140,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
     def test_domain_example(self):
         line = self._credit_line()
         line.draw(50000.0, self.D0)
-        repay = line.register_repayment(20166.67, self.D10, reference="BANK-CL-1")
+        repay = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(20166.67, self.D10, reference="BANK-CL-1")
+        )
         self.assertRecordValues(
             repay,
             [{"interest_amount": 166.67, "principal_amount": 20000.0}],
@@ -161,7 +165,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         )
         self._assert_reconciled(repay)
         self.assertEqual(line.payoff_quote(self.D30)["total"], 30200.0)
-        payoff = line.register_repayment(30200.0, self.D30)
+        payoff = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(30200.0, self.D30)
+        )
         self._expect(
             payoff.move_id,
             (self.receivable, 30200.0, 0.0),
@@ -187,7 +193,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
     def test_interest_settled_and_not_paid_is_receivable(self):
         line = self._credit_line()
         line.draw(50000.0, self.D0)
-        short = line.register_repayment(100.0, self.D10)
+        short = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(100.0, self.D10)
+        )
         # 166.67 settled is income; 66.67 of it is still owed.
         self._expect(
             short.move_id,
@@ -198,7 +206,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         Line = self.env["microloan.credit.line"]
         self.assertFalse(Line._check_ledger_agreement(self.D10, lines=line))
         # Ten more days on 50,000: 166.67, plus the 66.67 due, paid first.
-        later = line.register_repayment(10066.67, "2025-01-30")
+        later = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(10066.67, "2025-01-30")
+        )
         self.assertRecordValues(
             later, [{"interest_amount": 233.34, "principal_amount": 9833.33}]
         )
@@ -214,25 +224,32 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
 
     def test_control_lists_a_difference(self):
         line = self._credit_line()
-        draw = line.draw(50000.0, self.D0)
+        draw = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, self.D0)
+        )
         # A manual entry on the line's principal, outside the sub-ledger.
-        move = self.env["account.move"].create(
-            {
-                "journal_id": self.accounts["loan_journal"].id,
-                "date": self.D10,
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "account_id": self.accounts["principal"].id,
-                            "balance": 10.0,
-                            "microloan_credit_line_id": line.id,
-                        }
-                    ),
-                    fields.Command.create(
-                        {"account_id": self.outstanding_out.id, "balance": -10.0}
-                    ),
-                ],
-            }
+        # sudo: only the postings link items to a credit line; the test tampers.
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "journal_id": self.accounts["loan_journal"].id,
+                    "date": self.D10,
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "account_id": self.accounts["principal"].id,
+                                "balance": 10.0,
+                                "microloan_credit_line_id": line.id,
+                            }
+                        ),
+                        fields.Command.create(
+                            {"account_id": self.outstanding_out.id, "balance": -10.0}
+                        ),
+                    ],
+                }
+            )
         )
         move.action_post()
         Line = self.env["microloan.credit.line"]
@@ -253,8 +270,12 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
 
     def test_reversal_of_repayment_and_draw(self):
         line = self._credit_line()
-        draw = line.draw(50000.0, self.D0)
-        repay = line.register_repayment(20166.67, self.D10)
+        draw = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, self.D0)
+        )
+        repay = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(20166.67, self.D10)
+        )
         reversal = repay.action_reverse()
         self.assertEqual(repay.state, "reversed")
         self.assertEqual(len(reversal.move_ids), 2)
@@ -281,7 +302,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         self.assertFalse(Line._check_ledger_agreement(self.D30, lines=line))
 
     def test_entries_cannot_be_reset_or_deleted(self):
-        entry = self._credit_line().draw(50000.0, self.D0)
+        entry = self.env["microloan.credit.line.entry"].browse(
+            self._credit_line().draw(50000.0, self.D0)
+        )
         with self.assertRefused(UserError, "cannot be reset to draft"):
             entry.move_id.button_draft()
 
@@ -294,7 +317,9 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
 
     def test_locked_period_refused_before_posting(self):
         line = self._credit_line()
-        draw = line.draw(50000.0, self.D0)
+        draw = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, self.D0)
+        )
         self.company.sudo().fiscalyear_lock_date = "2025-01-31"
         with self.assertRefused(UserError, "locked"):
             line.register_repayment(20166.67, self.D10)
@@ -312,8 +337,12 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         ]
         self.company.write(dict.fromkeys(fields_, False))
         line = self._credit_line()
-        draw = line.draw(50000.0, self.D0)
-        repay = line.register_repayment(20166.67, self.D10)
+        draw = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, self.D0)
+        )
+        repay = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(20166.67, self.D10)
+        )
         repay.action_reverse()
         self.assertFalse((line.entry_ids).move_ids)
         self.assertFalse((draw + repay).payment_id)

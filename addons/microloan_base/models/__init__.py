@@ -3,6 +3,7 @@
 # restructuring, write-off, revolving credit, collection): one file per model would
 # run to thousands of lines. Their `_inherit` lines carry a targeted
 # `pylint: disable=consider-merging-classes-inherited` for that reason.
+from . import microloan_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -5,9 +5,13 @@ from odoo.exceptions import UserError, ValidationError
 class MicroloanCollateral(models.Model):
     _name = "microloan.collateral"
     _description = "Collateral"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "microloan.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Registered and released only through action_register and action_release
+    # (which checks that no approved or active loan relies on it); the release
+    # date and the appraised value are read-only, hence guarded too.
+    _microloan_guarded_fields = ("state",)
 
     name = fields.Char(string="Description", required=True, tracking=True)
     type_id = fields.Many2one(
@@ -156,7 +160,8 @@ class MicroloanCollateral(models.Model):
                         collateral=collateral.name,
                     )
                 )
-        self.write({"state": "registered"})
+        # sudo: the state is guarded; the state and the value were checked.
+        self.sudo().write({"state": "registered"})
         return True
 
     def action_release(self):
@@ -180,7 +185,9 @@ class MicroloanCollateral(models.Model):
                         loans=", ".join(secured.mapped("name")),
                     )
                 )
-        self.write(
+        # sudo: the state and the release date are guarded; no approved or
+        # active loan relies on the collateral.
+        self.sudo().write(
             {"state": "released", "release_date": fields.Date.context_today(self)}
         )
         return True

@@ -1,10 +1,11 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class MicroloanCollateralValuation(models.Model):
     _name = "microloan.collateral.valuation"
     _description = "Collateral Valuation"
+    _inherit = ["microloan.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -45,3 +46,24 @@ class MicroloanCollateralValuation(models.Model):
                 raise ValidationError(
                     self.env._("A valuation cannot be dated in the future.")
                 )
+
+    def write(self, vals):
+        # The appraised value of a collateral is its latest valuation: a
+        # valuation cannot be moved to another collateral, nor changed once its
+        # collateral is registered (revalue with a new valuation instead).
+        if not self.env.su:
+            # sudo: the collateral's state, whatever the caller may read.
+            registered = self.sudo().filtered(
+                lambda v: v.collateral_id.state != "draft"
+            )
+            if registered or (
+                "collateral_id" in vals
+                and any(v.collateral_id.id != vals["collateral_id"] for v in self)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "A valuation belongs to its collateral and is fixed once the "
+                        "collateral is registered: record a new valuation instead."
+                    )
+                )
+        return super().write(vals)

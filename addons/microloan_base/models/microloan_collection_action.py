@@ -10,7 +10,7 @@ class MicroloanCollectionAction(models.Model):
 
     _name = "microloan.collection.action"
     _description = "Collection Action"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "microloan.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_name = "loan_id"

@@ -17,7 +17,7 @@ class MicroloanCollectionPromise(models.Model):
 
     _name = "microloan.collection.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "microloan.guard.mixin"]
     _order = "promised_date desc, id desc"
     _check_company_auto = True
     _rec_name = "loan_id"

@@ -2,11 +2,14 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_repr
+from odoo.tools import float_repr
 
 from microloan_engine import EngineError
 from microloan_engine.interest import CreditLine, CreditLineEntry
 
+from ..tools import inputs
+from ..tools.engine_messages import engine_message
+from ..tools.locking import lock_rows
 from .microloan_product import DAY_COUNTS
 
 RATE_DIGITS = 6
@@ -27,10 +30,13 @@ class MicroloanCreditLine(models.Model):
 
     _name = "microloan.credit.line"
     _description = "Credit Line"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "microloan.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name"]
+    # Besides its read-only fields (number, ledger totals, figures), the state
+    # changes only through action_activate and action_close.
+    _microloan_guarded_fields = ("state",)
 
     name = fields.Char(
         string="Number",
@@ -333,16 +339,16 @@ class MicroloanCreditLine(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _microloan_create_values(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
+            if vals.get("name", self.env._("New")) in (self.env._("New"), "New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
                     or self.env.company
                 )
                 vals["name"] = self._get_next_number(company, vals.get("date_start"))
-        return super().create(vals_list)
+        return super()._microloan_create_values(vals_list)
 
     def write(self, vals):
         locked = {
@@ -378,7 +384,8 @@ class MicroloanCreditLine(models.Model):
                 "Only draft credit lines can be activated: %(line)s is %(state)s."
             ),
         )
-        self.write({"state": "active"})
+        # sudo: the state is guarded; the caller's group and the state were checked.
+        self.sudo().write({"state": "active"})
         return True
 
     def action_close(self):
@@ -408,7 +415,9 @@ class MicroloanCreditLine(models.Model):
                         interest=line.interest_due,
                     )
                 )
-        self.write({"state": "closed"})
+        # sudo: the state is guarded; the caller's group and the balances were
+        # checked.
+        self.sudo().write({"state": "closed"})
         return True
 
     def action_open_draw_wizard(self):
@@ -435,6 +444,15 @@ class MicroloanCreditLine(models.Model):
     # Business methods (stable API for wizards and integrations)
 
     def draw(self, amount, date):
+        """Draw ``amount`` on ``date``; return the id of the posted entry (see
+        :meth:`_draw`)."""
+        line = inputs.one(self)
+        env = self.env
+        amount = inputs.money(env, amount, line.currency_id, env._("The amount"))
+        date = inputs.day(env, date, env._("The date of the entry"))
+        return line._draw(amount, date).id
+
+    def _draw(self, amount, date):
         """Draw ``amount`` on ``date``; return the posted entry.
 
         Refused outside the validity dates, beyond the limit at any point of
@@ -471,6 +489,16 @@ class MicroloanCreditLine(models.Model):
         )
 
     def register_repayment(self, amount, date, reference=None):
+        """Repay ``amount`` on ``date``; return the id of the posted entry (see
+        :meth:`_register_repayment`)."""
+        line = inputs.one(self)
+        env = self.env
+        amount = inputs.money(env, amount, line.currency_id, env._("The amount"))
+        date = inputs.day(env, date, env._("The date of the entry"))
+        reference = inputs.reference(env, reference)
+        return line._register_repayment(amount, date, reference=reference).id
+
+    def _register_repayment(self, amount, date, reference=None):
         """Repay ``amount`` on ``date``; return the posted entry.
 
         The repayment settles the interest accrued up to ``date`` and pays
@@ -546,11 +574,10 @@ class MicroloanCreditLine(models.Model):
     def payoff_quote(self, date):
         """What settles the line on ``date``, as a dict of floats: ``principal``,
         ``interest_due`` (settled, unpaid), ``interest`` (accrued since the last
-        settlement), ``total`` and ``accumulated_product`` (积数)."""
-        self.ensure_one()
-        date = fields.Date.to_date(date)
-        if not date:
-            raise UserError(self.env._("A payoff quote needs a date."))
+        settlement), ``total``, ``accumulated_product`` (积数) and ``date``
+        (ISO text)."""
+        inputs.one(self)
+        date = inputs.day(self.env, date, self.env._("The date of the quote"))
         ledger = self._engine_ledger()
         if self.interest_settled_to and date < self.interest_settled_to:
             raise UserError(
@@ -565,7 +592,7 @@ class MicroloanCreditLine(models.Model):
         payoff = ledger.payoff(date)
         interest_due = self._to_decimal(self.interest_due)
         return {
-            "date": date,
+            "date": fields.Date.to_string(date),
             "principal": float(payoff.principal),
             "interest_due": float(interest_due),
             "interest": float(payoff.interest),
@@ -625,12 +652,12 @@ class MicroloanCreditLine(models.Model):
     def _lock(self):
         """Lock the line's row until the end of the transaction, so that two
         entries posted at once are computed one after the other."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
-                SQL.identifier(self._table),
-                tuple(self.ids),
-            )
+        lock_rows(
+            self,
+            self.env._(
+                "This credit line is being updated by another posting: nothing "
+                "was recorded, try again in a moment."
+            ),
         )
         self.invalidate_recordset()
         self.entry_ids.invalidate_recordset()
@@ -707,20 +734,25 @@ class MicroloanCreditLine(models.Model):
                 currency=self.currency_id.name,
             )
         else:
+            field, reason = engine_message(self.env, error)
             message = self.env._(
                 "The credit line %(line)s cannot be computed (%(field)s: %(reason)s).",
                 line=self.name,
-                field=error.field,
-                reason=error.message,
+                field=field,
+                reason=reason,
             )
         raise UserError(message) from error
 
     def _create_entry(self, vals):
         self.ensure_one()
-        Entry = self.env["microloan.credit.line.entry"]
         sequence = max(self.entry_ids.mapped("sequence"), default=0) + 1
-        entry = Entry.with_context(microloan_credit_line_posting=True).create(
-            {"line_id": self.id, "sequence": sequence, **vals}
+        # sudo: entries are posted by draw(), register_repayment() and
+        # _reverse() only, once they have checked the caller and the engine.
+        entry = (
+            self.env["microloan.credit.line.entry"]
+            .sudo()
+            .create({"line_id": self.id, "sequence": sequence, **vals})
+            .sudo(self.env.su)
         )
         self.invalidate_recordset()
         return entry

@@ -15,6 +15,7 @@ class MicroloanCreditLineEntry(models.Model):
 
     _name = "microloan.credit.line.entry"
     _description = "Credit Line Entry"
+    _inherit = ["microloan.guard.mixin"]
     _order = "line_id, date, sequence, id"
     _check_company_auto = True
 
@@ -141,7 +142,9 @@ class MicroloanCreditLineEntry(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_credit_line_posting"):
+        # Posted by the credit line's actions through sudo() once they checked
+        # the caller: no client creates an entry, whatever context it sends.
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "Credit line entries are posted by the draw and repayment "
@@ -154,10 +157,7 @@ class MicroloanCreditLineEntry(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not (
-            self.env.context.get("microloan_credit_line_posting")
-            and vals.keys() <= REVERSAL_FIELDS
-        ):
+        if not (self.env.su and vals.keys() <= REVERSAL_FIELDS):
             raise UserError(
                 self.env._(
                     "Posted credit line entries cannot be changed: reverse them "
@@ -217,7 +217,6 @@ class MicroloanCreditLineEntry(models.Model):
                     later=", ".join(later.mapped("display_name")),
                 )
             )
-        posting = self.with_context(microloan_credit_line_posting=True)
         reversal = line._create_entry(
             {
                 "kind": "reversal",
@@ -226,7 +225,8 @@ class MicroloanCreditLineEntry(models.Model):
                 "reversal_of_id": self.id,
             }
         )
-        posting.write({"state": "reversed", "reversed_by_id": reversal.id})
+        # sudo: only a reversal marks the entry it reverses.
+        self.sudo().write({"state": "reversed", "reversed_by_id": reversal.id})
         line.invalidate_recordset()
         # Without the entry, the remaining history must still respect the limit
         # and never repay more than was drawn.

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# The guarantees of a loan are part of what its approver approved.
+OPEN_LOAN_STATES = ("draft", "submitted")
 
 
 class MicroloanGuarantee(models.Model):
     _name = "microloan.guarantee"
     _description = "Guarantee"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "microloan.guard.mixin"]
     _order = "loan_id, id"
     _check_company_auto = True
 
@@ -103,3 +106,39 @@ class MicroloanGuarantee(models.Model):
                 raise ValidationError(
                     self.env._("The guarantee period cannot be negative.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guarantees = super().create(vals_list)
+        guarantees._check_loan_open()
+        return guarantees
+
+    def write(self, vals):
+        self._check_loan_open()
+        result = super().write(vals)
+        if "loan_id" in vals:
+            self._check_loan_open()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved_loan(self):
+        self._check_loan_open()
+
+    def _check_loan_open(self):
+        """Refuse, from a client, any change to the guarantees of a loan past
+        its submission: the approval checked them. The module's own code
+        (``sudo()``) may still record what an action decided."""
+        if self.env.su:
+            return
+        # sudo: the loan's state, whatever loans the caller may read.
+        fixed = self.sudo().filtered(
+            lambda guarantee: guarantee.loan_id.state not in OPEN_LOAN_STATES
+        )
+        if fixed:
+            raise AccessError(
+                self.env._(
+                    "The guarantees of %(loans)s were approved with the loan: "
+                    "they can no longer be added, changed or removed.",
+                    loans=", ".join(fixed.with_env(self.env).loan_id.mapped("name")),
+                )
+            )

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 class MicroloanGuaranteeGroup(models.Model):
     _name = "microloan.guarantee.group"
     _description = "Joint-Guarantee Group"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "microloan.guard.mixin"]
     _order = "name, id"
     _check_company_auto = True
 

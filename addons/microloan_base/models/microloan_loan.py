@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_repr
+from odoo.tools import float_compare, float_repr, plaintext2html
 
 from microloan_engine import EngineError, Frequency, ScheduleTerms, build_schedule
 from microloan_engine.apr import annualized_rate, periods_per_year
@@ -26,6 +26,8 @@ TERM_FIELDS = SCHEDULE_FIELDS | {
     "partner_id",
     "guarantee_type_id",
     "company_id",
+    # The loan officer is one of the four eyes: fixed once submitted.
+    "user_id",
 }
 DAY_BASIS = {"ACT/360": 360, "30/360": 360, "ACT/364": 364}
 RATE_DIGITS = 6
@@ -34,10 +36,13 @@ RATE_DIGITS = 6
 class MicroloanLoan(models.Model):
     _name = "microloan.loan"
     _description = "Loan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "microloan.guard.mixin"]
     _order = "application_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name", "partner_id.microloan_id_number"]
+    # Besides its read-only fields (number, stamps, balances, risk figures), the
+    # state changes only through the actions.
+    _microloan_guarded_fields = ("state",)
 
     name = fields.Char(
         string="Number",
@@ -535,10 +540,10 @@ class MicroloanLoan(models.Model):
                 }
             }
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _microloan_create_values(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
+            if vals.get("name", self.env._("New")) in (self.env._("New"), "New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
                     or self.env.company
@@ -546,14 +551,18 @@ class MicroloanLoan(models.Model):
                 vals["name"] = self._get_next_number(
                     company, vals.get("application_date")
                 )
+        return super()._microloan_create_values(vals_list)
+
+    @api.model_create_multi
+    def create(self, vals_list):
         loans = super().create(vals_list)
         loans.filtered(lambda loan: loan.state == "draft")._build_schedule()
         return loans
 
     def write(self, vals):
-        if TERM_FIELDS & vals.keys() and not self.env.context.get(
-            "microloan_terms_change"
-        ):
+        # The terms change after draft only through the restructuring actions,
+        # which write as superuser once they have checked the caller.
+        if TERM_FIELDS & vals.keys() and not self.env.su:
             locked = self.filtered(lambda loan: loan.state != "draft")
             if locked:
                 raise UserError(
@@ -595,7 +604,8 @@ class MicroloanLoan(models.Model):
             self.env._("Only draft loans can be submitted: %(loan)s is %(state)s."),
         )
         self._build_schedule()
-        self.write(
+        # sudo: the state and the stamps are guarded; the caller was checked.
+        self.sudo().write(
             {
                 "state": "submitted",
                 "submitted_by_id": self.env.user.id,
@@ -621,11 +631,16 @@ class MicroloanLoan(models.Model):
             self.env._("Only submitted loans can be approved: %(loan)s is %(state)s."),
         )
         for loan in self:
-            if self.env.user in (loan.user_id | loan.submitted_by_id):
+            # The officer, the submitter (stamped by action_submit) and the
+            # creator (create_uid, which no client can write) are the first eyes.
+            first_eyes = loan.user_id | loan.submitted_by_id
+            if not self.env.su:
+                first_eyes |= loan.create_uid
+            if self.env.user in first_eyes:
                 raise UserError(
                     self.env._(
-                        "You cannot approve %(loan)s: you are its loan officer or "
-                        "submitted it.",
+                        "You cannot approve %(loan)s: you are its loan officer, "
+                        "created it or submitted it.",
                         loan=loan.name,
                     )
                 )
@@ -633,7 +648,7 @@ class MicroloanLoan(models.Model):
             loan._check_guarantee_requirements()
         for loan in self.filtered("guarantee_type_id.requires_guarantee_group"):
             loan._add_group_guarantees()
-        self.write(
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.user.id,
@@ -648,19 +663,20 @@ class MicroloanLoan(models.Model):
             "microloan_base.group_microloan_approver",
             self.env._("Only approvers can reject loans."),
         )
-        if not reason or not reason.strip():
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Give the reason of the rejection."))
         self._check_state(
             {"submitted"},
             self.env._("Only submitted loans can be rejected: %(loan)s is %(state)s."),
         )
-        self.write({"state": "rejected", "reject_reason": reason.strip()})
+        self.sudo().write({"state": "rejected", "reject_reason": reason.strip()})
         for loan in self:
             if loan.user_id:
                 loan.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Loan rejected"),
-                    note=reason,
+                    # The reason is plain text: escaped, never read as HTML.
+                    note=plaintext2html(reason.strip()),
                     user_id=loan.user_id.id,
                 )
         return True
@@ -685,7 +701,7 @@ class MicroloanLoan(models.Model):
                 "microloan_base.group_microloan_officer",
                 self.env._("Only loan officers can cancel loans."),
             )
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def action_draft(self):
@@ -701,21 +717,19 @@ class MicroloanLoan(models.Model):
                 "%(loan)s is %(state)s."
             ),
         )
-        self.write({"state": "draft", "submitted_by_id": False, "submit_date": False})
+        self.sudo().write(
+            {"state": "draft", "submitted_by_id": False, "submit_date": False}
+        )
         return True
 
-    def action_activate(self):
-        """Mark approved loans as disbursed (finance)."""
-        self._check_user_group(
-            "microloan_base.group_microloan_finance",
-            self.env._("Only finance users can activate loans."),
-        )
+    def _activate(self):
+        """Make approved loans active: called by their first disbursement
+        (``disburse``), never by a client."""
         self._check_state(
             {"approved"},
             self.env._("Only approved loans can be activated: %(loan)s is %(state)s."),
         )
-        self.write({"state": "active"})
-        return True
+        self.sudo().write({"state": "active"})
 
     def action_close(self):
         """Close active loans whose installments are all paid (finance)."""
@@ -734,7 +748,7 @@ class MicroloanLoan(models.Model):
                         "%(loan)s still has unpaid installments.", loan=loan.name
                     )
                 )
-        self.write({"state": "closed"})
+        self.sudo().write({"state": "closed"})
         return True
 
     def action_open_reject_wizard(self):
@@ -906,25 +920,13 @@ class MicroloanLoan(models.Model):
         )
 
     def _check_schedule_editable(self):
-        """Raise unless the schedule of these loans may be replaced: only the
-        engine writes it (``microloan_schedule_change`` in the context), and only
-        on draft loans unless the caller also sets ``microloan_terms_change``
-        (restructuring)."""
-        context = self.env.context
-        if not context.get("microloan_schedule_change"):
+        """Raise unless the caller is the module's own code: installments are
+        written by the engine only (``_apply_schedule``, the servicing and the
+        restructuring actions, all through ``sudo()``), never by a client."""
+        if not self.env.su:
             raise UserError(
                 self.env._("The repayment schedule is computed from the loan terms.")
             )
-        if not context.get("microloan_terms_change"):
-            fixed = self.filtered(lambda loan: loan.state != "draft")
-            if fixed:
-                raise UserError(
-                    self.env._(
-                        "The schedule of %(loans)s can only change while the loan "
-                        "is a draft.",
-                        loans=", ".join(fixed.mapped("name")),
-                    )
-                )
 
     def _engine_terms(self):
         """Return the ``microloan_engine.ScheduleTerms`` of this loan and its
@@ -1007,7 +1009,8 @@ class MicroloanLoan(models.Model):
         (``microloan_engine.Schedule``) and store its annualized rate."""
         self.ensure_one()
         upfront, per_installment = self._get_fees()
-        installments = self.installment_ids.with_context(microloan_schedule_change=True)
+        # sudo: installments are written by the engine only.
+        installments = self.sudo().installment_ids
         installments.unlink()
         installments.create(
             [
@@ -1026,7 +1029,8 @@ class MicroloanLoan(models.Model):
             ]
         )
         simple, compound = self._get_annualized_rate(schedule, upfront, per_installment)
-        self.write(
+        # sudo: engine figures, guarded against clients.
+        self.sudo().write(
             {
                 "annualized_rate": simple * 100,
                 "annualized_rate_compound": compound * 100,

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from microloan_engine import EngineError
 from microloan_engine.overdue import close_day, crystallize, overdue_status
@@ -85,8 +86,22 @@ class MicroloanLoan(models.Model):
 
     @api.model
     def _iter_daily_close(self, date, companies=None):
-        """Run the daily close up to ``date``; yield after each batch of loans."""
+        """Run the daily close up to ``date``; yield after each batch of loans.
+        A day after today cannot be closed: its penalties and accruals are not
+        known yet."""
         date = fields.Date.to_date(date)
+        if not date:
+            raise UserError(self.env._("Give the date to close up to."))
+        today = fields.Date.context_today(self)
+        if date > today:
+            raise UserError(
+                self.env._(
+                    "The daily close cannot run for %(date)s, a day after today "
+                    "(%(today)s).",
+                    date=date,
+                    today=today,
+                )
+            )
         if companies is None:
             companies = self.env["res.company"].sudo().search([])
         for company in companies:

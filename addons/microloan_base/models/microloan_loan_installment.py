@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-# Written by the engine only (see microloan.loan._apply_schedule).
+# Written by the engine only (see microloan.loan._apply_schedule); every other
+# field too: a client writes no installment (see _check_schedule_editable).
 SCHEDULE_FIELDS = {
     "loan_id",
     "sequence",
@@ -102,7 +103,7 @@ class MicroloanLoanInstallment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if SCHEDULE_FIELDS & vals.keys():
+        if vals:
             self.loan_id._check_schedule_editable()
         return super().write(vals)
 

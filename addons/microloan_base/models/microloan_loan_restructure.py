@@ -18,6 +18,9 @@ from microloan_engine.restructure import (
 )
 from microloan_engine.schedule import Installment, Schedule
 
+from ..tools import inputs
+from ..tools.engine_messages import engine_message
+
 RATE_DIGITS = 6
 
 
@@ -84,15 +87,36 @@ class MicroloanLoan(models.Model):
         periods, applied for on ``date``; optionally at ``new_rate`` (annual, in
         percent) from the extension.
 
-        The limits of DOMAIN §4 and the product's maximum number of extensions
+        The limits of docs/domain.md §4 and the product's maximum number of extensions
         are checked by ``microloan_engine.restructure.extend``. The installments
         not yet due are replaced by the engine's new schedule; the old schedule
         is kept as a :model:`microloan.loan.schedule.version`. An extension for
         financial difficulty, or of an overdue loan, is a restructuring.
+        Returns True.
         """
-        self.ensure_one()
+        inputs.one(self)
+        env = self.env
+        new_maturity = inputs.day(
+            env, new_maturity, env._("The new maturity"), required=False
+        )
+        if extra_periods is not None and extra_periods is not False:
+            extra_periods = inputs.positive_int(
+                env, extra_periods, env._("The number of extra periods")
+            )
+        date = inputs.day(env, date, env._("The application date"), required=False)
+        if new_rate is not None:
+            new_rate = inputs.number(
+                env, new_rate, env._("The new annual rate (%)"), 0.0, 1000.0
+            )
+        reason = inputs.text(env, reason, env._("The reason"))
+        guarantor_consent = inputs.boolean(
+            env, guarantor_consent, env._("The guarantors' consent")
+        )
+        financial_difficulty = inputs.boolean(
+            env, financial_difficulty, env._("Financial difficulty")
+        )
         self._check_restructure_allowed(reason)
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        date = date or fields.Date.context_today(self)
         maturity = self.maturity_date
         if date > maturity:
             raise UserError(
@@ -174,7 +198,8 @@ class MicroloanLoan(models.Model):
                 and (self.is_npl or dpd > 0),
                 **self._get_observation_period(date),
             )
-        self.with_context(microloan_terms_change=True).write(vals)
+        # sudo: the terms after approval change only through this action.
+        self.sudo().write(vals)
         if result.is_restructured:
             self._reclassify(date, dpd)
         self.message_post(
@@ -190,12 +215,19 @@ class MicroloanLoan(models.Model):
     def change_rate(self, new_rate, date=None, reason=None):
         """Change the annual rate (percent) from ``date`` and re-amortize the
         installments due after it (``microloan_engine.restructure.change_rate``);
-        the period running on ``date`` is charged at both rates by days."""
-        self.ensure_one()
+        the period running on ``date`` is charged at both rates by days.
+        Returns True."""
+        inputs.one(self)
+        env = self.env
+        if new_rate is None or new_rate is False:
+            raise UserError(env._("Give the new annual rate."))
+        new_rate = inputs.number(
+            env, new_rate, env._("The new annual rate (%)"), 0.0, 1000.0
+        )
+        date = inputs.day(env, date, env._("The date of the new rate"), required=False)
+        reason = inputs.text(env, reason, env._("The reason"))
         self._check_restructure_allowed(reason)
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        if new_rate is None or new_rate < 0:
-            raise UserError(self.env._("Give the new annual rate."))
+        date = date or fields.Date.context_today(self)
         scheduled = self.installment_ids.filtered(
             lambda i: i.kind == "scheduled"
         ).sorted("sequence")
@@ -226,14 +258,15 @@ class MicroloanLoan(models.Model):
                 self._engine_rate(new_rate),
             )
         except EngineError as error:
+            field, reason = engine_message(self.env, error)
             raise UserError(
                 self.env._(
                     "The rate of %(loan)s cannot change on %(date)s "
                     "(%(field)s: %(reason)s).",
                     loan=self.name,
                     date=date,
-                    field=error.field,
-                    reason=error.message,
+                    field=field,
+                    reason=reason,
                 )
             ) from error
         replaced = scheduled[result.kept :]
@@ -241,9 +274,8 @@ class MicroloanLoan(models.Model):
         self._check_replaceable(replaced)
         self.sudo()._snapshot_schedule("rate_change", date, reason)
         self.sudo()._replace_unpaid_installments(kept, replaced, result.schedule)
-        self.with_context(microloan_terms_change=True).write(
-            {"interest_rate": new_rate}
-        )
+        # sudo: the terms after approval change only through this action.
+        self.sudo().write({"interest_rate": new_rate})
         self.message_post(
             body=self.env._(
                 "Annual rate changed to %(rate)s%% from %(date)s: %(reason)s",
@@ -375,11 +407,12 @@ class MicroloanLoan(models.Model):
             message = messages.get(error.field)
         if message:
             return message % {"loan": self.name, "max": self.product_id.max_extensions}
+        field, reason = engine_message(self.env, error)
         return self.env._(
             "%(loan)s cannot be extended (%(field)s: %(reason)s).",
             loan=self.name,
-            field=error.field,
-            reason=error.message,
+            field=field,
+            reason=reason,
         )
 
     def _snapshot_schedule(self, kind, date, reason):
@@ -421,12 +454,9 @@ class MicroloanLoan(models.Model):
         kept, replaced = kept.with_env(self.env), replaced.with_env(self.env)
         _upfront, per_installment = self._get_fees()
         start = max(kept.mapped("sequence"), default=0)
-        Installment = self.env["microloan.loan.installment"].with_context(
-            microloan_schedule_change=True, microloan_terms_change=True
-        )
-        replaced.with_context(
-            microloan_schedule_change=True, microloan_terms_change=True
-        ).unlink()
+        # sudo: installments are written by the engine only.
+        Installment = self.env["microloan.loan.installment"].sudo()
+        replaced.sudo().unlink()
         Installment.create(
             [
                 {
@@ -451,7 +481,8 @@ class MicroloanLoan(models.Model):
                 loan._prepare_loan_risk(day, dpd),
                 loan.product_id._engine_classification_rules(),
             )
-            loan.write(
+            # sudo: the classification is the engine's (guarded field).
+            loan.sudo().write(
                 {
                     "risk_tier": result.tier,
                     "risk_tier_floor": result.floor,

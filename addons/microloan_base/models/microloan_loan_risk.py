@@ -7,6 +7,8 @@ from microloan_engine import EngineError
 from microloan_engine.classification import LoanRisk, classify
 from microloan_engine.restructure import months_between
 
+from ..tools import inputs
+
 RISK_TIERS = [
     ("normal", "Normal (正常)"),
     ("special_mention", "Special Mention (关注)"),
@@ -108,7 +110,7 @@ class MicroloanLoan(models.Model):
     )
     non_accrual_date = fields.Date(readonly=True, copy=False)
 
-    # Restructuring (DOMAIN §4)
+    # Restructuring (docs/domain.md §4)
     is_restructured = fields.Boolean(
         string="Restructured",
         readonly=True,
@@ -153,10 +155,11 @@ class MicroloanLoan(models.Model):
             "microloan_base.group_microloan_risk",
             self.env._("Only risk officers can override the classification."),
         )
-        if not reason or not reason.strip():
+        reason = inputs.text(self.env, reason, self.env._("The reason"))
+        if not reason:
             raise UserError(self.env._("Give the reason of the override."))
         tier_labels = dict(RISK_TIERS)
-        if tier not in tier_labels:
+        if not isinstance(tier, str) or tier not in tier_labels:
             raise UserError(self.env._("Choose a classification tier."))
         self._check_state(
             set(CLASSIFIED_STATES),
@@ -179,7 +182,8 @@ class MicroloanLoan(models.Model):
                         floor=tier_labels[result.floor],
                     )
                 )
-            loan.write(
+            # sudo: guarded fields, set by this action only.
+            loan.sudo().write(
                 {
                     "manual_tier": tier,
                     "manual_tier_reason": reason.strip(),
@@ -198,7 +202,7 @@ class MicroloanLoan(models.Model):
             "microloan_base.group_microloan_risk",
             self.env._("Only risk officers can override the classification."),
         )
-        self.write(
+        self.sudo().write(
             {
                 "manual_tier": False,
                 "manual_tier_reason": False,
@@ -207,7 +211,7 @@ class MicroloanLoan(models.Model):
             }
         )
         for loan in self.filtered(lambda loan: loan.state in CLASSIFIED_STATES):
-            loan.risk_tier = loan.risk_tier_floor or "normal"
+            loan.sudo().risk_tier = loan.risk_tier_floor or "normal"
         return True
 
     def action_open_classification_override(self):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_repr
+from odoo.tools import float_repr
 
 from microloan_engine import EngineError, build_schedule
 from microloan_engine.allocation import (
@@ -23,6 +23,9 @@ from microloan_engine.allocation import (
 from microloan_engine.overdue import accrue, crystallize
 from microloan_engine.restructure import remaining_terms
 
+from ..tools import inputs
+from ..tools.engine_messages import engine_message
+from ..tools.locking import lock_rows
 from .microloan_loan import RATE_DIGITS
 from .microloan_loan_transaction import CHARGE_KINDS, COMPONENTS, SETTLING_KINDS
 
@@ -300,12 +303,7 @@ class MicroloanLoan(models.Model):
             )
         if not vals_list:
             return Transaction
-        return (
-            Transaction.sudo()
-            .with_context(microloan_post_transaction=True)
-            .create(vals_list)
-            .sudo(self.env.su)
-        )
+        return Transaction.sudo().create(vals_list).sudo(self.env.su)
 
     # ------------------------------------------------------------------
     # Engine adapters
@@ -489,21 +487,43 @@ class MicroloanLoan(models.Model):
             )
 
     def _engine_user_error(self, error):
-        """A translated ``UserError`` for an ``EngineError`` raised on this loan."""
+        """A translated ``UserError`` for an ``EngineError`` raised on this loan:
+        the engine's ``code``, ``field`` and ``params`` in the user's language
+        (``tools/engine_messages.py``), never its English ``message``."""
+        field, reason = engine_message(self.env, error)
         return UserError(
             self.env._(
                 "%(loan)s: %(field)s: %(reason)s",
                 loan=self.name,
-                field=error.field,
-                reason=error.message,
+                field=field,
+                reason=reason,
             )
         )
 
     # ------------------------------------------------------------------
     # Business methods (called by the wizards and by integrations)
+    #
+    # The public methods are the servicing API (README, "The servicing API"):
+    # they validate every argument (tools/inputs.py), act on exactly one loan
+    # and return the id of the transaction posted (or found again by its
+    # reference), or a dict of floats and ISO dates; the private ``_disburse``,
+    # ``_register_repayment``... they call return records, for the module.
     # ------------------------------------------------------------------
 
     def disburse(self, amount, date, reference=False, note=False):
+        """Disburse ``amount`` on ``date``; return the id of the disbursement
+        transaction (see :meth:`_disburse`)."""
+        loan = inputs.one(self)
+        env = self.env
+        amount = inputs.money(
+            env, amount, loan.currency_id, env._("The amount disbursed")
+        )
+        date = inputs.day(env, date, env._("The date of the disbursement"))
+        reference = inputs.reference(env, reference)
+        note = inputs.text(env, note, env._("The note"))
+        return loan._disburse(amount, date, reference=reference, note=note).id
+
+    def _disburse(self, amount, date, reference=False, note=False):
         """Disburse ``amount`` on ``date`` and return the transaction.
 
         The first disbursement fixes the schedule (built by the engine for the
@@ -567,6 +587,18 @@ class MicroloanLoan(models.Model):
         )
 
     def register_repayment(self, amount, date, reference=None, note=False):
+        """Register ``amount`` received on ``date``; return the id of the
+        repayment transaction, or of the one already posted with
+        ``reference`` (see :meth:`_register_repayment`)."""
+        loan = inputs.one(self)
+        env = self.env
+        amount = inputs.money(env, amount, loan.currency_id, env._("The amount repaid"))
+        date = inputs.day(env, date, env._("The date of the repayment"))
+        reference = inputs.reference(env, reference)
+        note = inputs.text(env, note, env._("The note"))
+        return loan._register_repayment(amount, date, reference=reference, note=note).id
+
+    def _register_repayment(self, amount, date, reference=None, note=False):
         """Register ``amount`` received on ``date`` and return the transaction.
 
         The engine allocates it in the product's order (charging the penalty
@@ -581,7 +613,7 @@ class MicroloanLoan(models.Model):
         """
         self.ensure_one()
         self._check_finance(self.env._("Only finance users can register repayments."))
-        reference = (reference or "").strip() or False
+        reference = inputs.reference(self.env, reference)
         currency = self.currency_id
         date = fields.Date.to_date(date)
         if reference:
@@ -619,10 +651,10 @@ class MicroloanLoan(models.Model):
         """Return what repays the whole loan on ``date`` as a dict of floats:
         ``principal``, ``interest`` (overdue, and the current period's actual
         days), ``penalty``, ``compound``, ``fee``, ``prepayment_fee``,
-        ``total``; plus ``credit`` (the borrower's credit) and ``amount_due``
-        (``total`` less the credit)."""
-        self.ensure_one()
-        date = fields.Date.to_date(date)
+        ``total``; plus ``credit`` (the borrower's credit), ``amount_due``
+        (``total`` less the credit) and ``date`` (ISO text)."""
+        inputs.one(self)
+        date = inputs.day(self.env, date, self.env._("The date of the quote"))
         position = self._position_at(date)
         try:
             quote = payoff_quote(position, date, self._prepayment_fee_rate())
@@ -630,7 +662,7 @@ class MicroloanLoan(models.Model):
             raise self._engine_user_error(error) from error
         credit = self._money(self.credit_balance)
         return {
-            "date": date,
+            "date": fields.Date.to_string(date),
             "principal": float(quote.principal),
             "interest": float(quote.interest),
             "penalty": float(quote.penalty),
@@ -643,6 +675,16 @@ class MicroloanLoan(models.Model):
         }
 
     def payoff(self, date, reference=False, note=False):
+        """Repay the whole loan on ``date`` at its payoff quote and close it;
+        return the id of the repayment transaction (see :meth:`_payoff`)."""
+        loan = inputs.one(self)
+        env = self.env
+        date = inputs.day(env, date, env._("The date of the payoff"))
+        reference = inputs.reference(env, reference)
+        note = inputs.text(env, note, env._("The note"))
+        return loan._payoff(date, reference=reference, note=note).id
+
+    def _payoff(self, date, reference=False, note=False):
         """Repay the whole loan on ``date`` at its payoff quote (the borrower's
         credit is used first), close it and return the transaction."""
         self.ensure_one()
@@ -742,6 +784,29 @@ class MicroloanLoan(models.Model):
     def prepay(
         self, principal, date, mode="reduce_installment", reference=False, note=False
     ):
+        """Prepay ``principal`` on ``date`` and re-amortize the rest; return the
+        id of the repayment transaction (see :meth:`_prepay`)."""
+        loan = inputs.one(self)
+        env = self.env
+        principal = inputs.money(
+            env, principal, loan.currency_id, env._("The principal prepaid")
+        )
+        date = inputs.day(env, date, env._("The date of the prepayment"))
+        mode = inputs.selection(
+            env,
+            mode,
+            env["microloan.loan.prepay"]._fields["mode"]._description_selection(env),
+            env._("The prepayment mode"),
+        )
+        reference = inputs.reference(env, reference)
+        note = inputs.text(env, note, env._("The note"))
+        return loan._prepay(
+            principal, date, mode=mode, reference=reference, note=note
+        ).id
+
+    def _prepay(
+        self, principal, date, mode="reduce_installment", reference=False, note=False
+    ):
         """Prepay ``principal`` on ``date`` and re-amortize the rest.
 
         ``mode`` is ``reduce_installment`` (same term, lower installment) or
@@ -783,7 +848,23 @@ class MicroloanLoan(models.Model):
         return transaction
 
     def refund_credit(self, date, amount=None, note=False):
-        """Refund the borrower's credit (all of it by default) on ``date``."""
+        """Refund the borrower's credit (all of it when ``amount`` is ``None``
+        or ``False``) on ``date``; return the id of the refund transaction."""
+        loan = inputs.one(self)
+        env = self.env
+        date = inputs.day(env, date, env._("The date of the refund"))
+        if amount is not None and amount is not False:
+            amount = inputs.money(
+                env, amount, loan.currency_id, env._("The amount refunded")
+            )
+        else:
+            amount = None
+        note = inputs.text(env, note, env._("The note"))
+        return loan._refund_credit(date, amount=amount, note=note).id
+
+    def _refund_credit(self, date, amount=None, note=False):
+        """Refund the borrower's credit (all of it by default) on ``date`` and
+        return the transaction."""
         self.ensure_one()
         self._check_finance(self.env._("Only finance users can refund credit."))
         date = self._check_posting_date(date)
@@ -846,7 +927,7 @@ class MicroloanLoan(models.Model):
             was_closed = self.state == "closed"
             self._replay(transaction.date, exclude=transaction)
             if was_closed and not self._is_settled():
-                self.write({"state": "active"})
+                self.sudo().write({"state": "active"})
             return transaction.reversed_by_id
         if kind == "refund":
             return self._post_reversal(transaction)
@@ -865,7 +946,7 @@ class MicroloanLoan(models.Model):
                     )
                 )
             reversal = self._post_reversal(transaction)
-            self.write({"state": "approved", "microloan_accrued_to": False})
+            self.sudo().write({"state": "approved", "microloan_accrued_to": False})
             return reversal
         raise UserError(
             self.env._(
@@ -896,7 +977,7 @@ class MicroloanLoan(models.Model):
     def action_refund_credit(self):
         """Refund the whole credit held for the borrower, dated today."""
         for loan in self:
-            loan.refund_credit(fields.Date.context_today(self))
+            loan._refund_credit(fields.Date.context_today(self))
         return True
 
     def action_view_transactions(self):
@@ -993,19 +1074,22 @@ class MicroloanLoan(models.Model):
         return date
 
     def _lock_for_posting(self):
-        """Lock the loan rows against concurrent posting (SELECT ... FOR UPDATE)
-        and mark them changed, so that a transaction that read the loan before
-        another one posted on it fails to serialize instead of allocating the
-        same installments twice."""
+        """Lock the loan rows against concurrent posting and mark them changed,
+        so that a transaction that read the loan before another one posted on
+        it fails to serialize instead of allocating the same installments
+        twice. A loan busy with another posting gives a translated "try again"
+        error rather than a raw database error (see ``tools/locking.py``)."""
         if not self.ids:
             return
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM microloan_loan WHERE id IN %s FOR UPDATE",
-                tuple(self.ids),
-            )
+        lock_rows(
+            self,
+            self.env._(
+                "This loan is being updated by another posting: nothing was "
+                "recorded, try again in a moment."
+            ),
         )
         for loan in self:
+            # sudo: the ledger version is the module's own counter.
             loan.sudo().write({"ledger_version": loan.ledger_version + 1})
 
     def _get_repayment_by_reference(self, reference):
@@ -1260,12 +1344,11 @@ class MicroloanLoan(models.Model):
         self.ensure_one()
         kept = self.installment_ids - drop
         start = max(kept.mapped("sequence"), default=0)
-        context = {"microloan_schedule_change": True, "microloan_terms_change": True}
-        drop.sudo().with_context(**context).unlink()
+        # sudo: installments are written by the engine only.
+        drop.sudo().unlink()
         return (
             self.env["microloan.loan.installment"]
             .sudo()
-            .with_context(**context)
             .create(
                 [
                     dict(row, loan_id=self.id, sequence=start + index)
@@ -1292,13 +1375,13 @@ class MicroloanLoan(models.Model):
             schedule = build_schedule(terms)
         except EngineError as error:
             raise self._engine_user_error(error) from error
-        loan = self.with_context(microloan_terms_change=True)
+        # sudo: the terms are fixed after approval and the schedule is the
+        # engine's; disburse() checked the caller and the loan.
+        loan = self.sudo()
         loan.write({"disbursement_date": date, "first_due_date": first_due or False})
-        loan.sudo().with_context(microloan_schedule_change=True)._apply_schedule(
-            schedule
-        )
-        self.write({"microloan_accrued_to": date})
-        self.action_activate()
+        loan._apply_schedule(schedule)
+        loan.write({"microloan_accrued_to": date})
+        self._activate()
 
     def _disburse_tranche(self, amount, date):
         """Re-amortize the principal not yet due plus ``amount`` from ``date``
@@ -1368,7 +1451,7 @@ class MicroloanLoan(models.Model):
             records[first:], self._schedule_rows(schedule, per_installment, broken)
         )
         # Everything before the tranche is cleared: no overdue product is left.
-        self.write({"microloan_accrued_to": date})
+        self.sudo().write({"microloan_accrued_to": date})
 
     def _post_reversal(self, transaction):
         reversal = self._post_transaction(
@@ -1387,9 +1470,7 @@ class MicroloanLoan(models.Model):
             note=self.env._("Reversal of %(name)s", name=transaction.name),
             reversal_of_id=transaction.id,
         )
-        transaction.sudo().with_context(microloan_post_transaction=True).write(
-            {"state": "reversed", "reversed_by_id": reversal.id}
-        )
+        transaction.sudo().write({"state": "reversed", "reversed_by_id": reversal.id})
         # Free the reference in the database before the repayment is replayed.
         transaction.flush_recordset(["state"])
         return reversal

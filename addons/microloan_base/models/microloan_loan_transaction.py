@@ -160,7 +160,9 @@ class MicroloanLoanTransaction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_post_transaction"):
+        # Posted by the loan's actions, through sudo() once they checked the
+        # caller: no client creates a transaction, whatever context it sends.
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "Loan transactions are posted by the loan's actions "
@@ -196,9 +198,7 @@ class MicroloanLoanTransaction(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.keys() - REVERSAL_FIELDS or not self.env.context.get(
-            "microloan_post_transaction"
-        ):
+        if vals.keys() - REVERSAL_FIELDS or not self.env.su:
             raise UserError(
                 self.env._(
                     "Posted loan transactions cannot be changed: reverse them "

@@ -67,7 +67,7 @@ class MicroloanLoanTransactionLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("microloan_post_transaction"):
+        if not self.env.su:
             raise UserError(
                 self.env._("Allocation lines are written with their transaction.")
             )
@@ -91,7 +91,7 @@ class MicroloanLoanTransactionLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("microloan_post_transaction"):
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "Posted loan transactions cannot be changed: reverse them "

@@ -1,9 +1,12 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from microloan_engine import EngineError
+
+from ..tools import inputs
+from .microloan_loan_risk import RISK_TIERS
 
 # Order in which a write-off lists, and a recovery pays back, the amounts.
 WRITE_OFF_COMPONENTS = ("principal", "interest", "fee", "penalty", "compound")
@@ -18,6 +21,14 @@ class MicroloanLoan(models.Model):
     )
     write_off_date = fields.Date(readonly=True, copy=False, tracking=True)
     write_off_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    write_off_evidence = fields.Char(
+        string="Write-Off Evidence",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The document proving the loss (court ruling, death or bankruptcy "
+        "certificate...), attached to the loan.",
+    )
     write_off_user_id = fields.Many2one(
         "res.users", string="Write-Off Approved By", readonly=True, copy=False
     )
@@ -69,27 +80,49 @@ class MicroloanLoan(models.Model):
             "context": {"default_loan_id": self.id},
         }
 
-    def write_off(self, date, reason):
-        """Write the loan off (核销) on ``date`` for ``reason``: an approver's
-        decision.
+    def write_off(self, date, reason, evidence=None, attachment_ids=None):
+        """Write the loan off (核销) on ``date`` for ``reason``: a decision of the
+        product's write-off group (approvers by default).
+
+        The product's conditions apply: the loan is classified at least
+        ``write_off_min_tier`` and at least ``write_off_min_days_past_due`` days
+        past due, and, when ``write_off_requires_evidence``, ``evidence`` names
+        the document proving the loss; ``attachment_ids`` (documents uploaded
+        for it) are attached to the loan.
 
         Pending penalty and compound interest are charged first, then one
         ``write_off`` transaction lists what is written off per installment
         and component: all the principal, and the interest, fees and charges
         due by ``date``. The loan becomes ``written_off``; later money comes in
-        through :meth:`register_recovery`.
+        through :meth:`register_recovery`. Returns True.
         """
-        self.ensure_one()
+        inputs.one(self)
+        date = inputs.day(self.env, date, self.env._("The date of the write-off"))
+        reason = inputs.text(self.env, reason, self.env._("The reason"))
+        if evidence is not None and evidence is not False:
+            evidence = inputs.text(self.env, evidence, self.env._("The evidence"))
         self._check_user_group(
             "microloan_base.group_microloan_approver",
             self.env._("Only approvers can write loans off."),
         )
+        group = self.product_id.write_off_group_id
+        if group and not self.env.su and group not in self.env.user.groups_id:
+            raise AccessError(
+                self.env._(
+                    "Loans of %(product)s are written off by the group %(group)s.",
+                    product=self.product_id.name,
+                    group=group.sudo().full_name,
+                )
+            )
         self._check_state(
             {"active"},
             self.env._("Only active loans can be written off: %(loan)s is %(state)s."),
         )
-        if not reason or not reason.strip():
+        if not reason or not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Give the reason of the write-off."))
+        evidence = evidence.strip() if isinstance(evidence, str) else ""
+        self._check_write_off_conditions(evidence)
+        attachments = self._write_off_attachments(attachment_ids)
         date = self._check_posting_date(date)
         self._lock_for_posting()
         position = self._engine_position(date)
@@ -110,18 +143,89 @@ class MicroloanLoan(models.Model):
             lines=lines,
             note=reason.strip(),
         )
-        self.write(
+        # sudo: state and stamps are guarded; the caller was checked.
+        self.sudo().write(
             {
                 "state": "written_off",
                 "write_off_date": date,
                 "write_off_reason": reason.strip(),
+                "write_off_evidence": evidence or False,
                 "write_off_user_id": self.env.user.id,
             }
         )
+        if attachments:
+            # sudo: the evidence uploaded in the wizard now belongs to the loan.
+            attachments.sudo().write({"res_model": self._name, "res_id": self.id})
         return True
 
+    def _check_write_off_conditions(self, evidence):
+        """Raise unless the loan meets its product's write-off conditions."""
+        self.ensure_one()
+        product = self.product_id
+        order = [tier for tier, _label in RISK_TIERS]
+        labels = dict(self._fields["risk_tier"]._description_selection(self.env))
+        tier = self.risk_tier or "normal"
+        if order.index(tier) < order.index(product.write_off_min_tier):
+            raise UserError(
+                self.env._(
+                    "%(loan)s is classified %(tier)s: loans of %(product)s are "
+                    "written off once classified %(min)s or worse.",
+                    loan=self.name,
+                    tier=labels[tier],
+                    product=product.name,
+                    min=labels[product.write_off_min_tier],
+                )
+            )
+        if self.days_past_due < product.write_off_min_days_past_due:
+            raise UserError(
+                self.env._(
+                    "%(loan)s is %(days)s days past due: loans of %(product)s are "
+                    "written off once %(min)s days past due.",
+                    loan=self.name,
+                    days=self.days_past_due,
+                    product=product.name,
+                    min=product.write_off_min_days_past_due,
+                )
+            )
+        if product.write_off_requires_evidence and not evidence:
+            raise UserError(
+                self.env._(
+                    "Name the document that proves the loss of %(loan)s (court "
+                    "ruling, death or bankruptcy certificate...).",
+                    loan=self.name,
+                )
+            )
+
+    def _write_off_attachments(self, attachment_ids):
+        """The attachments ``attachment_ids`` the caller may read, as records."""
+        if not attachment_ids:
+            return self.env["ir.attachment"]
+        if not isinstance(attachment_ids, list | tuple) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in attachment_ids
+        ):
+            raise UserError(self.env._("The evidence must be a list of attachments."))
+        attachments = self.env["ir.attachment"].browse(attachment_ids).exists()
+        if len(attachments) != len(set(attachment_ids)):
+            raise UserError(self.env._("An attachment of the evidence was not found."))
+        attachments.check("read")
+        return attachments
+
     def register_recovery(self, amount, date, reference=False):
-        """Register ``amount`` recovered on ``date`` from a written-off loan.
+        """Register ``amount`` recovered on ``date`` from a written-off loan;
+        return the id of the recovery transaction (see
+        :meth:`_register_recovery`)."""
+        loan = inputs.one(self)
+        env = self.env
+        amount = inputs.money(
+            env, amount, loan.currency_id, env._("The amount recovered")
+        )
+        date = inputs.day(env, date, env._("The date of the recovery"))
+        reference = inputs.reference(env, reference)
+        return loan._register_recovery(amount, date, reference=reference).id
+
+    def _register_recovery(self, amount, date, reference=False):
+        """Register ``amount`` recovered on ``date`` from a written-off loan
+        and return the transaction.
 
         The recovery pays back the written-off amounts, principal first, oldest
         installment first; anything beyond is kept as the borrower's credit.
@@ -175,7 +279,7 @@ class MicroloanLoan(models.Model):
             "recovery", date, currency.round(amount), lines=lines, reference=reference
         )
         if not self._get_recoverable():
-            self.write({"state": "closed", "settlement_date": date})
+            self.sudo().write({"state": "closed", "settlement_date": date})
         return transaction
 
     def _get_write_off_lines(self, date):

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# Branch fields set by the module's own runs only (the daily close writes the day
+# it closed through sudo()): a settings user cannot move them.
+MICROLOAN_RUN_FIELDS = ("microloan_closed_date",)
 
 
 class ResCompany(models.Model):
@@ -69,6 +73,28 @@ class ResCompany(models.Model):
                 )
             if company.microloan_lpr_rate < 0:
                 raise ValidationError(self.env._("The LPR cannot be negative."))
+
+    def write(self, vals):
+        if not self.env.su:
+            changed = [
+                name
+                for name in MICROLOAN_RUN_FIELDS
+                if name in vals
+                and any(
+                    company[name] != fields.Date.to_date(vals[name]) for company in self
+                )
+            ]
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a branch is set by the daily close only.",
+                        fields=", ".join(
+                            self._fields[name]._description_string(self.env)
+                            for name in changed
+                        ),
+                    )
+                )
+        return super().write(vals)
 
     def _check_microloan_lock_date(self, date, document):
         """Refuse a posting of ``document`` (its display name) dated ``date``

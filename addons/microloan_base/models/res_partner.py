@@ -153,17 +153,14 @@ class ResPartner(models.Model):
 
     @api.constrains(*ID_NUMBER_FIELDS, "company_id")
     def _check_microloan_id_number_unique(self):
-        # sudo: the duplicate may be a contact this user cannot read, and the
-        # message only repeats the number the user typed.
+        # Unique per branch: a branch's contact clashes with the contacts of its
+        # branch and the shared ones (which every branch reads), a shared contact
+        # with the shared ones only. Another branch's contacts are never looked
+        # at, so the message cannot tell that another branch knows the person.
+        # sudo: the check sees archived contacts too; the message only repeats
+        # the number the user typed.
         partners = self.filtered("microloan_id_number")
         for partner in partners:
-            # A shared contact clashes with every company, a company's contact with
-            # its own company and the shared ones.
-            company_domain = (
-                [("company_id", "in", (partner.company_id.id, False))]
-                if partner.company_id
-                else []
-            )
             duplicate = (
                 self.sudo()
                 .with_context(active_test=False)
@@ -172,7 +169,13 @@ class ResPartner(models.Model):
                         ("id", "!=", partner.id),
                         ("microloan_id_type", "=", partner.microloan_id_type),
                         ("microloan_id_number", "=", partner.microloan_id_number),
-                        *company_domain,
+                        (
+                            "company_id",
+                            "in",
+                            [partner.company_id.id, False]
+                            if partner.company_id
+                            else [False],
+                        ),
                     ],
                     limit=1,
                 )
@@ -180,7 +183,8 @@ class ResPartner(models.Model):
             if duplicate:
                 raise ValidationError(
                     self.env._(
-                        "Another contact already has the identity number %(number)s.",
+                        "Another contact of this branch, or shared by all branches, "
+                        "already has the identity number %(number)s.",
                         number=partner.microloan_id_number,
                     )
                 )

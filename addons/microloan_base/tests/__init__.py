@@ -12,4 +12,8 @@ from . import test_restructure
 from . import test_writeoff
 from . import test_concurrency
 from . import test_lock_date
+from . import test_security_guards
 from . import test_translations
+from . import test_security_rpc
+from . import test_bad_input
+from . import test_servicing_rpc

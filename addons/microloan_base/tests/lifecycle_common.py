@@ -4,7 +4,7 @@ from .common import MicroloanCommon
 
 
 class LifecycleCommon(MicroloanCommon):
-    """Active loans of the DOMAIN §1.1 terms (100,000 at 12% over 12 months,
+    """Active loans of the docs/domain.md §1.1 terms (100,000 at 12% over 12 months,
     disbursed 2025-01-10, due on the 10th) and helpers for the daily close."""
 
     @classmethod

@@ -84,13 +84,16 @@ class TestAccessRights(MicroloanCommon):
             self.collateral.with_user(self.approver).write({"location": "Here"})
 
     def test_finance_only_activates(self):
+        """A loan becomes active with its first disbursement, by finance only."""
         self.loan.with_user(self.officer).action_submit()
         self.loan.with_user(self.approver).action_approve()
+        date = self.loan.disbursement_date
         with self.assertRaises(AccessError):
-            self.loan.with_user(self.officer).action_activate()
+            self.loan.with_user(self.officer).disburse(self.loan.amount, date)
         with self.assertRaises(AccessError):
-            self.loan.with_user(self.approver).action_activate()
-        self.loan.with_user(self.finance).action_activate()
+            self.loan.with_user(self.approver).disburse(self.loan.amount, date)
+        self.assertFalse(hasattr(self.loan, "action_activate"))
+        self.loan.with_user(self.finance).disburse(self.loan.amount, date)
         self.assertEqual(self.loan.state, "active")
 
     def test_administrator(self):

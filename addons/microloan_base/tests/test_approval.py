@@ -23,11 +23,12 @@ class TestApproval(MicroloanCommon):
         self.assertRecordValues(
             loan, [{"state": "approved", "approved_by_id": self.approver.id}]
         )
-        loan.with_user(self.finance).action_activate()
+        loan.with_user(self.finance).disburse(loan.amount, loan.disbursement_date)
         self.assertEqual(loan.state, "active")
         with self.assertRefused(UserError, "unpaid installments"):
             loan.with_user(self.finance).action_close()
-        for installment in loan.installment_ids:
+        # As the servicing code does it (sudo): no user writes installments.
+        for installment in loan.installment_ids.sudo():
             installment.write(
                 {
                     "principal_paid": installment.principal,
@@ -61,6 +62,58 @@ class TestApproval(MicroloanCommon):
         loan.with_user(self.approver).action_approve()
         self.assertEqual(loan.state, "approved")
 
+    def test_four_eyes_on_facts_nobody_rewrites(self):
+        """A user holding every role cannot make his own loan approvable by
+        rewriting its officer or its submitter: the submitter is stamped by
+        the action and guarded, the officer is fixed once submitted, and the
+        creator (create_uid) counts as one of the first eyes."""
+        all_roles = new_test_user(
+            self.env,
+            login="all_roles",
+            groups="microloan_base.group_microloan_officer,"
+            "microloan_base.group_microloan_approver,"
+            "microloan_base.group_microloan_finance,"
+            "microloan_base.group_microloan_risk",
+            company_id=self.branch_bj.id,
+            company_ids=[Command.set(self.branch_bj.ids)],
+        )
+        loan = self._create_loan(user=all_roles)
+        # In draft he may hand the loan to a colleague...
+        loan.write({"user_id": self.officer.id})
+        loan.action_submit()
+        # ...but the stamps and, once submitted, the officer are not his to set.
+        for vals in (
+            {"submitted_by_id": self.officer.id},
+            {"submit_date": "2025-01-01 00:00:00"},
+            {"user_id": self.approver.id},
+            {"approved_by_id": self.approver.id},
+        ):
+            with self.assertRaises(UserError):
+                loan.write(vals)
+        self.assertRecordValues(
+            loan, [{"submitted_by_id": all_roles.id, "user_id": self.officer.id}]
+        )
+        with self.assertRefused(UserError, "You cannot approve"):
+            loan.action_approve()
+        # Submitted by someone else, he still created it.
+        loan.with_user(self.officer).action_draft()
+        loan.with_user(self.officer).action_submit()
+        with self.assertRefused(UserError, "You cannot approve"):
+            loan.action_approve()
+        self.assertEqual(loan.state, "submitted")
+        loan.with_user(self.approver).action_approve()
+        self.assertEqual(loan.state, "approved")
+
+    def test_rejection_reason_is_plain_text(self):
+        loan = self._create_loan(user=self.officer)
+        loan.action_submit()
+        reason = "<b>Income</b> <script>alert(1)</script> & debts"
+        loan.with_user(self.approver).action_reject(reason)
+        self.assertEqual(loan.reject_reason, reason)
+        activity = loan.activity_ids.filtered(lambda a: a.summary == "Loan rejected")
+        self.assertIn("&lt;b&gt;Income&lt;/b&gt;", str(activity.note))
+        self.assertNotIn("<script>", str(activity.note))
+
     def test_officer_cannot_approve(self):
         loan = self._create_loan(user=self.officer)
         loan.action_submit()
@@ -74,8 +127,8 @@ class TestApproval(MicroloanCommon):
         loan = self._create_loan(user=self.officer)
         with self.assertRefused(UserError, "Only submitted loans can be approved"):
             loan.with_user(self.approver).action_approve()
-        with self.assertRefused(UserError, "Only approved loans can be activated"):
-            loan.with_user(self.finance).action_activate()
+        with self.assertRefused(UserError, "Only approved or active loans can be"):
+            loan.with_user(self.finance).disburse(1000.0, loan.disbursement_date)
         loan.action_submit()
         with self.assertRefused(UserError, "Only draft loans can be submitted"):
             loan.action_submit()

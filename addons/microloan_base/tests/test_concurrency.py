@@ -1,10 +1,14 @@
 from functools import partial
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.service import model as service_model
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..tools.locking import LOCK_TRIES
 from .common import make_resident_id
 
 # Every statement of the test's own connections gives up instead of waiting:
@@ -158,7 +162,8 @@ class TestRepaymentConcurrency(TransactionCase):
             self.assertEqual(loan1.installment_ids[0].amount_paid, 0.0)
             first = retrying(partial(post, env2, 5000.0, "CONC-A"), env2)
             second = retrying(partial(post, env1, 6000.0, "CONC-B"), env1)
-            transaction_ids = [first.id, second.id]
+            # The servicing API returns ids.
+            transaction_ids = [first, second]
 
         # The first connection met the committed lock holder's change and was
         # retried, as Odoo retries a request.
@@ -181,3 +186,52 @@ class TestRepaymentConcurrency(TransactionCase):
             self.assertEqual(installments[0].state, "paid")
             self.assertAlmostEqual(loan.credit_balance, 11000.0 - 8884.88)
             self.assertEqual(loan.ledger_version, 3)
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_busy_loan_is_a_clear_message(self):
+        """While another connection holds the loan (a posting still running),
+        a repayment waits a little, is retried like an Odoo request, and then
+        gets a translated "being updated, try again" error: never a raw
+        database error, and nothing is posted."""
+        calls = []
+
+        def post(env):
+            set_timeouts(env.cr)
+            calls.append(1)
+            loan = env["microloan.loan"].browse(self.ids["loan"])
+            return loan.register_repayment(100.0, "2025-02-15", reference="BUSY-1")
+
+        context = {"tracking_disable": True}
+        with (
+            self.registry.cursor() as holder,
+            self.registry.cursor() as cr,
+        ):
+            set_timeouts(holder)
+            holder.execute(
+                SQL(
+                    "SELECT id FROM microloan_loan WHERE id = %s FOR UPDATE",
+                    self.ids["loan"],
+                )
+            )
+            env = api.Environment(cr, SUPERUSER_ID, context)
+            with (
+                patch.object(service_model, "time", _NoSleep),
+                self.assertRaisesRegex(UserError, "being updated by another posting"),
+            ):
+                retrying(partial(post, env), env)
+            holder.rollback()
+        # The lock was tried LOCK_TRIES times (Odoo retried the first ones).
+        self.assertEqual(len(calls), LOCK_TRIES)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            loan = env["microloan.loan"].browse(self.ids["loan"])
+            self.assertFalse(loan.transaction_ids.filtered("reference"))
+            self.assertEqual(loan.ledger_version, 1)
+
+
+class _NoSleep:
+    """``time`` for Odoo's retry loop without its pauses."""
+
+    @staticmethod
+    def sleep(_seconds):
+        return None

@@ -15,7 +15,7 @@ def day(n):
 
 @tagged("post_install", "-at_install")
 class TestCreditLine(MicroloanCommon):
-    """Credit lines (随借随还) with the DOMAIN §1.5 numbers, through the models."""
+    """Credit lines (随借随还): docs/domain.md §1.5 numbers through the models."""
 
     @classmethod
     def setUpClass(cls):
@@ -81,7 +81,9 @@ class TestCreditLine(MicroloanCommon):
         self.assertEqual(quote["accumulated_product"], 500000.0)
         self.assertAlmostEqual(quote["interest"], 166.67, places=2)
         # Interest is paid first: repaying 20,000 of principal takes 20,166.67.
-        first = line.register_repayment(20166.67, day(10))
+        first = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(20166.67, day(10))
+        )
         self.assertRecordValues(
             first,
             [
@@ -126,7 +128,9 @@ class TestCreditLine(MicroloanCommon):
                 quote = line.payoff_quote(day(17))
                 self.assertEqual(quote["accumulated_product"], 850000.0)
                 self.assertAlmostEqual(quote["interest"], interest, places=2)
-                entry = line.register_repayment(quote["total"], day(17))
+                entry = self.env["microloan.credit.line.entry"].browse(
+                    line.register_repayment(quote["total"], day(17))
+                )
                 self.assertAlmostEqual(entry.interest_amount, interest, places=2)
                 self.assertAlmostEqual(entry.principal_amount, 50000.0, places=2)
                 self.assertTrue(self.cny.is_zero(line.principal_outstanding))
@@ -134,7 +138,9 @@ class TestCreditLine(MicroloanCommon):
     def test_repayment_pays_interest_first_and_carries_the_rest(self):
         line = self._line()
         line.draw(50000.0, day(0))
-        small = line.register_repayment(100.0, day(10))
+        small = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(100.0, day(10))
+        )
         self.assertRecordValues(
             small,
             [{"interest_accrued": 166.67, "interest_amount": 100.0}],
@@ -143,7 +149,9 @@ class TestCreditLine(MicroloanCommon):
         self.assertAlmostEqual(line.interest_due, 66.67, places=2)
         self.assertEqual(line.principal_outstanding, 50000.0)
         # Next settlement: 66.67 carried plus 166.67 for D10-D20, then principal.
-        second = line.register_repayment(1000.0, day(20))
+        second = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(1000.0, day(20))
+        )
         self.assertAlmostEqual(second.interest_amount, 233.34, places=2)
         self.assertAlmostEqual(second.principal_amount, 766.66, places=2)
         self.assertAlmostEqual(line.interest_due, 0.0, places=2)
@@ -170,7 +178,9 @@ class TestCreditLine(MicroloanCommon):
         # 30,000 on D10 would leave 120,000 outstanding from D20 on.
         with self.assertRefused(UserError, "beyond its limit"):
             line.draw(30000.0, day(10))
-        back = line.draw(10000.0, day(10))
+        back = self.env["microloan.credit.line.entry"].browse(
+            line.draw(10000.0, day(10))
+        )
         self.assertEqual(back.balance, 60000.0)
         quote = line.payoff_quote(day(30))
         # 50,000×10 + 60,000×10 + 100,000×10
@@ -180,7 +190,9 @@ class TestCreditLine(MicroloanCommon):
     def test_entries_before_settlement_refused_until_reversed(self):
         line = self._line()
         line.draw(50000.0, day(0))
-        repayment = line.register_repayment(10000.0, day(30))
+        repayment = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(10000.0, day(30))
+        )
         with self.assertRefused(UserError, "settled up to 2025-01-31"):
             line.draw(1000.0, day(25))
         with self.assertRefused(UserError, "settled up to"):
@@ -209,11 +221,15 @@ class TestCreditLine(MicroloanCommon):
 
     def test_reversal_rules(self):
         line = self._line()
-        draw = line.draw(50000.0, day(0))
+        draw = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, day(0))
+        )
         line.register_repayment(10000.0, day(10))
         with self.assertRefused(UserError, "followed by repayments"):
             draw.action_reverse()
-        later = line.draw(5000.0, day(12))
+        later = self.env["microloan.credit.line.entry"].browse(
+            line.draw(5000.0, day(12))
+        )
         reversal = later.action_reverse()
         self.assertEqual(reversal.kind, "reversal")
         with self.assertRefused(UserError, "already reversed"):
@@ -225,7 +241,9 @@ class TestCreditLine(MicroloanCommon):
     def test_reversing_a_repayment_cannot_break_the_limit(self):
         line = self._line()
         line.draw(100000.0, day(0))
-        repayment = line.register_repayment(50000.0, day(10))
+        repayment = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(50000.0, day(10))
+        )
         line.draw(40000.0, day(20))
         with self.assertRefused(UserError, "would exceed the limit"):
             repayment.action_reverse()
@@ -233,13 +251,16 @@ class TestCreditLine(MicroloanCommon):
 
     def test_entries_are_immutable(self):
         line = self._line()
-        entry = line.draw(50000.0, day(0))
+        entry = self.env["microloan.credit.line.entry"].browse(
+            line.draw(50000.0, day(0))
+        )
         with self.assertRefused(UserError, "cannot be changed"):
             entry.write({"amount": 1.0})
         with self.assertRefused(UserError, "cannot be deleted"):
             entry.sudo().unlink()
+        # Only the credit line's actions post entries (through sudo()).
         with self.assertRefused(UserError, "posted by the draw"):
-            self.env["microloan.credit.line.entry"].create(
+            self.env["microloan.credit.line.entry"].with_user(self.finance).create(
                 {
                     "line_id": line.id,
                     "sequence": 99,
@@ -345,7 +366,9 @@ class TestCreditLine(MicroloanCommon):
         line.with_user(self.approver).action_activate()
         with self.assertRaises(AccessError):
             line.with_user(self.officer).draw(1000.0, day(0))
-        entry = line.with_user(self.finance).draw(1000.0, day(0))
+        entry = self.env["microloan.credit.line.entry"].browse(
+            line.with_user(self.finance).draw(1000.0, day(0))
+        )
         with self.assertRaises(AccessError):
             entry.with_user(self.officer).action_reverse()
         with self.assertRaises(AccessError):

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -7,7 +10,7 @@ from .lifecycle_common import LifecycleCommon
 @tagged("post_install", "-at_install")
 class TestDailyClose(LifecycleCommon):
     def test_penalty_worked_example(self):
-        """DOMAIN §2.2: installment 1 repaid 10 days late at 18%."""
+        """docs/domain.md §2.2: installment 1 repaid 10 days late at 18%."""
         loan = self._active_loan()
         first, second = loan.installment_ids.sorted("sequence")[:2]
         self._close(self.d("2025-02-19"))
@@ -60,6 +63,20 @@ class TestDailyClose(LifecycleCommon):
         self._close(self.d("2025-03-05"))
         self._close(self.d("2025-03-01"))
         self.assertEqual(self._snapshot(loan), state)
+
+    def test_refuses_a_day_after_today(self):
+        """Closing ahead of time would charge penalties and book accruals of
+        days that have not happened: refused, nothing written."""
+        loan = self._active_loan()
+        self._close(self.d("2025-03-05"))
+        state = self._snapshot(loan)
+        closed = self.branch_bj.microloan_closed_date
+        tomorrow = fields.Date.context_today(loan) + timedelta(days=1)
+        for day in (tomorrow, tomorrow + timedelta(days=120)):
+            with self.assertRefused(UserError, "a day after today"):
+                self._close(day)
+        self.assertEqual(self._snapshot(loan), state)
+        self.assertEqual(self.branch_bj.microloan_closed_date, closed)
 
     def _snapshot(self, loan):
         loan.invalidate_recordset()

@@ -115,13 +115,19 @@ class TestBorrower(MicroloanCommon):
         Partner = self.env["res.partner"]
         with self.assertRefused(ValidationError, "already has the identity"):
             Partner.create(self._borrower_vals(microloan_id_number=VALID_RESIDENT_ID))
-        # A shared contact clashes with every company's contacts.
+        # A shared contact clashes with the shared contacts only: checking it
+        # against every branch would tell its author that one knows the person.
+        shared = Partner.create(
+            self._borrower_vals(microloan_id_number=VALID_RESIDENT_ID, company_id=False)
+        )
+        # ...and every branch's new contacts clash with it.
         with self.assertRefused(ValidationError, "already has the identity"):
             Partner.create(
                 self._borrower_vals(
-                    microloan_id_number=VALID_RESIDENT_ID, company_id=False
+                    microloan_id_number=VALID_RESIDENT_ID, company_id=self.branch_sh.id
                 )
             )
+        shared.unlink()
         # Another branch may register the same person.
         other = Partner.create(
             self._borrower_vals(

@@ -28,7 +28,7 @@ class TestLoan(MicroloanCommon):
         self.assertRegex(loan.name, r"^BJ-2025-\d{5}$")
         self.assertEqual(len(loan.installment_ids), 12)
         self.assertEqual(set(loan.installment_ids.mapped("state")), {"draft"})
-        # DOMAIN §1.1: 100,000 at 12% over 12 months.
+        # docs/domain.md §1.1: 100,000 at 12% over 12 months.
         self.assertAlmostEqual(loan.total_interest, 6618.53, places=2)
         # No fee: the simple annualized rate is the nominal rate.
         self.assertAlmostEqual(loan.annualized_rate, 12.0, places=4)
@@ -146,9 +146,16 @@ class TestLoan(MicroloanCommon):
     def test_terms_locked_after_draft(self):
         loan = self._create_loan()
         loan.with_user(self.officer).action_submit()
+        officer = loan.with_user(self.officer)
         with self.assertRefused(UserError, "only change while the loan is a draft"):
-            loan.write({"amount": 20000.0})
-        loan.purpose = "Inventory"  # not a term of the contract
+            officer.write({"amount": 20000.0})
+        # The loan officer is one of the four eyes: fixed once submitted.
+        with self.assertRefused(UserError, "only change while the loan is a draft"):
+            officer.write({"user_id": self.approver.id})
+        # No context key unlocks them (a client sets any context it likes).
+        with self.assertRefused(UserError, "only change while the loan is a draft"):
+            officer.with_context(microloan_terms_change=True).write({"amount": 1.0})
+        officer.purpose = "Inventory"  # not a term of the contract
         self.assertEqual(loan.amount, 100000.0)
 
     def test_delete_only_drafts(self):
@@ -200,7 +207,7 @@ class TestLoan(MicroloanCommon):
             )
         ]
         loan = self._create_loan()
-        # DOMAIN §3.6: the §1.1 loan with a 1,000 upfront fee.
+        # docs/domain.md §3.6: the §1.1 loan with a 1,000 upfront fee.
         self.assertAlmostEqual(loan.annualized_rate, 13.91, places=2)
         self.assertAlmostEqual(loan.annualized_rate_compound, 14.84, places=2)
         self.branch_bj.microloan_max_annual_rate = 13.0

@@ -61,7 +61,9 @@ class TestLockDate(LifecycleCommon):
         self._lock("2025-02-10")
         self.assertLocked(loan, lambda: finance.register_repayment(500.0, "2025-02-10"))
         self.assertLocked(loan, lambda: finance.register_repayment(500.0, "2025-01-20"))
-        repayment = finance.register_repayment(8884.88, "2025-02-11", reference="R1")
+        repayment = self.env["microloan.loan.transaction"].browse(
+            finance.register_repayment(8884.88, "2025-02-11", reference="R1")
+        )
         self.assertEqual(repayment.date, self.d("2025-02-11"))
 
         # Prepayment and payoff.
@@ -99,11 +101,16 @@ class TestLockDate(LifecycleCommon):
 
         # Write-off and recovery.
         approver = loan.with_user(self.approver).with_company(self.branch_bj)
+        loan.product_id.write(
+            {"write_off_min_tier": "normal", "write_off_min_days_past_due": 0}
+        )
         self._lock("2025-06-01")
-        self.assertLocked(loan, lambda: approver.write_off("2025-06-01", "Lost"))
+        self.assertLocked(
+            loan, lambda: approver.write_off("2025-06-01", "Lost", "Court ruling 1")
+        )
         self.assertEqual(loan.state, "active")
         self._lock("2025-04-30")
-        approver.write_off("2025-06-01", "Lost")
+        approver.write_off("2025-06-01", "Lost", "Court ruling 1")
         self.assertEqual(loan.state, "written_off")
         self._lock("2025-07-01")
         self.assertLocked(loan, lambda: finance.register_recovery(100.0, "2025-07-01"))
@@ -154,7 +161,9 @@ class TestLockDate(LifecycleCommon):
         self._lock("2025-01-20")
         with self.assertRefused(UserError, "locked until"):
             line.register_repayment(1000.0, self.d("2025-01-20"))
-        repayment = line.register_repayment(1000.0, self.d("2025-02-01"))
+        repayment = self.env["microloan.credit.line.entry"].browse(
+            line.register_repayment(1000.0, self.d("2025-02-01"))
+        )
         self._lock("2025-02-01")
         with self.assertRefused(UserError, "locked until"):
             repayment.action_reverse()

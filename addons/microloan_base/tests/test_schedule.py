@@ -45,7 +45,7 @@ class TestSchedule(MicroloanCommon):
             disbursement_date=date(2025, 1, 10),
         )
         self._assert_schedule(loan, terms)
-        # DOMAIN §1.1 worked example.
+        # docs/domain.md §1.1 worked example.
         installments = loan.installment_ids.sorted("sequence")
         first, last = installments[0], installments[-1]
         self.assertRecordValues(
@@ -158,10 +158,19 @@ class TestSchedule(MicroloanCommon):
         loan.with_user(self.approver).action_approve()
         installments = loan.installment_ids
         self.assertEqual(set(installments.mapped("state")), {"open"})
-        with self.assertRefused(UserError, "computed from the loan terms"):
-            installments[0].write({"interest": 0.0})
-        with self.assertRefused(UserError, "only change while the loan is a draft"):
-            installments.with_context(microloan_schedule_change=True).unlink()
+        # No user writes installments, whatever context he sends (the old
+        # flags included): only the engine's code, through sudo().
+        forged = {"microloan_schedule_change": True, "microloan_terms_change": True}
+        for user in (self.officer, self.approver, self.finance, self.risk):
+            mine = installments.with_user(user).with_context(**forged)
+            with self.assertRaises(UserError):
+                mine[0].write({"interest": 0.0})
+            with self.assertRaises(UserError):
+                mine.unlink()
+            with self.assertRaises(UserError):
+                mine.create(
+                    {"loan_id": loan.id, "sequence": 99, "due_date": "2030-01-01"}
+                )
         with self.assertRaises(UserError):
             loan.action_compute_schedule()
         self.assertEqual(loan.installment_ids, installments)
@@ -174,5 +183,7 @@ class TestSchedule(MicroloanCommon):
 
     def test_manual_installment_edit_refused_in_draft(self):
         loan = self._create_loan()
+        with self.assertRaises(UserError):
+            loan.installment_ids[0].with_user(self.officer).principal = 1.0
         with self.assertRefused(UserError, "computed from the loan terms"):
-            loan.installment_ids[0].principal = 1.0
+            loan.with_user(self.officer)._check_schedule_editable()

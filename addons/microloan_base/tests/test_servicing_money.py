@@ -90,7 +90,9 @@ class TestServicingMoney(MicroloanCommon):
 
     def test_whole_disbursement_fixes_the_schedule(self):
         loan = self.loan
-        transaction = loan.disburse(100000.0, "2025-01-15")
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.disburse(100000.0, "2025-01-15")
+        )
         self.assertEqual(loan.state, "active")
         self.assertEqual(loan.amount_disbursed, 100000.0)
         self.assertEqual(loan.first_disbursement_date, date(2025, 1, 15))
@@ -107,7 +109,7 @@ class TestServicingMoney(MicroloanCommon):
                 for i in position.installments
             ],
         )
-        # DOMAIN §1.1: 100,000 at 12% over 12 months.
+        # docs/domain.md §1.1: 100,000 at 12% over 12 months.
         self.assertRecordValues(
             loan.installment_ids[0],
             [{"principal": 7884.88, "interest": 1000.0, "amount": 8884.88}],
@@ -196,13 +198,15 @@ class TestServicingMoney(MicroloanCommon):
         self.assertTrue(loan.installment_ids[1].penalty)
 
     def test_late_repayment_charges_penalty(self):
-        """DOMAIN §2.2: installment 1 repaid 10 days late owes 39.42 penalty on
+        """docs/domain.md §2.2: installment 1 repaid 10 days late owes 39.42 penalty on
         7,884.88 and 5.00 compound interest on 1,000.00 (18%, /360)."""
         loan = self.loan
         loan.disburse(100000.0, "2025-01-15")
         quote = loan.payoff_quote("2025-02-25")
         self.assertEqual((quote["penalty"], quote["compound"]), (39.42, 5.0))
-        transaction = loan.register_repayment(8929.30, "2025-02-25")
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(8929.30, "2025-02-25")
+        )
         first = loan.installment_ids[0]
         self.assertRecordValues(
             first,
@@ -245,26 +249,36 @@ class TestServicingMoney(MicroloanCommon):
             first,
             [{"interest_paid": 1000.0, "principal_paid": 2000.0, "state": "open"}],
         )
-        overpayment = loan.register_repayment(7000.0, "2025-02-15")
+        overpayment = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(7000.0, "2025-02-15")
+        )
         self.assertAlmostEqual(overpayment.excess_amount, 7000.0 - 5884.88)
         self.assertAlmostEqual(loan.credit_balance, 1115.12)
         self.assertEqual(first.state, "paid")
         # The next repayment uses the credit first.
-        second = loan.register_repayment(8000.0, "2025-03-15")
+        second = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(8000.0, "2025-03-15")
+        )
         self.assertAlmostEqual(second.excess_amount, -884.88)
         self.assertEqual(loan.installment_ids[1].state, "paid")
         self.assertAlmostEqual(loan.credit_balance, 230.24)
         with self.assertRefused(UserError, "holds only"):
             loan.refund_credit("2025-03-16", 230.25)
-        refund = loan.refund_credit("2025-03-16")
+        refund = self.env["microloan.loan.transaction"].browse(
+            loan.refund_credit("2025-03-16")
+        )
         self.assertRecordValues(refund, [{"kind": "refund", "amount": 230.24}])
         self.assertEqual(loan.credit_balance, 0.0)
 
     def test_duplicate_reference(self):
         loan = self.loan
         loan.disburse(100000.0, "2025-01-15")
-        first = loan.register_repayment(1000.0, "2025-02-15", reference="BANK-001")
-        retry = loan.register_repayment(1000.0, "2025-02-15", reference=" BANK-001 ")
+        first = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(1000.0, "2025-02-15", reference="BANK-001")
+        )
+        retry = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(1000.0, "2025-02-15", reference=" BANK-001 ")
+        )
         self.assertEqual(retry, first)
         self.assertEqual(
             len(loan.transaction_ids.filtered(lambda t: t.kind == "repayment")), 1
@@ -287,21 +301,27 @@ class TestServicingMoney(MicroloanCommon):
         loan_sh.with_user(self.officer_sh).action_submit()
         loan_sh.action_approve()
         loan_sh.disburse(100000.0, "2025-01-15")
-        transaction = loan_sh.register_repayment(
-            1000.0, "2025-02-15", reference="BANK-001"
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan_sh.register_repayment(1000.0, "2025-02-15", reference="BANK-001")
         )
         self.assertEqual(transaction.company_id, self.branch_sh)
         # Once reversed, the reference is free again.
         first.action_reverse()
-        again = loan.register_repayment(500.0, "2025-02-15", reference="BANK-001")
+        again = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(500.0, "2025-02-15", reference="BANK-001")
+        )
         self.assertNotEqual(again, first)
 
     def test_back_dated_repayment_replays_in_date_order(self):
         loan = self.loan
         loan.disburse(100000.0, "2025-01-15")
-        late = loan.register_repayment(8929.30, "2025-02-25", reference="LATE")
+        late = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(8929.30, "2025-02-25", reference="LATE")
+        )
         self.assertEqual(loan.installment_ids[0].penalty, 39.42)
-        back_dated = loan.register_repayment(3000.0, "2025-02-20")
+        back_dated = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(3000.0, "2025-02-20")
+        )
         self.assertEqual(late.state, "reversed")
         self.assertTrue(late.reversed_by_id)
         reposted = loan.transaction_ids.filtered(
@@ -350,7 +370,7 @@ class TestServicingMoney(MicroloanCommon):
         self.assertEqual(
             quote,
             {
-                "date": date(2025, 4, 10),
+                "date": "2025-04-10",
                 "principal": float(expected.principal),
                 "interest": float(expected.interest),
                 "penalty": float(expected.penalty),
@@ -363,7 +383,9 @@ class TestServicingMoney(MicroloanCommon):
             },
         )
         self.assertTrue(quote["penalty"] and quote["prepayment_fee"])
-        transaction = loan.payoff("2025-04-10", reference="PAYOFF")
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.payoff("2025-04-10", reference="PAYOFF")
+        )
         self.assertAlmostEqual(transaction.amount, quote["total"])
         self.assertEqual(loan.state, "closed")
         self.assertTrue(all(i.state == "paid" for i in loan.installment_ids))
@@ -398,7 +420,9 @@ class TestServicingMoney(MicroloanCommon):
                     date(2025, 3, 1),
                     mode,
                 )
-                transaction = loan.prepay(20000.0, "2025-03-01", mode=mode)
+                transaction = self.env["microloan.loan.transaction"].browse(
+                    loan.prepay(20000.0, "2025-03-01", mode=mode)
+                )
                 self.assertAlmostEqual(transaction.amount, float(expected.total))
                 self.assertAlmostEqual(transaction.principal_amount, 20000.0)
                 self.assertAlmostEqual(
@@ -435,8 +459,12 @@ class TestServicingMoney(MicroloanCommon):
     def test_reversal_restores_balances(self):
         loan = self.loan
         loan.disburse(100000.0, "2025-01-15")
-        first = loan.register_repayment(8884.88, "2025-02-15")
-        second = loan.register_repayment(8884.88, "2025-03-15")
+        first = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(8884.88, "2025-02-15")
+        )
+        second = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(8884.88, "2025-03-15")
+        )
         self.assertEqual(loan.installment_ids[1].state, "paid")
         first.action_reverse()
         self.assertEqual(first.state, "reversed")
@@ -470,7 +498,9 @@ class TestServicingMoney(MicroloanCommon):
 
     def test_reverse_only_disbursement(self):
         loan = self.loan
-        transaction = loan.disburse(100000.0, "2025-01-15")
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.disburse(100000.0, "2025-01-15")
+        )
         transaction.action_reverse()
         self.assertEqual(loan.state, "approved")
         self.assertEqual(loan.amount_disbursed, 0.0)
@@ -485,7 +515,7 @@ class TestServicingMoney(MicroloanCommon):
             (-1.0, "2025-02-20", "must be positive"),
             (100.0, "2025-01-14", "cannot precede its disbursement"),
             (100.0, "2999-01-01", "in the future"),
-            (100.0, False, "Give the date"),
+            (100.0, False, "date of the repayment is missing"),
         ):
             with self.subTest(amount=amount, day=day):
                 with self.assertRefused(UserError, message):
@@ -503,8 +533,8 @@ class TestServicingMoney(MicroloanCommon):
         loan.with_user(self.finance).disburse(100000.0, "2025-01-15")
         with self.assertRefused(AccessError, "Only finance"):
             loan.with_user(self.officer).register_repayment(100.0, "2025-02-15")
-        transaction = loan.with_user(self.finance).register_repayment(
-            100.0, "2025-02-15"
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.with_user(self.finance).register_repayment(100.0, "2025-02-15")
         )
         # Officers read the ledger but cannot reverse it.
         self.assertEqual(transaction.with_user(self.officer).amount, 100.0)
@@ -536,17 +566,32 @@ class TestServicingMoney(MicroloanCommon):
         )
 
     def test_transactions_are_posted_by_the_loan_only(self):
-        with self.assertRaises(UserError):
-            self.env["microloan.loan.transaction"].create(
-                {
-                    "loan_id": self.loan.id,
-                    "company_id": self.branch_bj.id,
-                    "currency_id": self.cny.id,
-                    "date": "2025-01-15",
-                    "kind": "repayment",
-                    "amount": 1.0,
-                }
+        self.loan.disburse(100000.0, "2025-01-15")
+        posted = self.loan.transaction_ids
+        for user in (self.finance, self.officer, self.approver, self.admin):
+            Transaction = (
+                self.env["microloan.loan.transaction"]
+                .with_user(user)
+                # The flag the module once trusted: a client can send it.
+                .with_context(microloan_post_transaction=True)
             )
+            with self.assertRaises(UserError):
+                Transaction.create(
+                    {
+                        "loan_id": self.loan.id,
+                        "company_id": self.branch_bj.id,
+                        "currency_id": self.cny.id,
+                        "date": "2025-01-15",
+                        "kind": "repayment",
+                        "amount": 1.0,
+                    }
+                )
+            with self.assertRaises(UserError):
+                posted.with_env(Transaction.env).write({"state": "reversed"})
+            with self.assertRaises(UserError):
+                posted.line_ids.with_env(Transaction.env).write({"amount": 0.0})
+        self.assertEqual(self.loan.transaction_ids, posted)
+        self.assertEqual(posted.state, "posted")
 
     def test_batch_of_transactions_numbers_and_totals(self):
         loan = self.loan

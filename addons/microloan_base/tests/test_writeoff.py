@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -15,9 +16,16 @@ class TestWriteOff(LifecycleCommon):
             loan.with_user(self.officer).write_off(self.d("2025-06-01"), "Lost")
         with self.assertRefused(UserError, "reason"):
             loan.with_user(self.approver).write_off(self.d("2025-06-01"), "")
+        with self.assertRefused(UserError, "Name the document"):
+            loan.with_user(self.approver).write_off(
+                self.d("2025-06-01"), "Borrower deceased, no estate"
+            )
         loan.with_user(self.approver).write_off(
-            self.d("2025-06-01"), "Borrower deceased, no estate"
+            self.d("2025-06-01"),
+            "Borrower deceased, no estate",
+            "Death certificate 110105-2025-0042",
         )
+        self.assertEqual(loan.write_off_evidence, "Death certificate 110105-2025-0042")
         self.assertEqual(loan.state, "written_off")
         self.assertEqual(loan.write_off_user_id, self.approver)
         due = loan.installment_ids.filtered(
@@ -66,18 +74,69 @@ class TestWriteOff(LifecycleCommon):
     def test_write_off_states(self):
         loan = self._create_loan()
         with self.assertRefused(UserError, "Only active loans can be written off"):
-            loan.with_user(self.approver).write_off(self.d("2025-06-01"), "Lost")
+            loan.with_user(self.approver).write_off(self.d("2025-06-01"), "Lost", "X")
         active = self._active_loan()
         with self.assertRefused(UserError, "Recoveries are registered on written-off"):
             active.with_user(self.finance).register_recovery(10.0, self.d("2025-06-01"))
 
+    def test_write_off_conditions(self):
+        """A loan current or barely late is not written off (the product's
+        minimum classification and days past due), nor without the document
+        proving the loss, nor by a user outside the product's write-off group."""
+        loan = self._active_loan()
+        approver = loan.with_user(self.approver)
+        # Current: classified normal, 0 days past due.
+        self._close(self.d("2025-02-09"))
+        self.assertEqual((loan.risk_tier, loan.days_past_due), ("normal", 0))
+        with self.assertRefused(UserError, "once classified"):
+            approver.write_off(self.d("2025-02-10"), "Lost", "Court ruling 1")
+        # Classified worse by the risk officer, but only 20 days past due.
+        self._close(self.d("2025-03-01"))
+        loan.with_user(self.risk).action_override_classification(
+            "substandard", "Business closed"
+        )
+        with self.assertRefused(UserError, "days past due"):
+            approver.write_off(self.d("2025-03-02"), "Lost", "Court ruling 1")
+        loan.product_id.write_off_min_days_past_due = 15
+        with self.assertRefused(UserError, "Name the document"):
+            approver.write_off(self.d("2025-03-02"), "Lost", "   ")
+        # Written off by head office's risk committee only (a group setting).
+        loan.product_id.write_off_group_id = self.env.ref(
+            "microloan_base.group_microloan_admin"
+        )
+        with self.assertRaises(AccessError):
+            approver.write_off(self.d("2025-03-02"), "Lost", "Court ruling 1")
+        self.assertEqual(loan.state, "active")
+        self.assertFalse(loan.transaction_ids.filtered(lambda t: t.kind == "write_off"))
+        loan.product_id.write_off_group_id = self.env.ref(
+            "microloan_base.group_microloan_approver"
+        )
+        approver.write_off(self.d("2025-03-02"), "Lost", "Court ruling 1")
+        self.assertEqual(loan.state, "written_off")
+
     def test_wizards(self):
         loan = self._active_loan()
+        loan.product_id.write(
+            {"write_off_min_tier": "normal", "write_off_min_days_past_due": 0}
+        )
         self._close(self.d("2025-02-20"))
+        # Uploaded by the approver in the wizard.
+        evidence = (
+            self.env["ir.attachment"]
+            .with_user(self.approver)
+            .create({"name": "police-report.pdf", "raw": b"%PDF-1.4 report"})
+        )
         self.env["microloan.loan.write.off"].with_user(self.approver).create(
-            {"loan_id": loan.id, "date": "2025-02-21", "reason": "Fraud"}
+            {
+                "loan_id": loan.id,
+                "date": "2025-02-21",
+                "reason": "Fraud",
+                "evidence": "Police report 2025-0221",
+                "attachment_ids": [Command.set(evidence.ids)],
+            }
         ).action_write_off()
         self.assertEqual(loan.state, "written_off")
+        self.assertEqual((evidence.res_model, evidence.res_id), (loan._name, loan.id))
         self.env["microloan.loan.recover"].with_user(self.finance).create(
             {"loan_id": loan.id, "date": "2025-03-01", "amount": 500.0}
         ).action_recover()

@@ -1,1 +1,4 @@
 from . import identity
+from . import locking
+from . import inputs
+from . import engine_messages

@@ -1,3 +1,4 @@
+from . import microloan_branch_wizard_mixin
 from . import microloan_loan_reject
 from . import microloan_loan_extend
 from . import microloan_loan_write_off

@@ -4,8 +4,13 @@ from odoo import api, fields, models
 class MicroloanCreditLineDraw(models.TransientModel):
     _name = "microloan.credit.line.draw"
     _description = "Draw on a Credit Line"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "line_id"
+    _microloan_branch_field = "line_id"
 
-    line_id = fields.Many2one("microloan.credit.line", required=True, readonly=True)
+    line_id = fields.Many2one(
+        "microloan.credit.line", required=True, readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="line_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True)

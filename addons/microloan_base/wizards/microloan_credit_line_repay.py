@@ -5,8 +5,13 @@ from odoo.exceptions import UserError
 class MicroloanCreditLineRepay(models.TransientModel):
     _name = "microloan.credit.line.repay"
     _description = "Repay a Credit Line"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "line_id"
+    _microloan_branch_field = "line_id"
 
-    line_id = fields.Many2one("microloan.credit.line", required=True, readonly=True)
+    line_id = fields.Many2one(
+        "microloan.credit.line", required=True, readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="line_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True)

@@ -6,8 +6,10 @@ from ..models.microloan_loan_risk import RISK_TIERS
 class MicroloanLoanClassify(models.TransientModel):
     _name = "microloan.loan.classify"
     _description = "Override the Classification of a Loan"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True)
+    loan_id = fields.Many2one("microloan.loan", required=True, check_company=True)
     risk_tier = fields.Selection(related="loan_id.risk_tier")
     risk_tier_floor = fields.Selection(related="loan_id.risk_tier_floor")
     tier = fields.Selection(

@@ -4,8 +4,12 @@ from odoo import api, fields, models
 class MicroloanLoanDisburse(models.TransientModel):
     _name = "microloan.loan.disburse"
     _description = "Disburse a Loan"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True, readonly=True)
+    loan_id = fields.Many2one(
+        "microloan.loan", required=True, readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="loan_id.currency_id")
     amount_approved = fields.Monetary(related="loan_id.amount", string="Approved")
     amount_disbursed = fields.Monetary(related="loan_id.amount_disbursed")

@@ -4,8 +4,10 @@ from odoo import fields, models
 class MicroloanLoanExtend(models.TransientModel):
     _name = "microloan.loan.extend"
     _description = "Extend a Loan or Change its Rate"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True)
+    loan_id = fields.Many2one("microloan.loan", required=True, check_company=True)
     currency_id = fields.Many2one(related="loan_id.currency_id")
     mode = fields.Selection(
         selection=[("extend", "Extension (展期)"), ("rate", "Rate Change")],

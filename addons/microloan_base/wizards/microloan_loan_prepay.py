@@ -5,8 +5,12 @@ from odoo.exceptions import UserError
 class MicroloanLoanPrepay(models.TransientModel):
     _name = "microloan.loan.prepay"
     _description = "Prepay a Loan"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True, readonly=True)
+    loan_id = fields.Many2one(
+        "microloan.loan", required=True, readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="loan_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     kind = fields.Selection(

@@ -4,8 +4,10 @@ from odoo import fields, models
 class MicroloanLoanRecover(models.TransientModel):
     _name = "microloan.loan.recover"
     _description = "Register a Recovery"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True)
+    loan_id = fields.Many2one("microloan.loan", required=True, check_company=True)
     currency_id = fields.Many2one(related="loan_id.currency_id")
     amount = fields.Monetary(required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)

@@ -4,8 +4,12 @@ from odoo import fields, models
 class MicroloanLoanRepay(models.TransientModel):
     _name = "microloan.loan.repay"
     _description = "Register a Repayment"
+    _inherit = ["microloan.branch.wizard.mixin"]
+    _microloan_branch_field = "loan_id"
 
-    loan_id = fields.Many2one("microloan.loan", required=True, readonly=True)
+    loan_id = fields.Many2one(
+        "microloan.loan", required=True, readonly=True, check_company=True
+    )
     currency_id = fields.Many2one(related="loan_id.currency_id")
     credit_balance = fields.Monetary(related="loan_id.credit_balance")
     amount = fields.Monetary(required=True)
