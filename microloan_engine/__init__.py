@@ -11,13 +11,20 @@ from . import (
     interest,
     overdue,
     provisioning,
+    rates,
     restructure,
     tvm,
 )
 from .dates import Frequency
 from .errors import EngineError
 from .money import quantize
-from .schedule import Installment, Schedule, ScheduleTerms, build_schedule
+from .schedule import (
+    Installment,
+    Schedule,
+    ScheduleTerms,
+    build_schedule,
+    term_for_installment,
+)
 
 __all__ = [
     "allocation",
@@ -26,6 +33,7 @@ __all__ = [
     "interest",
     "overdue",
     "provisioning",
+    "rates",
     "restructure",
     "tvm",
     "EngineError",
@@ -35,4 +43,5 @@ __all__ = [
     "ScheduleTerms",
     "build_schedule",
     "quantize",
+    "term_for_installment",
 ]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from . import overdue
@@ -186,6 +186,15 @@ def validate_position(position: LoanPosition) -> None:
         raise EngineError("open_from", "out of range")
     if not all(overdue.is_cleared(i) for i in position.installments[:open_from]):
         raise EngineError("open_from", "an installment before it is not cleared")
+
+
+def is_settled(position: LoanPosition) -> bool:
+    """The loan owes nothing: it has installments and every one is cleared
+    (principal, interest, fees and charges paid, no pending product)."""
+    installments = position.installments
+    return bool(installments) and all(
+        overdue.is_cleared(inst) for inst in installments[position.open_from :]
+    )
 
 
 def refresh_open_from(position: LoanPosition) -> LoanPosition:
@@ -417,6 +426,19 @@ class PayoffQuote:
     total: Decimal
 
 
+def current_period_interest(position: LoanPosition, on: date) -> Decimal:
+    """Interest the current period owes if the loan is repaid on ``on``.
+
+    The current period is that of the first scheduled installment due on or
+    after ``on``. On its due date it owes its scheduled interest; before, the
+    actual days since the period start on the principal not yet due (overdue
+    principal earns penalty instead, docs/domain.md §2.1), at most its
+    scheduled interest (民法典 第677条, docs/domain.md §1.0). What is already
+    paid of that interest is deducted; 0 when no installment is current.
+    """
+    return _current_period_interest(position, position.installments, on)[0]
+
+
 def _current_period_interest(position, installments, on):
     """Interest the current period owes on ``on``: its scheduled interest when
     ``on`` is its due date, else actual days since the period start on the
@@ -636,6 +658,182 @@ def prepay(
     )
 
 
+@dataclass(frozen=True)
+class PayoffSettlement:
+    """How a payoff on ``on`` is booked (see :func:`settle_payoff`).
+
+    ``allocation`` pays everything due by ``on`` (charges included);
+    ``prepayment`` the principal not yet due with the current period's
+    interest and the prepayment fee (``None`` when nothing is left to prepay).
+    ``total`` is what the borrower pays, always ``quote.total``; ``position``
+    is the loan afterwards (cleared).
+    """
+
+    on: date
+    quote: PayoffQuote
+    allocation: AllocationResult
+    prepayment: PrepaymentResult | None
+    total: Decimal
+    position: LoanPosition
+
+
+@dataclass(frozen=True)
+class CreditUse:
+    """The borrower's credit against an amount ``owed``: ``used`` of it pays
+    first, the borrower pays ``due``."""
+
+    owed: Decimal
+    used: Decimal
+    due: Decimal
+
+
+def use_credit(owed: Decimal, credit: Decimal) -> CreditUse:
+    """Apply the ``credit`` held for the borrower (money received and not
+    allocated) to ``owed`` (a payoff or a prepayment): it pays first, up to
+    what is owed.
+
+    >>> use_credit(Decimal("8884.88"), Decimal("100.00"))
+    CreditUse(owed=Decimal('8884.88'), used=Decimal('100.00'), due=Decimal('8784.88'))
+    >>> use_credit(Decimal("50.00"), Decimal("100.00")).due
+    Decimal('0.00')
+    """
+    owed = to_decimal(owed, "owed")
+    used = min(to_decimal(credit, "credit"), owed)
+    return CreditUse(owed=owed, used=used, due=owed - used)
+
+
+def _due_by(position, on):
+    """Outstanding charges of every installment, plus principal, interest and
+    fee of those due on or before ``on``."""
+    due = ZERO
+    for inst in position.installments[position.open_from :]:
+        due += inst.outstanding("penalty") + inst.outstanding("compound")
+        if inst.due_date <= on:
+            due += (
+                inst.outstanding("principal")
+                + inst.outstanding("interest")
+                + inst.outstanding("fee")
+            )
+    return due
+
+
+def _not_yet_due_principal(position, on):
+    return sum(
+        (
+            inst.principal - inst.principal_paid
+            for inst in position.installments
+            if inst.due_date > on
+        ),
+        ZERO,
+    )
+
+
+def settle_payoff(
+    position: LoanPosition,
+    terms,
+    on: date,
+    order: Iterable[str] = DEFAULT_ORDER,
+    *,
+    by_installment: bool = False,
+    prepayment_fee_rate: Decimal = ZERO,
+) -> PayoffSettlement:
+    """Repay the whole loan on ``on`` at its :func:`payoff_quote`.
+
+    What is due by ``on`` (charges as settled on ``on``, then principal,
+    interest and fees of the installments due on or before it) is allocated
+    in ``order``; the principal not yet due is prepaid (:func:`prepay`, which
+    charges the current period's interest for its actual days and
+    ``prepayment_fee_rate`` × that principal). The two add up to the quote's
+    total; a difference raises :class:`EngineError`.
+    """
+    quote = payoff_quote(position, on, prepayment_fee_rate)
+    due_now = _due_by(settle_to(position, on), on)
+    result = allocate(position, due_now, on, order, by_installment=by_installment)
+    not_due = _not_yet_due_principal(result.position, on)
+    prepaid = None
+    if not_due:
+        prepaid = prepay(
+            result.position, terms, not_due, on, fee_rate=prepayment_fee_rate
+        )
+    total = due_now + (prepaid.total if prepaid else ZERO)
+    if total != quote.total:
+        raise EngineError("position", "the payoff does not match its quote")
+    return PayoffSettlement(
+        on=on,
+        quote=quote,
+        allocation=result,
+        prepayment=prepaid,
+        total=total,
+        position=prepaid.position if prepaid else result.position,
+    )
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """A further tranche disbursed on ``on`` (see :func:`tranche`).
+
+    The installments from index ``first`` of the position (all due after
+    ``on``) are replaced by ``schedule``, which re-amortizes the principal not
+    yet due plus the tranche over the remaining due dates (``terms``).
+    ``broken_interest`` is the interest the current period earned before
+    ``on`` on the former principal: it is added to the first new installment.
+    """
+
+    on: date
+    first: int
+    broken_interest: Decimal
+    schedule: object  # schedule.Schedule
+    terms: object  # schedule.ScheduleTerms
+
+
+def tranche(position: LoanPosition, terms, amount: Decimal, on: date) -> Tranche:
+    """Disburse a further tranche of ``amount`` on ``on``.
+
+    ``terms`` are the loan's :class:`schedule.ScheduleTerms`. Everything due
+    on or before ``on`` must be cleared and the installments not yet due must
+    be scheduled and unpaid. The principal not yet due plus ``amount`` is
+    re-amortized from ``on`` to the last due date
+    (:func:`microloan_engine.restructure.remaining_terms`); the current period
+    keeps the interest of its days before ``on`` on the former principal
+    (:func:`current_period_interest`).
+    """
+    from .restructure import remaining_terms
+    from .schedule import build_schedule
+
+    amount = _check_money(amount, position, "amount")
+    if amount <= 0:
+        raise EngineError("amount", "must be positive")
+    position = settle_to(position, on)
+    installments = position.installments
+    later = [i for i, inst in enumerate(installments) if inst.due_date > on]
+    if not later:
+        raise EngineError("on", "no installment falls due after that date")
+    first = later[0]
+    if not all(inst.is_cleared for inst in installments[:first]):
+        raise EngineError("on", "settle what is owed before a further tranche")
+    remaining = installments[first:]
+    if any(
+        inst.kind != SCHEDULED
+        or inst.principal_paid
+        or inst.interest_paid
+        or inst.fee_paid
+        for inst in remaining
+    ):
+        raise EngineError(
+            "position", "installments not yet due are already partly repaid"
+        )
+    not_due = sum((inst.principal for inst in remaining), ZERO)
+    broken = current_period_interest(position, on)
+    new_terms = remaining_terms(terms, not_due + amount, on, remaining[-1].due_date)
+    return Tranche(
+        on=on,
+        first=first,
+        broken_interest=broken,
+        schedule=build_schedule(new_terms),
+        terms=new_terms,
+    )
+
+
 def _anchor_day(terms):
     """Day of month the original due dates are anchored on."""
     if terms.frequency.unit != "month":
@@ -712,47 +910,155 @@ def _remaining_terms(terms, left, payment_date, current, remaining, mode, elapse
 
 @dataclass(frozen=True)
 class Payment:
-    """A payment received on ``on``; ``reference`` orders same-day payments."""
+    """A payment received on ``on``.
+
+    ``sequence`` then ``amount`` then ``reference`` order same-day payments
+    (see :func:`replay`); a ledger passes its posting order as ``sequence``.
+    """
 
     on: date
     amount: Decimal
     reference: str = ""
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The charge (结息) of the pending penalty and compound products at the
+    close of the day ``on`` (month end): the position is accrued through
+    ``on`` and the products past grace become charges."""
+
+    on: date
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class Refund:
+    """``amount`` of the borrower's credit paid back on ``on``."""
+
+    on: date
+    amount: Decimal
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class ReplayStep:
+    """One event of a replay: ``event`` (a :class:`Payment`, :class:`Charge`
+    or :class:`Refund`, or ``None`` for held credit applied on a due date)
+    took the loan from ``before`` to ``position``. ``allocation`` is set for
+    payments and applied credit; ``credit_before``/``credit`` are the credit
+    held before and after the step. The charges of a step are the increase of
+    the installments' ``penalty``/``compound`` from ``before`` to
+    ``position``."""
+
+    on: date
+    event: object
+    before: LoanPosition
+    position: LoanPosition
+    allocation: AllocationResult | None
+    credit_before: Decimal
+    credit: Decimal
 
 
 @dataclass(frozen=True)
 class ReplayResult:
-    """Position as of ``as_of`` after replaying payments in date order.
+    """Position as of ``as_of`` after replaying the events in order.
 
     ``credit`` is money received and not allocated: with ``apply_credit`` it is
-    held for the next installments (applied on their due dates, and added to
-    the next payment); otherwise it is the sum of the payments' excesses.
+    held for the next payment (and, with ``credit_on_due_dates``, applied to
+    the installments on their due dates); otherwise it is the sum of the
+    payments' excesses. Refunds take from it. ``steps`` lists every event.
     """
 
     as_of: date
     position: LoanPosition
     allocations: tuple[AllocationResult, ...]
     credit: Decimal
+    steps: tuple[ReplayStep, ...] = ()
+
+
+# Same-day rank of each event (see replay).
+_DUE_DATE, _PAYMENT, _CHARGE, _REFUND = range(4)
+
+
+def _replay_agenda(position, events, as_of, credit_on_due_dates):
+    """The events of :func:`replay` in replay order, as (key, event) pairs."""
+    agenda = []
+    for event in events:
+        if isinstance(event, Payment):
+            key = (
+                event.on,
+                _PAYMENT,
+                event.sequence,
+                to_decimal(event.amount),
+                event.reference,
+            )
+        elif isinstance(event, Charge):
+            key = (event.on, _CHARGE, event.sequence, ZERO, "")
+        elif isinstance(event, Refund):
+            key = (event.on, _REFUND, event.sequence, ZERO, "")
+        else:
+            raise EngineError("payments", "expected payments, charges or refunds")
+        agenda.append((key, event))
+    agenda.sort(key=lambda item: item[0])
+    if agenda and agenda[-1][0][0] > as_of:
+        raise EngineError("payments", "a payment is dated after the as-of date")
+    if agenda and agenda[0][0][0] < position.accrued_to:
+        raise EngineError("payments", "a payment is dated before the loan starts")
+    if credit_on_due_dates:
+        due_dates = {
+            i.due_date
+            for i in position.installments
+            if position.accrued_to < i.due_date <= as_of
+        }
+        agenda += [((d, _DUE_DATE, 0, ZERO, ""), None) for d in due_dates]
+        agenda.sort(key=lambda item: item[0])
+    return agenda
+
+
+def _replay_charge(position, on):
+    """The close of the day ``on``: accrue through it, charge what is past grace."""
+    horizon = max(on + timedelta(days=1), position.accrued_to)
+    return overdue.crystallize(overdue.accrue(position, horizon), horizon)
 
 
 def replay(
     start,
-    payments: Iterable[Payment],
+    payments: Iterable[Payment | Charge | Refund],
     as_of: date,
     order: Iterable[str] = DEFAULT_ORDER,
     *,
     by_installment: bool = False,
     apply_credit: bool = True,
+    credit_on_due_dates: bool = True,
+    credit: Decimal = ZERO,
     **position_options,
 ) -> ReplayResult:
-    """Recompute penalties and allocations from scratch, in date order.
+    """Recompute penalties and allocations from ``start``, in a fixed order.
 
-    ``start`` is a fresh :class:`LoanPosition` (nothing paid), or a
-    :class:`schedule.Schedule` together with the keyword arguments of
-    :func:`position_from_schedule` (``disbursement_date``, ``annual_rate``...).
-    Payments are sorted by (date, amount, reference), so the result does not
-    depend on the order they are given in. Payments after ``as_of`` are
-    refused. With ``apply_credit``, an overpayment is held and applied to each
-    later installment on its due date. The position is accrued to ``as_of``.
+    ``start`` is a :class:`LoanPosition` (fresh, or a loan's position at a
+    point where nothing is overdue), or a :class:`schedule.Schedule` together
+    with the keyword arguments of :func:`position_from_schedule`
+    (``disbursement_date``, ``annual_rate``...). ``payments`` are
+    :class:`Payment`, :class:`Charge` and :class:`Refund` events; ``credit``
+    is the borrower's credit held at the start.
+
+    The order does not depend on the order the events are given in: by date,
+    and on one date
+
+    1. with ``apply_credit`` and ``credit_on_due_dates``, the held credit is
+       applied to the installments falling due that day;
+    2. the payments, by ``sequence``, then amount, then reference; each is
+       allocated (:func:`allocate`, which first charges the penalty and
+       compound due by then) with the held credit added when ``apply_credit``;
+    3. the charges (:class:`Charge`: the day's close);
+    4. the refunds, which take from the credit held.
+
+    Events after ``as_of`` or before ``start``'s ``accrued_to`` are refused.
+    The position is accrued to ``as_of`` (or beyond, when a charge closed a
+    later day). A ledger replaying back-dated payments passes its posting
+    order as ``sequence``, ``credit_on_due_dates=False`` (credit waits for the
+    next payment) and posts each step's charges and allocation.
     """
     order = check_order(order)
     if isinstance(start, LoanPosition):
@@ -761,38 +1067,39 @@ def replay(
         position = start
     else:
         position = position_from_schedule(start, **position_options)
-    ordered = sorted(payments, key=lambda p: (p.on, to_decimal(p.amount), p.reference))
-    if ordered and ordered[-1].on > as_of:
-        raise EngineError("payments", "a payment is dated after the as-of date")
-    if ordered and ordered[0].on < position.accrued_to:
-        raise EngineError("payments", "a payment is dated before the loan starts")
-    allocations = []
-    credit = ZERO
-    due_dates = sorted(
-        {i.due_date for i in position.installments if i.due_date > position.accrued_to}
+    credit = to_decimal(credit, "credit")
+    agenda = _replay_agenda(
+        position, payments, as_of, apply_credit and credit_on_due_dates
     )
-    events = [(p.on, 1, p) for p in ordered]
-    if apply_credit:
-        events += [(d, 0, None) for d in due_dates if d <= as_of]
-        events.sort(key=lambda e: (e[0], e[1]))
-    for on, _, payment in events:
-        if payment is None:
-            if not credit:
-                continue
-            result = allocate(
-                position, credit, on, order, by_installment=by_installment
-            )
-            credit = result.excess
+    steps = []
+    for (on, rank, *_rest), event in agenda:
+        before, held = position, credit
+        result = None
+        if rank == _CHARGE:
+            position = _replay_charge(position, on)
+        elif rank == _REFUND:
+            credit -= _check_money(event.amount, position, "amount")
+        elif rank == _DUE_DATE and credit <= 0:
+            continue
         else:
-            amount = _check_money(payment.amount, position, "amount")
-            held = credit if apply_credit else ZERO
+            amount = (
+                ZERO
+                if event is None
+                else _check_money(event.amount, position, "amount")
+            )
+            if apply_credit:
+                amount += held
             result = allocate(
-                position, amount + held, on, order, by_installment=by_installment
+                position, amount, on, order, by_installment=by_installment
             )
             credit = result.excess if apply_credit else credit + result.excess
-        allocations.append(result)
-        position = result.position
-    position = overdue.accrue(position, as_of)
+            position = result.position
+        steps.append(ReplayStep(on, event, before, position, result, held, credit))
+    position = overdue.accrue(position, max(as_of, position.accrued_to))
     return ReplayResult(
-        as_of=as_of, position=position, allocations=tuple(allocations), credit=credit
+        as_of=as_of,
+        position=position,
+        allocations=tuple(s.allocation for s in steps if s.allocation),
+        credit=credit,
+        steps=tuple(steps),
     )

@@ -47,16 +47,18 @@ an unexpected failure exits with status 1 and the same shape.
 import json
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from . import apr
+from . import allocation, apr, overdue, rates
 from .dates import Frequency
+from .daycount import YEAR_DAYS
 from .errors import EngineError
 from .money import to_decimal
-from .schedule import ScheduleTerms, build_schedule
+from .schedule import ScheduleTerms, build_schedule, term_for_installment
 
-USAGE = """usage: python -m microloan_engine {schedule|apr} < request.json
+USAGE = """usage: python -m microloan_engine {schedule|apr|servicing} < request.json
 
 Reads one JSON request on standard input and writes a JSON response on standard
 output. Bad input exits with status 2 and {"error": {"field", "message"}}.
@@ -88,6 +90,13 @@ _SCHEDULE_FIELDS = {
     "principal_percentage",
     "principal_plan",
     "payment_timing",
+    "installment_rounding",
+    "installment_amount",
+    "minimize_last_difference",
+    "rate",
+    "rate_unit",
+    "day_basis",
+    "disbursements",
     "fees_at_start",
 }
 _APR_FIELDS = {
@@ -151,6 +160,12 @@ class _Request:
         value = self.raw(key, default)
         if self.has(key) and not isinstance(value, str):
             raise EngineError(self.name(key), "must be a string")
+        return value
+
+    def boolean(self, key, default=_MISSING):
+        value = self.raw(key, default)
+        if self.has(key) and not isinstance(value, bool):
+            raise EngineError(self.name(key), "must be true or false")
         return value
 
     def date(self, key, default=_MISSING):
@@ -236,14 +251,62 @@ def _annualized(result):
 # --- schedule ----------------------------------------------------------------------
 
 
-def schedule_terms(request):
-    """ScheduleTerms and fees from a decoded ``schedule`` request (a dict)."""
-    req = _Request(request, "", _SCHEDULE_FIELDS)
+def _rate(req):
+    """``(annual_rate, day_count or None)`` from ``annual_rate``, or from ``rate``
+    quoted per ``rate_unit`` with ``day_basis`` (see :mod:`microloan_engine.rates`).
+    A ``day_basis`` of 365 without a ``day_count`` sets ACT/365; a daily quote whose
+    day_basis differs from the day count's year is refused."""
+    unit = req.text("rate_unit", None)
+    basis = req.integer("day_basis", None)
+    if req.has("annual_rate"):
+        if req.has("rate"):
+            raise EngineError("rate", "give either annual_rate or rate, not both")
+        if unit is not None or basis is not None:
+            field = "rate_unit" if unit is not None else "day_basis"
+            raise EngineError(field, "applies to rate, not to annual_rate")
+        return req.decimal("annual_rate"), None
+    if not req.has("rate"):
+        raise EngineError("annual_rate", "is required")
+    unit = unit or "year"
+    rates.check_rate_unit(unit)
+    day_count = req.text("day_count", None)
+    year = YEAR_DAYS.get(day_count)
+    if basis is None:
+        basis = year if year in rates.DAY_BASES else 360
+    rates.check_day_basis(basis)
+    if day_count is None:
+        day_count = "ACT/365" if basis == 365 else None
+    elif unit == "day" and year != basis:
+        raise EngineError("day_basis", "must match the day count's year")
+    value = req.raw("rate")
+    if isinstance(value, str):
+        quoted = _decimal(rates.parse_rate(value), "rate")
+    else:
+        quoted = rates.parse_rate(_decimal(value, "rate"))
+    return rates.annual_rate(quoted, unit, basis), day_count
+
+
+def _disbursements(req):
+    """``[(date, amount)]`` of ``disbursements`` in date order, or None."""
+    if not req.has("disbursements"):
+        return None
+    for key in ("principal", "disbursement_date"):
+        if req.has(key):
+            raise EngineError(key, "comes from disbursements")
+    flows = sorted(_dated_flows(req, "disbursements"), key=lambda flow: flow.date)
+    for flow in flows:
+        if flow.amount <= 0:
+            raise EngineError("disbursements", "amounts must be positive")
+    return [(flow.date, flow.amount) for flow in flows]
+
+
+def _optional_terms(req):
     optional = {}
     for key in ("method", "first_period", "month_end_rule", "day_count"):
         optional[key] = req.text(key, None)
     for key in ("interest_basis", "rounding", "payment_timing"):
         optional[key] = req.text(key, None)
+    optional["installment_rounding"] = req.text("installment_rounding", None)
     for key in (
         "repayment_day",
         "decimals",
@@ -253,8 +316,9 @@ def schedule_terms(request):
         "amortization_periods",
     ):
         optional[key] = req.integer(key, None)
-    optional["installment_multiple"] = req.decimal("installment_multiple", None)
-    optional["principal_percentage"] = req.decimal("principal_percentage", None)
+    for key in ("installment_multiple", "principal_percentage", "installment_amount"):
+        optional[key] = req.decimal(key, None)
+    optional["minimize_last_difference"] = req.boolean("minimize_last_difference", None)
     optional["first_due_date"] = req.date("first_due_date", None)
     if req.raw("frequency", None) is not None:
         optional["frequency"] = _frequency(req.raw("frequency"), "frequency")
@@ -266,21 +330,170 @@ def schedule_terms(request):
             _decimal(amount, f"principal_plan[{index}]")
             for index, amount in enumerate(plan)
         )
+    return {key: value for key, value in optional.items() if value is not None}
+
+
+def _loan_terms(req):
+    """``(terms, disbursements)`` of a schedule request: ``periods`` derived from
+    ``installment_amount`` when it is not given."""
+    optional = _optional_terms(req)
+    annual, day_count = _rate(req)
+    if day_count is not None:
+        optional["day_count"] = day_count
+    disbursements = _disbursements(req)
+    if disbursements is None:
+        principal, disbursed = req.decimal("principal"), req.date("disbursement_date")
+    else:
+        disbursed, principal = disbursements[0]
+    derive = not req.has("periods") and "installment_amount" in optional
     terms = ScheduleTerms(
-        principal=req.decimal("principal"),
-        annual_rate=req.decimal("annual_rate"),
-        periods=req.integer("periods"),
-        disbursement_date=req.date("disbursement_date"),
-        **{key: value for key, value in optional.items() if value is not None},
+        principal=principal,
+        annual_rate=annual,
+        periods=1 if derive else req.integer("periods"),
+        disbursement_date=disbursed,
+        **optional,
     )
+    if derive:
+        periods = term_for_installment(terms, terms.installment_amount)
+        terms = replace(terms, periods=periods)
+    return terms, disbursements
+
+
+def schedule_terms(request):
+    """ScheduleTerms and fees from a decoded ``schedule`` request (a dict)."""
+    req = _Request(request, "", _SCHEDULE_FIELDS)
+    terms, _disbursed = _loan_terms(req)
     fees = req.decimal("fees_at_start", Decimal(0))
     return terms, fees
 
 
+def _position(terms, schedule, penalty_terms=overdue.DEFAULT_PENALTY_TERMS, fees=()):
+    return allocation.position_from_schedule(
+        schedule,
+        terms.disbursement_date,
+        terms.annual_rate,
+        day_count=terms.day_count,
+        penalty_terms=penalty_terms,
+        fees=fees,
+        decimals=terms.decimals,
+        rounding=terms.rounding,
+    )
+
+
+def _with_tranche(position, terms, amount, on, fees_by_n=None):
+    """The position after a further tranche (:func:`allocation.tranche`): the
+    installments not yet due replaced by the re-amortized ones, the first of them
+    carrying the interest its period earned before ``on`` on the former
+    principal, as the Odoo module records it."""
+    result = allocation.tranche(position, terms, amount, on)
+    kept = list(position.installments[: result.first])
+    first_n = position.installments[result.first].n
+    start = kept[-1].due_date if kept else position.disbursement_date
+    fees_by_n = fees_by_n or {}
+    for index, inst in enumerate(result.schedule.installments):
+        n = first_n + index
+        kept.append(
+            allocation.InstallmentPosition(
+                n=n,
+                due_date=inst.due_date,
+                start_date=start,
+                principal=inst.principal,
+                interest=inst.interest + (result.broken_interest if not index else 0),
+                fee=fees_by_n.get(n, Decimal(0)),
+            )
+        )
+        start = inst.due_date
+    return replace(position, installments=tuple(kept))
+
+
+def _paid_as_scheduled(position, on):
+    """Projection: every installment due on or before ``on`` paid on its date."""
+    installments = tuple(
+        replace(
+            inst,
+            principal_paid=inst.principal,
+            interest_paid=inst.interest,
+            fee_paid=inst.fee,
+        )
+        if inst.due_date <= on
+        else inst
+        for inst in position.installments
+    )
+    return allocation.refresh_open_from(
+        replace(position, installments=installments, accrued_to=on)
+    )
+
+
+def _tranche_rows(terms, schedule, disbursements):
+    """Installment rows of a loan disbursed in tranches, each installment paid on
+    its due date: ``(n, due_date, days, principal, interest, balance)``."""
+    position = _position(terms, schedule)
+    for on, amount in disbursements[1:]:
+        if on <= terms.disbursement_date:
+            raise EngineError("disbursements", "must follow the first disbursement")
+        position = _with_tranche(_paid_as_scheduled(position, on), terms, amount, on)
+    rows = []
+    previous = terms.disbursement_date
+    repaid = Decimal(0)
+    for inst in position.installments:
+        lent = sum((a for d, a in disbursements if d <= inst.due_date), Decimal(0))
+        repaid += inst.principal
+        rows.append(
+            (
+                inst.n,
+                inst.due_date,
+                (inst.due_date - previous).days,
+                inst.principal,
+                inst.interest,
+                lent - repaid,
+            )
+        )
+        previous = inst.due_date
+    return rows
+
+
+def _schedule_response(rows, fees, terms, advances):
+    total_principal = sum((row[3] for row in rows), Decimal(0))
+    total_interest = sum((row[4] for row in rows), Decimal(0))
+    payments = [apr.CashFlow(row[1], row[3] + row[4]) for row in rows]
+    rate = apr.annualized_rate(
+        [apr.CashFlow(on, amount) for on, amount in advances],
+        payments,
+        fees,
+        apr.periods_per_year(terms.frequency),
+        terms.frequency,
+    )
+    return {
+        "installments": [
+            {
+                "n": n,
+                "due_date": due.isoformat(),
+                "days": days,
+                "principal": _fmt(principal),
+                "interest": _fmt(interest),
+                "total": _fmt(principal + interest),
+                "balance": _fmt(balance),
+            }
+            for n, due, days, principal, interest, balance in rows
+        ],
+        "total_principal": _fmt(total_principal),
+        "total_interest": _fmt(total_interest),
+        "total_payment": _fmt(total_principal + total_interest),
+        "annualized_rate": _annualized(rate),
+    }
+
+
 def run_schedule(request):
     """Response of the ``schedule`` command for a decoded request."""
-    terms, fees = schedule_terms(request)
+    req = _Request(request, "", _SCHEDULE_FIELDS)
+    terms, disbursements = _loan_terms(req)
+    fees = req.decimal("fees_at_start", Decimal(0))
     schedule = build_schedule(terms)
+    conventions = {"annual_rate": _fmt(terms.annual_rate), "periods": terms.periods}
+    if disbursements is not None and len(disbursements) > 1:
+        rows = _tranche_rows(terms, schedule, disbursements)
+        response = _schedule_response(rows, fees, terms, disbursements)
+        return {**response, **conventions}
     rate = apr.annualized_rate_for_schedule(
         schedule,
         terms.principal,
@@ -306,6 +519,226 @@ def run_schedule(request):
         "total_interest": _fmt(schedule.total_interest),
         "total_payment": _fmt(schedule.total_payment),
         "annualized_rate": _annualized(rate),
+        **conventions,
+    }
+
+
+# --- servicing ---------------------------------------------------------------------
+
+_SERVICING_FIELDS = {
+    "terms",
+    "disbursements",
+    "payments",
+    "charges",
+    "as_of",
+    "penalty",
+    "order",
+    "by_installment",
+    "apply_credit",
+    "prepayment_fee_rate",
+}
+_PENALTY_FIELDS = {
+    "multiplier",
+    "penalty_rate",
+    "compound",
+    "compound_rate",
+    "grace_days",
+    "day_basis",
+}
+_COMPONENTS = ("principal", "interest", "fee", "penalty", "compound")
+
+
+def _penalty_terms(req):
+    if not req.has("penalty"):
+        return overdue.DEFAULT_PENALTY_TERMS
+    pen = _Request(req.raw("penalty"), "penalty", _PENALTY_FIELDS)
+    options = {
+        "multiplier": pen.decimal("multiplier", None),
+        "penalty_rate": pen.decimal("penalty_rate", None),
+        "compound": pen.boolean("compound", None),
+        "compound_rate": pen.decimal("compound_rate", None),
+        "grace_days": pen.integer("grace_days", None),
+        "day_basis": pen.integer("day_basis", None),
+    }
+    try:
+        return overdue.PenaltyTerms(
+            **{key: value for key, value in options.items() if value is not None}
+        )
+    except EngineError as error:
+        raise EngineError(
+            f"penalty.{error.field}", error.message, error.code, error.params
+        ) from None
+
+
+def _charges(req):
+    """Fees charged on installments, ``{n: total}``."""
+    fees = {}
+    if not req.has("charges"):
+        return fees
+    for item in req.items("charges", {"installment", "amount"}):
+        n = item.integer("installment")
+        amount = item.decimal("amount")
+        if amount < 0:
+            raise EngineError(item.name("amount"), "must not be negative")
+        fees[n] = fees.get(n, Decimal(0)) + amount
+    return fees
+
+
+def _payments(req):
+    payments = []
+    if not req.has("payments"):
+        return payments
+    for item in req.items("payments", {"date", "amount", "reference"}):
+        amount = item.decimal("amount")
+        if amount <= 0:
+            raise EngineError(item.name("amount"), "must be positive")
+        payments.append(
+            allocation.Payment(item.date("date"), amount, item.text("reference", ""))
+        )
+    return payments
+
+
+def _allocation_json(result, places):
+    return {
+        "date": result.payment_date.isoformat(),
+        "amount": _fmt(result.amount, places),
+        "lines": [
+            {
+                "n": line.n,
+                "due_date": line.due_date.isoformat(),
+                "bucket": line.bucket,
+                "component": line.component,
+                "amount": _fmt(line.amount, places),
+            }
+            for line in result.lines
+        ],
+        "excess": _fmt(result.excess, places),
+    }
+
+
+def _installment_json(inst, as_of, places):
+    row = {"n": inst.n, "due_date": inst.due_date.isoformat(), "kind": inst.kind}
+    outstanding = Decimal(0)
+    for component in _COMPONENTS:
+        due, paid = getattr(inst, component), getattr(inst, component + "_paid")
+        row[component] = _fmt(due, places)
+        row[component + "_paid"] = _fmt(paid, places)
+        outstanding += due - paid
+    row["outstanding"] = _fmt(outstanding, places)
+    if overdue.is_cleared(inst):
+        row["status"] = "paid"
+    elif inst.due_date < as_of:
+        row["status"] = "overdue"
+    else:
+        row["status"] = "due" if inst.due_date == as_of else "not_due"
+    return row
+
+
+def _serviced_position(req, terms, disbursements, as_of):
+    """Replay the payments up to ``as_of``, disbursing the tranches on their
+    dates: ``(ReplayResult, allocations)``."""
+    options = {
+        "order": allocation.check_order(req.raw("order", allocation.DEFAULT_ORDER)),
+        "by_installment": req.boolean("by_installment", False),
+        "apply_credit": req.boolean("apply_credit", True),
+    }
+    fees = _charges(req)
+    schedule = build_schedule(terms)
+    known = {inst.n for inst in schedule.installments}
+    position = _position(
+        terms,
+        schedule,
+        _penalty_terms(req),
+        [fees.get(inst.n, Decimal(0)) for inst in schedule.installments],
+    )
+    payments = sorted(_payments(req), key=lambda p: p.on)
+    allocations = []
+    credit = Decimal(0)
+    for on, amount in (disbursements or [])[1:]:
+        if on <= terms.disbursement_date:
+            raise EngineError("disbursements", "must follow the first disbursement")
+        if on > as_of:
+            break
+        now = [p for p in payments if p.on <= on]
+        payments = payments[len(now) :]
+        if credit:
+            now.insert(0, allocation.Payment(on, credit, "credit carried"))
+        result = allocation.replay(position, now, on, **options)
+        allocations += result.allocations
+        credit = result.credit
+        position = _with_tranche(result.position, terms, amount, on, fees)
+        known |= {inst.n for inst in position.installments}
+    if payments and payments[0].on < position.accrued_to:
+        raise EngineError("payments", "a payment is dated before the loan starts")
+    if credit:
+        payments.insert(0, allocation.Payment(position.accrued_to, credit, "credit"))
+    result = allocation.replay(position, payments, as_of, **options)
+    unknown = sorted(set(fees) - known)
+    if unknown:
+        raise EngineError("charges", "names an installment the loan does not have")
+    return result, allocations + list(result.allocations)
+
+
+def run_servicing(request):
+    """Response of the ``servicing`` command: the loan replayed to ``as_of``."""
+    req = _Request(request, "", _SERVICING_FIELDS)
+    terms_req = _Request(
+        req.raw("terms"), "terms", _SCHEDULE_FIELDS - {"fees_at_start"}
+    )
+    if req.has("disbursements"):
+        if terms_req.has("disbursements"):
+            raise EngineError("terms.disbursements", "appears twice")
+        terms_req = _Request(
+            {**terms_req.data, "disbursements": req.raw("disbursements")},
+            "",
+            _SCHEDULE_FIELDS,
+        )
+    terms, disbursements = _loan_terms(terms_req)
+    as_of = req.date("as_of")
+    if as_of < terms.disbursement_date:
+        raise EngineError("as_of", "must not be before the start date")
+    fee_rate = req.decimal("prepayment_fee_rate", Decimal(0))
+    result, allocations = _serviced_position(req, terms, disbursements, as_of)
+    places = terms.decimals
+    position = allocation.settle_to(result.position, as_of)
+    status = overdue.overdue_status(result.position, as_of)
+    quote = allocation.payoff_quote(result.position, as_of, fee_rate)
+    lent = sum(
+        (
+            a
+            for d, a in (disbursements or [(terms.disbursement_date, terms.principal)])
+            if d <= as_of
+        ),
+        Decimal(0),
+    )
+    return {
+        "as_of": as_of.isoformat(),
+        "disbursed": _fmt(lent, places),
+        "installments": [
+            _installment_json(i, as_of, places) for i in position.installments
+        ],
+        "allocations": [_allocation_json(a, places) for a in allocations],
+        "balances": {
+            "outstanding_principal": _fmt(position.outstanding_principal, places),
+            "overdue_principal": _fmt(status.overdue_principal, places),
+            "overdue_interest": _fmt(status.overdue_interest, places),
+            "penalty": _fmt(status.penalty, places),
+            "compound": _fmt(status.compound, places),
+            "fees_due": _fmt(quote.fees, places),
+            "days_past_due": status.days_past_due,
+            "overdue_installments": status.overdue_installments,
+            "credit": _fmt(result.credit, places),
+        },
+        "payoff": {
+            "on": quote.on.isoformat(),
+            "principal": _fmt(quote.principal, places),
+            "interest": _fmt(quote.interest, places),
+            "penalty": _fmt(quote.penalty, places),
+            "compound": _fmt(quote.compound, places),
+            "fees": _fmt(quote.fees, places),
+            "prepayment_fee": _fmt(quote.prepayment_fee, places),
+            "total": _fmt(quote.total, places),
+        },
     }
 
 
@@ -444,7 +877,7 @@ def run_apr(request):
 
 # --- entry point -------------------------------------------------------------------
 
-COMMANDS = {"schedule": run_schedule, "apr": run_apr}
+COMMANDS = {"schedule": run_schedule, "apr": run_apr, "servicing": run_servicing}
 
 
 def _reject_constant(name):
@@ -499,7 +932,7 @@ def main(argv=None, stdin=None, stdout=None):
             stdout.write(USAGE)
             return 0
         if len(argv) != 1 or argv[0] not in COMMANDS:
-            raise EngineError("command", "must be one of: schedule, apr")
+            raise EngineError("command", "must be one of: schedule, apr, servicing")
         response = COMMANDS[argv[0]](parse_request(stdin.read()))
     except EngineError as error:
         response, status = _error(error.field, error.message), 2

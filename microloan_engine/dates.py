@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from .errors import EngineError
 
 MONTH_END_RULES = ("last_day", "next_month_first")
-FIRST_PERIODS = ("full", "actual_days", "stub")
+FIRST_PERIODS = ("full", "actual_days", "stub", "pro_rata")
 _NAMED = {
     "daily": ("day", 1),
     "weekly": ("day", 7),
@@ -150,6 +150,62 @@ class DueDates:
     broken: bool = False
 
 
+def _check_due_inputs(
+    disbursement_date, periods, repayment_day, first_due_date, first_period, frequency
+):
+    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
+        raise EngineError("periods", "must be a positive integer")
+    if first_period not in FIRST_PERIODS:
+        raise EngineError(
+            "first_period", code="one_of", params={"choices": ", ".join(FIRST_PERIODS)}
+        )
+    if repayment_day is not None:
+        if isinstance(repayment_day, bool) or not isinstance(repayment_day, int):
+            raise EngineError("repayment_day", "must be an integer")
+        if not 1 <= repayment_day <= 31:
+            raise EngineError("repayment_day", "must be between 1 and 31")
+        if frequency.unit != "month":
+            raise EngineError(
+                "repayment_day", "only applies to month-based frequencies"
+            )
+    if first_due_date is not None:
+        check_date(first_due_date, "first_due_date")
+        if first_due_date <= disbursement_date:
+            raise EngineError("first_due_date", "must be after the disbursement date")
+
+
+def _day_due_dates(periods, every, first, one_period, first_period):
+    broken = first != one_period
+    stub_date = None
+    if broken and first_period == "stub":
+        stub_date = first
+        first += timedelta(days=every)
+    step = timedelta(days=every)
+    dates = [first]
+    for _ in range(periods - 1):
+        dates.append(dates[-1] + step)
+    return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)
+
+
+def _first_monthly(disbursed, every, repayment_day, first_period, rule, one_period):
+    """``(day, month index, first due date)`` of a month-based schedule with a
+    ``repayment_day`` and no first due date."""
+    day = repayment_day
+    if first_period == "stub":
+        index = disbursed.year * 12 + disbursed.month - 1
+        first = _index_date(index, day, rule)
+        if first <= disbursed:
+            index += 1
+            first = _index_date(index, day, rule)
+        return day, index, first
+    index = disbursed.year * 12 + disbursed.month - 1 + every
+    first = _index_date(index, day, rule)
+    while first < one_period:
+        index += 1
+        first = _index_date(index, day, rule)
+    return day, index, first
+
+
 def due_dates(
     disbursement_date,
     periods,
@@ -166,72 +222,46 @@ def due_dates(
     - ``first_due_date``: it is the first due date (or, in mode "stub", the due date of
       the interest-only stub installment when it is not exactly one period away), then
       every period on its day of month, or on ``repayment_day`` if given.
-    - ``repayment_day`` alone (monthly frequencies only): in modes "full" and
-      "actual_days" the first due date is the first ``repayment_day`` at least one full
-      period after the disbursement (2025-01-10, day 20 -> 2025-02-20), so no first
-      period is shorter than a period; in mode "stub" the first ``repayment_day``
-      strictly after the disbursement ends an interest-only stub (2025-01-20), and the
-      regular installments follow one period apart (2025-02-20...).
+    - ``repayment_day`` alone (monthly frequencies only): in modes "full",
+      "actual_days" and "pro_rata" the first due date is the first ``repayment_day``
+      at least one full period after the disbursement (2025-01-10, day 20 ->
+      2025-02-20), so no first period is shorter than a period; in mode "stub" the
+      first ``repayment_day`` strictly after the disbursement ends an interest-only
+      stub (2025-01-20), and the regular installments follow one period apart
+      (2025-02-20...).
     """
     check_date(disbursement_date, "disbursement_date")
     check_month_end_rule(month_end_rule)
     frequency = Frequency.from_spec(frequency)
-    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 1:
-        raise EngineError("periods", "must be a positive integer")
-    if first_period not in FIRST_PERIODS:
-        raise EngineError(
-            "first_period", code="one_of", params={"choices": ", ".join(FIRST_PERIODS)}
-        )
-    if repayment_day is not None:
-        if isinstance(repayment_day, bool) or not isinstance(repayment_day, int):
-            raise EngineError("repayment_day", "must be an integer")
-        if not 1 <= repayment_day <= 31:
-            raise EngineError("repayment_day", "must be between 1 and 31")
-        if frequency.unit != "month":
-            raise EngineError(
-                "repayment_day", "only applies to month-based frequencies"
-            )
+    _check_due_inputs(
+        disbursement_date,
+        periods,
+        repayment_day,
+        first_due_date,
+        first_period,
+        frequency,
+    )
     one_period = add_periods(disbursement_date, 1, frequency, month_end_rule)
-    if first_due_date is not None:
-        check_date(first_due_date, "first_due_date")
-        if first_due_date <= disbursement_date:
-            raise EngineError("first_due_date", "must be after the disbursement date")
+    every = frequency.every
     if frequency.unit == "day":
         first = first_due_date or one_period
-        broken = first != one_period
-        stub_date = None
-        if broken and first_period == "stub":
-            stub_date = first
-            first += timedelta(days=frequency.every)
-        step = timedelta(days=frequency.every)
-        dates = [first]
-        for _ in range(periods - 1):
-            dates.append(dates[-1] + step)
-        return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)
+        return _day_due_dates(periods, every, first, one_period, first_period)
 
     # Month-based: months are counted as indexes (year * 12 + month - 1) so that a
     # date moved by the month-end rule does not shift the following ones.
-    every = frequency.every
     if first_due_date is not None:
         day = repayment_day or first_due_date.day
         index = first_due_date.year * 12 + first_due_date.month - 1
         first = first_due_date
     elif repayment_day is not None:
-        day = repayment_day
-        if first_period == "stub":
-            after = disbursement_date
-            index = after.year * 12 + after.month - 1
-            first = _index_date(index, day, month_end_rule)
-            if first <= after:
-                index += 1
-                first = _index_date(index, day, month_end_rule)
-        else:
-            after = one_period
-            index = disbursement_date.year * 12 + disbursement_date.month - 1 + every
-            first = _index_date(index, day, month_end_rule)
-            while first < after:
-                index += 1
-                first = _index_date(index, day, month_end_rule)
+        day, index, first = _first_monthly(
+            disbursement_date,
+            every,
+            repayment_day,
+            first_period,
+            month_end_rule,
+            one_period,
+        )
     else:
         day = disbursement_date.day
         index = disbursement_date.year * 12 + disbursement_date.month - 1 + every
@@ -251,3 +281,37 @@ def due_dates(
         else:
             append(month_date(y, m + 1, day, month_end_rule))
     return DueDates(dates=tuple(dates), stub_date=stub_date, broken=broken)
+
+
+def period_fraction(start, end, frequency, day=None, month_end_rule="last_day"):
+    """Length of the period from ``start`` to ``end`` in periods of ``frequency``,
+    as an exact ``(numerator, denominator)`` pair: the whole periods counted back
+    from ``end`` (on ``day`` of the month, default ``end``'s day), plus the odd days
+    left at the start over the days of the period that holds them (pro rata of the
+    month, docs/domain.md §1.7). Day-based frequencies count days / period days.
+
+    >>> period_fraction(date(2025, 1, 10), date(2025, 2, 20), Frequency("month", 1))
+    (41, 31)
+    >>> period_fraction(date(2025, 1, 10), date(2025, 2, 5), Frequency("month", 1))
+    (26, 31)
+    >>> period_fraction(date(2025, 1, 10), date(2025, 2, 10), Frequency("month", 1))
+    (1, 1)
+    """
+    frequency = Frequency.from_spec(frequency)
+    if frequency.unit == "day":
+        return (end - start).days, frequency.every
+    day = day or end.day
+    every = frequency.every
+    index = end.year * 12 + end.month - 1
+    whole = 0
+    boundary = end
+    previous = _index_date(index - every, day, month_end_rule)
+    while previous >= start:
+        whole += 1
+        boundary = previous
+        previous = _index_date(index - (whole + 1) * every, day, month_end_rule)
+    odd = (boundary - start).days
+    length = (boundary - previous).days
+    if odd == 0:
+        return whole, 1
+    return whole * length + odd, length

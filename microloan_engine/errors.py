@@ -40,6 +40,7 @@ MESSAGE_CODES = {
     "expected a LoanPosition": "expected_loanposition",
     "expected (date, value) pairs": "expected_date_value_pairs",
     "fees must be amounts of money >= 0": "fees_amounts_money_ge",
+    "expected payments, charges or refunds": "expected_payments_charges_refunds",
     "fraction must be at least 0 and below 1": "fraction_at_least_0",
     "give either a date or unit_periods, not both": "give_either_date_unit_periods",
     "give one fee per installment": "give_one_fee_per_installment",
@@ -48,6 +49,9 @@ MESSAGE_CODES = {
     "has more than 18 decimal places": "more_than_18_decimal_places",
     "has no installments": "no_installments",
     "installments must be in due-date order": "installments_in_due_date",
+    "installments not yet due are already partly repaid": (
+        "installments_not_yet_due_partly_repaid"
+    ),
     "installments not yet due must be unpaid to prepay": (
         "installments_not_yet_due_must"
     ),
@@ -92,7 +96,7 @@ MESSAGE_CODES = {
     "must be less than amount_advanced": "less_than_amount_advanced",
     "must be less than the first advance": "less_than_first_advance",
     "must be 'months' or 'days'": "months_days",
-    "must be one of: schedule, apr": "one_schedule_apr",
+    "must be one of: schedule, apr, servicing": "one_schedule_apr",
     "must be positive": "positive",
     "must be ScheduleTerms": "scheduleterms",
     "must be whole numbers >= 0": "whole_numbers_ge_0",
@@ -146,6 +150,7 @@ MESSAGE_CODES = {
     "repays the loan before its last installment": (
         "repays_loan_before_last_installment"
     ),
+    "settle what is owed before a further tranche": "settle_before_tranche",
     "shorten_term needs an annuity or equal-principal loan": (
         "shorten_term_needs_annuity_equal"
     ),
@@ -162,6 +167,7 @@ MESSAGE_CODES = {
     "the maximum number of extensions has been reached": (
         "maximum_number_extensions_reached"
     ),
+    "the payoff does not match its quote": "payoff_not_match_quote",
     "the position is already accrued beyond that date": (
         "position_already_accrued_beyond_date"
     ),
@@ -170,6 +176,7 @@ MESSAGE_CODES = {
     "the repayment exceeds the outstanding principal": (
         "repayment_exceeds_outstanding_principal"
     ),
+    "the repayment exceeds the payoff": "repayment_exceeds_payoff",
     "the total term exceeds the product's maximum term": (
         "total_term_exceeds_product_maximum"
     ),
@@ -181,6 +188,18 @@ MESSAGE_CODES = {
     "unknown field": "unknown_field",
     "use reduce_installment or shorten_term": "use_reduce_installment_shorten_term",
     "values must not be negative": "values_not_negative",
+    # Lender conventions (schedule, rates, CLI servicing).
+    "applies to the annuity method only": "applies_annuity_method_only",
+    "cannot be combined with installment_amount": ("not_combined_installment_amount"),
+    "does not cover the interest of a period": "not_cover_interest_period",
+    "must be true or false": "boolean",
+    "pro_rata applies to the period basis only": "pro_rata_period_basis_only",
+    "applies to rate, not to annual_rate": "applies_rate_not_annual_rate",
+    "comes from disbursements": "comes_from_disbursements",
+    "give either annual_rate or rate, not both": "either_annual_rate_or_rate",
+    "must follow the first disbursement": "follow_first_disbursement",
+    "must match the day count's year": "match_day_count_year",
+    "names an installment the loan does not have": "names_unknown_installment",
 }
 
 # Messages with parameters: raised with an explicit ``code`` and ``params``; the

@@ -8,7 +8,10 @@ Two tools for interest that does not follow a regular installment schedule
   constant is one segment: ``days × balance × rate / year basis``.
 * :class:`CreditLine` is a 随借随还 ledger. It keeps the accumulated product
   (积数 = Σ balance × days between balance changes) and charges
-  ``积数 × annual rate / year basis``, rounded once at settlement.
+  ``积数 × annual rate / year basis``, rounded once at settlement. A
+  repayment (:meth:`CreditLine.repayment`) settles the interest to its date
+  and pays interest first, then principal; :func:`credit_line_totals` sums the
+  repayments posted.
 
 Days follow 算头不算尾: the start day counts, the end day does not.
 
@@ -21,6 +24,9 @@ Days follow 算头不算尾: the start day counts, the end day does not.
 Decimal('1100000')
 >>> line.accrued_interest(date(2025, 1, 31))
 Decimal('366.67')
+>>> line, paid = line.repayment(date(2025, 1, 31), Decimal("10000"))
+>>> paid.interest_paid, paid.principal, line.balance_on(date(2025, 1, 31))
+(Decimal('366.67'), Decimal('9633.33'), Decimal('20366.67'))
 """
 
 from __future__ import annotations
@@ -200,13 +206,81 @@ class CreditLineEntry:
 
 @dataclass(frozen=True)
 class CreditLinePayoff:
-    """What settles the line on a date: principal plus interest accrued to it."""
+    """What settles the line on a date: principal, the interest settled and
+    unpaid (``interest_due``) and the interest accrued since (``interest``)."""
 
     on: date
     principal: Decimal
     interest: Decimal
     total: Decimal
     accumulated_product: Decimal
+    interest_due: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class CreditLineRepayment:
+    """A repayment of ``amount`` on ``on``: it settled ``interest_accrued``
+    (积数 ``accumulated_product`` from ``interest_from``) and paid
+    ``interest_paid`` of interest, then ``principal``."""
+
+    on: date
+    amount: Decimal
+    interest_from: date
+    interest_accrued: Decimal
+    accumulated_product: Decimal
+    interest_paid: Decimal
+    principal: Decimal
+
+
+@dataclass(frozen=True)
+class CreditLineTotals:
+    """The totals of a credit line's posted draws and repayments."""
+
+    drawn: Decimal
+    principal_outstanding: Decimal
+    interest_paid: Decimal
+    interest_due: Decimal
+    accumulated_product: Decimal
+
+
+def credit_line_owed(
+    principal: Decimal, interest_due: Decimal, accrued: Decimal = ZERO
+) -> Decimal:
+    """What closes a credit line: the principal outstanding, the interest
+    settled and unpaid, and the interest ``accrued`` since the settlement."""
+    return to_decimal(principal) + to_decimal(interest_due) + to_decimal(accrued)
+
+
+def credit_line_totals(
+    draws: Iterable[Decimal], repayments: Iterable[CreditLineRepayment]
+) -> CreditLineTotals:
+    """Totals of the posted ``draws`` (amounts) and ``repayments``: principal
+    outstanding is drawn less principal repaid, interest due is interest
+    settled less interest paid.
+
+    >>> from datetime import date
+    >>> D = Decimal
+    >>> paid = CreditLineRepayment(
+    ...     date(2025, 1, 11), D("20000"), date(2025, 1, 1), D("166.67"),
+    ...     D("500000"), D("166.67"), D("19833.33"))
+    >>> totals = credit_line_totals([D("50000")], [paid])
+    >>> totals.principal_outstanding, totals.interest_due
+    (Decimal('30166.67'), Decimal('0.00'))
+    """
+    drawn = sum((to_decimal(amount) for amount in draws), ZERO)
+    principal = interest_paid = interest_accrued = product = ZERO
+    for repayment in repayments:
+        principal += repayment.principal
+        interest_paid += repayment.interest_paid
+        interest_accrued += repayment.interest_accrued
+        product += repayment.accumulated_product
+    return CreditLineTotals(
+        drawn=drawn,
+        principal_outstanding=drawn - principal,
+        interest_paid=interest_paid,
+        interest_due=interest_accrued - interest_paid,
+        accumulated_product=product,
+    )
 
 
 @dataclass(frozen=True)
@@ -220,6 +294,7 @@ class CreditLine:
 
     ``interest_paid_to`` is the date up to which interest has been settled;
     entries before it are refused because they would change settled interest.
+    ``interest_due`` is the interest settled and not yet paid.
     """
 
     limit: Decimal
@@ -229,14 +304,19 @@ class CreditLine:
     interest_paid_to: date | None = None
     decimals: int = 2
     rounding: str = "half_up"
+    interest_due: Decimal = ZERO
 
     def __post_init__(self):
         limit = to_decimal(self.limit)
         rate = to_decimal(self.annual_rate)
+        interest_due = to_decimal(self.interest_due, "interest_due")
         if limit < 0:
             raise EngineError("limit", "the credit limit must not be negative")
         if rate < 0:
             raise EngineError("annual_rate", "the rate must not be negative")
+        if interest_due < 0:
+            raise EngineError("interest_due", "must not be negative")
+        object.__setattr__(self, "interest_due", interest_due)
         if self.day_count not in FIXED_YEAR_BASIS and self.day_count != "ACT/ACT":
             raise EngineError("day_count", "unknown day count")
         object.__setattr__(self, "limit", limit)
@@ -294,14 +374,15 @@ class CreditLine:
         return balance
 
     def available(self, day: date) -> Decimal:
-        """What can be drawn on ``day`` without breaking the limit later on."""
+        """What can be drawn on ``day`` without breaking the limit later on
+        (never below 0)."""
         balance = self.balance_on(day)
         peak = balance
         for entry in self.entries:
             if entry.on > day:
                 balance += entry.amount if entry.kind == DRAW else -entry.amount
                 peak = max(peak, balance)
-        return self.limit - peak
+        return max(self.limit - peak, ZERO)
 
     def _balance_steps(self, start, end):
         """(from, to, balance) stretches with constant balance inside [start, end)."""
@@ -356,7 +437,8 @@ class CreditLine:
         return quantize(self._unrounded_interest(to), self.decimals, self.rounding)
 
     def payoff(self, on: date) -> CreditLinePayoff:
-        """Amount that closes the line on ``on``: principal + accrued interest.
+        """Amount that closes the line on ``on``: principal + interest due +
+        accrued interest.
 
         Entries dated after ``on`` are ignored for the quote.
         """
@@ -367,13 +449,49 @@ class CreditLine:
             on=on,
             principal=principal,
             interest=interest,
-            total=principal + interest,
+            total=credit_line_owed(principal, self.interest_due, interest),
             accumulated_product=ledger.accumulated_product(on),
+            interest_due=self.interest_due,
         )
 
     def settle_interest(self, on: date) -> tuple[CreditLine, Decimal]:
-        """Settle (结息) interest up to ``on``: the new ledger and the amount due."""
+        """Settle (结息) interest up to ``on``: the new ledger (the amount is
+        added to its ``interest_due``) and the amount settled."""
         if self.interest_paid_to is not None and on < self.interest_paid_to:
             raise EngineError("on", "interest is already settled beyond that date")
         amount = self.accrued_interest(on)
-        return replace(self, interest_paid_to=on), amount
+        return (
+            replace(self, interest_paid_to=on, interest_due=self.interest_due + amount),
+            amount,
+        )
+
+    def repayment(
+        self, on: date, amount: Decimal
+    ) -> tuple[CreditLine, CreditLineRepayment]:
+        """Repay ``amount`` on ``on``: settle the interest accrued to ``on``,
+        pay the interest due first and the principal with the rest. More than
+        the payoff of ``on`` is refused. Return the new ledger and the
+        repayment."""
+        amount = to_decimal(amount)
+        if amount <= 0:
+            raise EngineError("amount", "the amount must be positive")
+        if quantize(amount, self.decimals, self.rounding) != amount:
+            raise EngineError("amount", "the amount has more decimals than money")
+        interest_from = self._start() or on
+        settled, accrued = self.settle_interest(on)
+        interest_paid = min(amount, settled.interest_due)
+        principal = amount - interest_paid
+        if principal > self.balance_on(on):
+            raise EngineError("amount", "the repayment exceeds the payoff")
+        ledger = replace(settled, interest_due=settled.interest_due - interest_paid)
+        if principal:
+            ledger = ledger.repay(on, principal)
+        return ledger, CreditLineRepayment(
+            on=on,
+            amount=amount,
+            interest_from=interest_from,
+            interest_accrued=accrued,
+            accumulated_product=self.accumulated_product(on),
+            interest_paid=interest_paid,
+            principal=principal,
+        )

@@ -91,6 +91,23 @@ class PenaltyTerms:
 
 DEFAULT_PENALTY_TERMS = PenaltyTerms()
 
+# Days in the year of the daily penalty rate for each interest day count
+# (docs/domain.md §2.1: annual penalty rate / 360 by default): the year of
+# the loan's own day count; ACT/365 and ACT/ACT use 365.
+PENALTY_DAY_BASIS = {
+    "ACT/360": 360,
+    "30/360": 360,
+    "ACT/364": 364,
+    "ACT/365": 365,
+    "ACT/ACT": 365,
+}
+
+
+def penalty_day_basis(day_count: str) -> int:
+    """The :attr:`PenaltyTerms.day_basis` of a loan with ``day_count`` (365
+    for a day count not in :data:`PENALTY_DAY_BASIS`)."""
+    return PENALTY_DAY_BASIS.get(day_count, 365)
+
 
 def days_past_due(due_date: date, as_of: date) -> int:
     """DPD of one unpaid installment: 0 on the due date, 1 the day after."""

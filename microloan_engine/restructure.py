@@ -144,6 +144,20 @@ class ExtensionResult:
 DEFAULT_POLICY = ExtensionPolicy()
 
 
+def observation_period(after: date, due_dates) -> tuple[date, date]:
+    """Observation period of a loan restructured (or missing a payment while
+    observed) on ``after``, as ``(start, end)`` (docs/domain.md §4): from the
+    first due date after ``after`` (``after`` itself when none is left), for
+    at least one year and two repayment periods, i.e. to the later of one
+    year after the start and the third due date after ``after``."""
+    later = sorted(d for d in due_dates if d > after)
+    start = later[0] if later else after
+    end = add_months(start, 12)
+    if len(later) > 2:
+        end = max(end, later[2])
+    return start, end
+
+
 def _periods_to(effective: date, maturity: date, frequency: Frequency, rule: str):
     """Number of periods and first due date so that the last due date is
     ``maturity`` and the first falls after ``effective`` (the first period

@@ -319,10 +319,12 @@ def test_replay_without_credit_keeps_excess_aside():
 
 
 def test_replay_refuses_future_payments_and_mixed_options():
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError, match="dated after the as-of date") as error:
         replay(loan(), [Payment(date(2025, 4, 1), D("1"))], date(2025, 3, 1))
-    with pytest.raises(EngineError):
+    assert error.value.field == "payments"
+    with pytest.raises(EngineError, match="only apply when replaying") as error:
         replay(loan(), [], date(2025, 3, 1), annual_rate=D("0.1"))
+    assert error.value.field == "start"
 
 
 def test_grace_waiver_through_allocation():

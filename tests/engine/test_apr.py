@@ -219,8 +219,12 @@ def test_no_sign_change_is_an_error():
     with pytest.raises(EngineError) as error:
         tvm.xirr([(date(2025, 1, 1), -100), (date(2025, 6, 1), -5)])
     assert error.value.field == "flows"
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError) as error:
         tvm.irr([0, 0])
+    assert (error.value.field, error.value.code) == (
+        "values",
+        "need_both_outflow_inflow",
+    )
 
 
 def test_irr_with_several_roots_takes_the_one_nearest_the_guess():

@@ -78,12 +78,15 @@ def test_custom_thresholds_and_validation():
         DOUBTFUL,
         LOSS,
     ]
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError, match="must increase") as error:
         ClassificationRules("bad", 0, 200, 100, 360)
-    with pytest.raises(EngineError):
+    assert error.value.field == "thresholds"
+    with pytest.raises(EngineError, match="whole numbers") as error:
         ClassificationRules("bad", -1, 90, 270, 360)
-    with pytest.raises(EngineError):
+    assert error.value.field == "thresholds"
+    with pytest.raises(EngineError, match="must not be negative") as error:
         classify_dpd(-1)
+    assert error.value.field == "days_past_due"
 
 
 def test_restructured_is_at_least_special_mention():

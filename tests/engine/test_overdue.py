@@ -168,15 +168,18 @@ def test_bullet_after_maturity_whole_principal_earns_penalty():
 
 def test_accrue_refuses_going_back():
     position = accrue(loan(), date(2025, 3, 1))
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError, match="already accrued beyond") as error:
         accrue(position, date(2025, 2, 1))
+    assert error.value.field == "to"
     assert accrue(position, date(2025, 3, 1)) is position
 
 
 def test_penalty_terms_validation():
-    with pytest.raises(EngineError):
-        PenaltyTerms(grace_days=-1)
-    with pytest.raises(EngineError):
-        PenaltyTerms(multiplier=D("-1"))
-    with pytest.raises(EngineError):
-        PenaltyTerms(day_basis=100)
+    for kwargs, field in (
+        ({"grace_days": -1}, "grace_days"),
+        ({"multiplier": D("-1")}, "multiplier"),
+        ({"day_basis": 100}, "day_basis"),
+    ):
+        with pytest.raises(EngineError) as error:
+            PenaltyTerms(**kwargs)
+        assert error.value.field == field

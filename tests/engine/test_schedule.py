@@ -18,6 +18,7 @@ from microloan_engine import (
     quantize,
 )
 from microloan_engine import dates as dates_module
+from microloan_engine import rates as rates_module
 from microloan_engine import schedule as schedule_module
 from microloan_engine.dates import add_months, due_dates
 from microloan_engine.daycount import (
@@ -727,13 +728,27 @@ def test_money_helpers():
     assert money.round_div(-5, 2, "half_up") == -3
     assert money.to_units(D("12.30"), 2) == 1230
     assert money.from_units(1230, 2) == D("12.30")
-    for bad in (True, None, "x", D("Infinity")):
-        with pytest.raises(EngineError):
+    for bad, message in (
+        (True, "must be a number, not a boolean"),
+        (None, "must be a number"),
+        ("x", "is not a number"),
+        (D("Infinity"), "must be a finite number"),
+    ):
+        with pytest.raises(EngineError) as caught:
             to_decimal(bad)
-    with pytest.raises(EngineError):
-        quantize(D(1), 2, "ceiling")
-    with pytest.raises(EngineError):
+        assert (caught.value.field, caught.value.message) == ("amount", message)
+    # "ceiling" and "floor" are modes now (向上/向下取整); "up" is not one.
+    with pytest.raises(EngineError) as caught:
+        quantize(D(1), 2, "up")
+    assert caught.value.field == "rounding"
+    assert caught.value.code == "one_of"
+    assert caught.value.params == {"choices": "half_up, half_even, ceiling, floor"}
+    with pytest.raises(EngineError) as caught:
         round_to_multiple(D(1), D(0))
+    assert (caught.value.field, caught.value.message) == (
+        "multiple",
+        "must be positive",
+    )
 
 
 @pytest.mark.parametrize(
@@ -772,8 +787,9 @@ def test_interest_for_days():
     with pytest.raises(EngineError) as caught:
         interest_for_days(D(1), D("0.1"), date(2025, 2, 1), date(2025, 1, 1), "ACT/360")
     assert caught.value.field == "end"
-    with pytest.raises(EngineError):
+    with pytest.raises(EngineError) as caught:
         day_count_days(date(2025, 1, 1), date(2025, 2, 1), "BUS/252")
+    assert (caught.value.field, caught.value.code) == ("day_count", "one_of")
 
 
 def test_frequency_specs():
@@ -800,7 +816,9 @@ def test_error_pickles():
 
 
 @pytest.mark.parametrize(
-    "module", [money, daycount, dates_module, schedule_module], ids=lambda m: m.__name__
+    "module",
+    [money, daycount, dates_module, schedule_module, rates_module],
+    ids=lambda m: m.__name__,
 )
 def test_doctests(module):
     result = doctest.testmod(module)

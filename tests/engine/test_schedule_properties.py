@@ -67,7 +67,10 @@ def terms(draw, method=None):
         method=method,
         frequency=frequency,
         decimals=decimals,
-        rounding=draw(st.sampled_from(["half_up", "half_even"])),
+        rounding=draw(st.sampled_from(["half_up", "half_even", "ceiling", "floor"])),
+        installment_rounding=draw(
+            st.sampled_from([None, None, "half_up", "half_even", "ceiling", "floor"])
+        ),
         day_count=draw(
             st.sampled_from(["ACT/360", "ACT/365", "ACT/ACT", "30/360", "ACT/364"])
         ),
@@ -81,9 +84,13 @@ def terms(draw, method=None):
             values["grace_principal_periods"] = draw(st.integers(0, periods - 1))
             values["grace_interest_periods"] = draw(st.integers(0, periods - 1))
             values["interest_free_periods"] = draw(st.integers(0, periods))
-        first_period = draw(st.sampled_from(["full", "actual_days", "stub"]))
+        first_period = draw(
+            st.sampled_from(["full", "actual_days", "stub", "pro_rata"])
+        )
         if method == "bullet" and first_period == "stub":
             first_period = "full"
+        if first_period == "pro_rata" and values["interest_basis"] == "daily":
+            first_period = "actual_days"
         values["first_period"] = first_period
         anchor = draw(st.sampled_from(["none", "first_due_date", "repayment_day"]))
         if anchor == "first_due_date":
@@ -108,6 +115,8 @@ def terms(draw, method=None):
         values["amortization_periods"] = periods + draw(st.integers(0, 240))
     elif method == "fixed_principal_percentage":
         values["principal_percentage"] = D(draw(st.integers(1, 10000))) / 10000
+    elif method == "annuity":
+        values["minimize_last_difference"] = draw(st.booleans())
     return ScheduleTerms(**values)
 
 
