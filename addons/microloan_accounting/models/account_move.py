@@ -1,47 +1,13 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-# Fields linking journal entries, items and payments to the sub-ledger: set by
-# the loan and credit line postings (through sudo()) only, since the ledger
-# control and the accrual read the ledger through them.
-MICROLOAN_LINK_FIELDS = (
-    "microloan_transaction_id",
-    "microloan_loan_id",
-    "microloan_credit_line_entry_id",
-    "microloan_credit_line_id",
-)
-
-
-def check_microloan_links(records, vals_list):
-    """Refuse, from any caller but the module's own postings (superuser), a
-    value of the sub-ledger link fields of ``records``' model that changes
-    anything: a new record linked, or a link moved."""
-    if records.env.su:
-        return
-    names = [name for name in MICROLOAN_LINK_FIELDS if name in records._fields]
-    for vals in vals_list:
-        for name in names:
-            if name not in vals:
-                continue
-            value = vals[name] or False
-            if records and all(
-                (record[name].id or False) == value for record in records
-            ):
-                continue
-            if not records and not value:
-                continue
-            raise AccessError(
-                records.env._(
-                    "Journal entries, items and payments are linked to loans and "
-                    "credit lines by their postings only: reverse the loan "
-                    "transaction or the credit line entry instead of editing its "
-                    "entries."
-                )
-            )
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+    _name = "account.move"
+    _inherit = [
+        "account.move",
+        "microloan.link.guard.mixin",
+    ]
 
     microloan_transaction_id = fields.Many2one(
         "microloan.loan.transaction",
@@ -54,15 +20,20 @@ class AccountMove(models.Model):
     microloan_loan_id = fields.Many2one(
         related="microloan_transaction_id.loan_id", string="Loan", store=True
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_microloan_links(self.browse(), vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_microloan_links(self, [vals])
-        return super().write(vals)
+    microloan_credit_line_entry_id = fields.Many2one(
+        "microloan.credit.line.entry",
+        string="Credit Line Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Credit line draw, repayment or reversal this entry books (its "
+        "payment's entry too).",
+    )
+    microloan_credit_line_id = fields.Many2one(
+        related="microloan_credit_line_entry_id.line_id",
+        string="Credit Line",
+        store=True,
+    )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_microloan(self):
@@ -74,7 +45,24 @@ class AccountMove(models.Model):
                 )
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_microloan_credit_line(self):
+        if any(move.microloan_credit_line_entry_id for move in self):
+            raise UserError(
+                self.env._(
+                    "Entries of credit line draws and repayments cannot be deleted: "
+                    "reverse the credit line entry instead."
+                )
+            )
+
     def button_draft(self):
+        if any(move.microloan_credit_line_entry_id for move in self):
+            raise UserError(
+                self.env._(
+                    "Entries of credit line draws and repayments cannot be reset to "
+                    "draft: reverse the credit line entry instead."
+                )
+            )
         if any(move.microloan_transaction_id for move in self):
             raise UserError(
                 self.env._(

@@ -1,10 +1,12 @@
-from odoo import api, fields, models
-
-from .account_move import check_microloan_links
+from odoo import fields, models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _name = "account.move.line"
+    _inherit = [
+        "account.move.line",
+        "microloan.link.guard.mixin",
+    ]
 
     microloan_loan_id = fields.Many2one(
         "microloan.loan",
@@ -13,12 +15,9 @@ class AccountMoveLine(models.Model):
         help="Loan of the line, in loan entries and in grouped runs (accrual, "
         "provisioning) alike: the ledger side of the control report.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_microloan_links(self.browse(), vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_microloan_links(self, [vals])
-        return super().write(vals)
+    microloan_credit_line_id = fields.Many2one(
+        "microloan.credit.line",
+        string="Credit Line",
+        index="btree_not_null",
+        help="Credit line of the line: the ledger side of its control.",
+    )

@@ -1,10 +1,12 @@
-from odoo import api, fields, models
-
-from .account_move import check_microloan_links
+from odoo import fields, models
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"  # pylint: disable=consider-merging-classes-inherited
+    _name = "account.payment"
+    _inherit = [
+        "account.payment",
+        "microloan.link.guard.mixin",
+    ]
 
     microloan_transaction_id = fields.Many2one(
         "microloan.loan.transaction",
@@ -13,12 +15,10 @@ class AccountPayment(models.Model):
         copy=False,
         index="btree_not_null",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_microloan_links(self.browse(), vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_microloan_links(self, [vals])
-        return super().write(vals)
+    microloan_credit_line_entry_id = fields.Many2one(
+        "microloan.credit.line.entry",
+        string="Credit Line Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )

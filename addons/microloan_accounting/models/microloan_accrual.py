@@ -5,7 +5,7 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from microloan_engine.money import quantize
+from microloan_engine.accrual import AccrualPeriod, accrual_target
 
 BATCH_SIZE = 2000
 ZERO = Decimal(0)
@@ -16,25 +16,6 @@ INCOME_KEYS = {
     "penalty": "penalty_income",
     "compound": "compound_income",
 }
-
-
-def accrued_share(interest, start, due, day, decimals=2, rounding="half_up"):
-    """Part of the scheduled ``interest`` of the period ``start``–``due`` earned
-    by ``day``, pro rata by days (docs/domain.md §5.1: the accruals of a period add up
-    to its billed interest).
-
-    >>> from datetime import date
-    >>> accrued_share(Decimal("1000"), date(2025, 1, 10), date(2025, 2, 10),
-    ...               date(2025, 1, 31))
-    Decimal('677.42')
-    """
-    if day >= due or due <= start:
-        return interest
-    if day <= start:
-        return ZERO
-    return quantize(
-        interest * (day - start).days / (due - start).days, decimals, rounding
-    )
 
 
 class MicroloanLoan(models.Model):
@@ -405,45 +386,40 @@ class MicroloanLoan(models.Model):
             installments[record["loan_id"][0]].append(record)
         targets = {}
         for loan in self:
-            decimals = loan.currency_id.decimal_places
-            rounding = loan.product_id.rounding or "half_up"
-            start = loan.first_disbursement_date or loan.disbursement_date
-            accrued = ZERO
-            for record in installments[loan.id]:
-                interest = loan._money(record["interest"])
-                share = accrued_share(
-                    interest, start, record["due_date"], date, decimals, rounding
-                )
-                accrued += max(share - paid[loan.id, record["id"], "interest"], ZERO)
-                start = record["due_date"]
-            receivable = {
-                "interest": accrued,
-                "penalty": charged[loan.id, "penalty"]
-                - paid[loan.id, False, "penalty"],
-                "compound": charged[loan.id, "compound"]
-                - paid[loan.id, False, "compound"],
-            }
             written_off = bool(loan.write_off_date and loan.write_off_date <= date)
-            non_accrual = bool(
-                not written_off
-                and loan.non_accrual
-                and loan.non_accrual_date
-                and loan.non_accrual_date <= date
+            target = accrual_target(
+                [
+                    AccrualPeriod(
+                        record["due_date"],
+                        loan._money(record["interest"]),
+                        paid[loan.id, record["id"], "interest"],
+                    )
+                    for record in installments[loan.id]
+                ],
+                loan.first_disbursement_date or loan.disbursement_date,
+                date,
+                penalty_due=charged[loan.id, "penalty"]
+                - paid[loan.id, False, "penalty"],
+                compound_due=charged[loan.id, "compound"]
+                - paid[loan.id, False, "compound"],
+                non_accrual=bool(
+                    loan.non_accrual
+                    and loan.non_accrual_date
+                    and loan.non_accrual_date <= date
+                ),
+                written_off=written_off,
+                written_off_balance=loan._money(
+                    loan.write_off_amount - loan.recovered_amount
+                ),
+                decimals=loan.currency_id.decimal_places,
+                rounding=loan.product_id.rounding or "half_up",
             )
-            if non_accrual or written_off:
-                target = dict.fromkeys(INCOME_KEYS, ZERO)
-            else:
-                target = receivable
-            target["non_accrual"] = non_accrual
-            target["memo_interest"] = (
-                sum(receivable.values(), ZERO) if non_accrual else ZERO
-            )
-            target["memo_written_off"] = (
-                max(loan._money(loan.write_off_amount - loan.recovered_amount), ZERO)
-                if written_off
-                else ZERO
-            )
-            targets[loan.id] = target
+            targets[loan.id] = {
+                **{key: target.receivable(key) for key in INCOME_KEYS},
+                "non_accrual": target.non_accrual,
+                "memo_interest": target.memo_interest,
+                "memo_written_off": target.memo_written_off,
+            }
         return targets
 
     def _create_accrual_move(self, company, product, accounts, date, changes):

@@ -10,8 +10,12 @@ from .res_company import (
 )
 
 
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanProductAccounting(models.AbstractModel):
+    """The accounts and journals of a loan product, per branch, and their
+    check before anything is posted."""
+
+    _name = "microloan.product.accounting"
+    _description = "Loan Product: Accounts"
 
     # Company-dependent: a head-office product lent by several branches has its
     # accounts per branch; an empty value takes the branch's default.

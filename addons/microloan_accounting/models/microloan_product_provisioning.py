@@ -16,8 +16,12 @@ RATE_FIELDS = {
 }
 
 
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanProductProvisioning(models.AbstractModel):
+    """The provision rates of a loan product, per tier of the five-category
+    classification, read by the monthly provisioning."""
+
+    _name = "microloan.product.provisioning"
+    _description = "Loan Product: Provision Rates"
 
     # Defaults: 银发〔2002〕98号 specific rates and a 1% general provision
     # (docs/domain.md §3.3), the engine's DEFAULT_RATES.

@@ -120,7 +120,8 @@ def _mapping_fields(company_dependent=False):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+    _name = "res.company"
+    _inherit = ["res.company", "res.company.microloan.backfill"]
 
     locals().update(_mapping_fields())
 

@@ -4,8 +4,12 @@ from odoo import fields, models
 DISBURSED_STATES = ("active", "closed", "written_off")
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+class ResCompanyMicroloanBackfill(models.AbstractModel):
+    """Booking, once a branch books its loans, the loan history it posted
+    before."""
+
+    _name = "res.company.microloan.backfill"
+    _description = "Branch: Booking of the Loan History"
 
     def _microloan_book_history(self, date=None, provision=True):
         """Book the loan history these branches posted before they booked their

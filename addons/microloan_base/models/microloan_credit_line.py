@@ -5,7 +5,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_repr
 
 from microloan_engine import EngineError
-from microloan_engine.interest import CreditLine, CreditLineEntry
+from microloan_engine.interest import (
+    CreditLine,
+    CreditLineEntry,
+    CreditLineRepayment,
+    credit_line_owed,
+    credit_line_totals,
+)
 
 from ..tools import inputs
 from ..tools.engine_messages import engine_message
@@ -227,20 +233,16 @@ class MicroloanCreditLine(models.Model):
     def _compute_ledger_totals(self):
         for line in self:
             entries = line.entry_ids._filter_effective()
-            draws = entries.filtered(lambda e: e.kind == "draw")
-            repayments = entries - draws
-            line.total_drawn = sum(draws.mapped("amount"))
-            line.principal_outstanding = line.total_drawn - sum(
-                repayments.mapped("principal_amount")
+            totals = line._engine_totals(entries)
+            line.total_drawn = float(totals.drawn)
+            line.principal_outstanding = float(totals.principal_outstanding)
+            line.total_interest_paid = float(totals.interest_paid)
+            line.interest_due = float(totals.interest_due)
+            line.interest_settled_to = max(
+                entries.filtered(lambda e: e.kind == "repayment").mapped("date"),
+                default=False,
             )
-            line.total_interest_paid = sum(repayments.mapped("interest_amount"))
-            line.interest_due = (
-                sum(repayments.mapped("interest_accrued")) - line.total_interest_paid
-            )
-            line.interest_settled_to = max(repayments.mapped("date"), default=False)
-            line.total_accumulated_product = sum(
-                repayments.mapped("accumulated_product")
-            )
+            line.total_accumulated_product = float(totals.accumulated_product)
             line.entry_count = len(line.entry_ids)
 
     @api.depends(
@@ -262,7 +264,12 @@ class MicroloanCreditLine(models.Model):
             line.available_amount = 0.0
             line.accumulated_product = 0.0
             line.accrued_interest = 0.0
-            line.payoff_amount = line.principal_outstanding + line.interest_due
+            line.payoff_amount = float(
+                credit_line_owed(
+                    line._to_decimal(line.principal_outstanding),
+                    line._to_decimal(line.interest_due),
+                )
+            )
             if line.state == "draft" or not line.id:
                 line.available_amount = line.limit_amount
                 continue
@@ -271,14 +278,12 @@ class MicroloanCreditLine(models.Model):
             except EngineError:
                 continue
             if not line.interest_settled_to or today >= line.interest_settled_to:
-                line.accumulated_product = float(ledger.accumulated_product(today))
-                accrued = ledger.accrued_interest(today)
-                line.accrued_interest = float(accrued)
-                line.payoff_amount = (
-                    float(ledger.balance_on(today)) + line.interest_due + float(accrued)
-                )
+                payoff = ledger.payoff(today)
+                line.accumulated_product = float(payoff.accumulated_product)
+                line.accrued_interest = float(payoff.interest)
+                line.payoff_amount = float(payoff.total)
             if line.state == "active" and line.date_start <= today <= line.date_end:
-                line.available_amount = max(float(ledger.available(today)), 0.0)
+                line.available_amount = float(ledger.available(today))
 
     @api.constrains("limit_amount", "interest_rate", "product_id")
     def _check_terms(self):
@@ -533,40 +538,30 @@ class MicroloanCreditLine(models.Model):
                 )
             )
         try:
-            settled, accrued = ledger.settle_interest(date)
-            product = ledger.accumulated_product(date)
+            _settled, repayment = ledger.repayment(date, amount)
         except EngineError as error:
+            if error.code == "repayment_exceeds_payoff":
+                raise UserError(
+                    self.env._(
+                        "%(amount)s is more than the payoff of %(line)s on %(date)s: "
+                        "%(payoff)s.",
+                        amount=currency.format(float(amount)),
+                        line=self.name,
+                        date=date,
+                        payoff=currency.format(float(ledger.payoff(date).total)),
+                    )
+                ) from error
             self._raise_engine_error(error, ledger, date)
-        interest_owed = self._to_decimal(self.interest_due) + accrued
-        interest_paid = min(amount, interest_owed)
-        principal = amount - interest_paid
-        balance = ledger.balance_on(date)
-        if principal > balance:
-            raise UserError(
-                self.env._(
-                    "%(amount)s is more than the payoff of %(line)s on %(date)s: "
-                    "%(payoff)s.",
-                    amount=currency.format(float(amount)),
-                    line=self.name,
-                    date=date,
-                    payoff=currency.format(float(balance + interest_owed)),
-                )
-            )
-        if principal:
-            try:
-                settled.repay(date, principal)
-            except EngineError as error:
-                self._raise_engine_error(error, ledger, date)
         return self._create_entry(
             {
                 "kind": "repayment",
                 "date": date,
-                "amount": float(amount),
-                "interest_amount": float(interest_paid),
-                "principal_amount": float(principal),
-                "interest_accrued": float(accrued),
-                "accumulated_product": float(product),
-                "interest_from": ledger.interest_paid_to or ledger.entries[0].on,
+                "amount": float(repayment.amount),
+                "interest_amount": float(repayment.interest_paid),
+                "principal_amount": float(repayment.principal),
+                "interest_accrued": float(repayment.interest_accrued),
+                "accumulated_product": float(repayment.accumulated_product),
+                "interest_from": repayment.interest_from,
                 "reference": reference or False,
             }
         )
@@ -590,13 +585,12 @@ class MicroloanCreditLine(models.Model):
                 )
             )
         payoff = ledger.payoff(date)
-        interest_due = self._to_decimal(self.interest_due)
         return {
             "date": fields.Date.to_string(date),
             "principal": float(payoff.principal),
-            "interest_due": float(interest_due),
+            "interest_due": float(payoff.interest_due),
             "interest": float(payoff.interest),
-            "total": float(payoff.total + interest_due),
+            "total": float(payoff.total),
             "accumulated_product": float(payoff.accumulated_product),
         }
 
@@ -649,6 +643,29 @@ class MicroloanCreditLine(models.Model):
     def _to_decimal(self, amount):
         return Decimal(float_repr(amount, self.currency_id.decimal_places))
 
+    def _engine_totals(self, entries):
+        """Return the ``microloan_engine.interest.CreditLineTotals`` of
+        ``entries``, effective draws and repayments of this line."""
+        self.ensure_one()
+        draws = entries.filtered(lambda e: e.kind == "draw")
+        return credit_line_totals(
+            [self._to_decimal(entry.amount) for entry in draws],
+            [
+                CreditLineRepayment(
+                    on=entry.date,
+                    amount=self._to_decimal(entry.amount),
+                    interest_from=entry.interest_from or entry.date,
+                    interest_accrued=self._to_decimal(entry.interest_accrued),
+                    accumulated_product=Decimal(
+                        float_repr(entry.accumulated_product, 2)
+                    ),
+                    interest_paid=self._to_decimal(entry.interest_amount),
+                    principal=self._to_decimal(entry.principal_amount),
+                )
+                for entry in entries - draws
+            ],
+        )
+
     def _lock(self):
         """Lock the line's row until the end of the transaction, so that two
         entries posted at once are computed one after the other."""
@@ -691,6 +708,7 @@ class MicroloanCreditLine(models.Model):
                 interest_paid_to=self.interest_settled_to or None,
                 decimals=currency.decimal_places,
                 rounding=self.product_id.rounding or "half_up",
+                interest_due=self._to_decimal(self.interest_due),
             )
         except EngineError as error:
             self._raise_engine_error(error)
@@ -706,7 +724,7 @@ class MicroloanCreditLine(models.Model):
                     "into account.",
                     line=self.name,
                     limit=self.currency_id.format(self.limit_amount),
-                    available=self.currency_id.format(float(max(available, 0))),
+                    available=self.currency_id.format(float(available)),
                     date=date,
                 )
             else:

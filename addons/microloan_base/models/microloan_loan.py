@@ -6,7 +6,8 @@ from odoo.tools import float_compare, float_repr, plaintext2html
 
 from microloan_engine import EngineError, Frequency, ScheduleTerms, build_schedule
 from microloan_engine.apr import annualized_rate, periods_per_year
-from microloan_engine.overdue import PenaltyTerms
+from microloan_engine.collateral import Pledge, group_exposure, loan_to_value
+from microloan_engine.overdue import PenaltyTerms, penalty_day_basis
 
 from .microloan_product import FREQUENCIES
 
@@ -29,7 +30,6 @@ TERM_FIELDS = SCHEDULE_FIELDS | {
     # The loan officer is one of the four eyes: fixed once submitted.
     "user_id",
 }
-DAY_BASIS = {"ACT/360": 360, "30/360": 360, "ACT/364": 364}
 RATE_DIGITS = 6
 
 
@@ -362,24 +362,26 @@ class MicroloanLoan(models.Model):
     def _compute_ltv(self):
         today = fields.Date.context_today(self)
         for loan in self:
-            value = weighted = 0.0
+            currency = loan.currency_id or loan.company_id.currency_id
+            decimals = currency.decimal_places
+            pledges = []
             for collateral in loan.collateral_ids.filtered(
                 lambda c: c.state != "released"
             ):
-                converted = collateral.currency_id._convert(
-                    collateral.value,
-                    loan.currency_id or loan.company_id.currency_id,
-                    loan.company_id,
-                    today,
+                value = collateral.currency_id._convert(
+                    collateral.value, currency, loan.company_id, today
                 )
-                value += converted
-                weighted += converted * collateral.max_ltv
-            loan.collateral_value = value
-            loan.ltv = loan.amount / value * 100 if value else 0.0
-            loan.max_ltv = weighted / value if value else 0.0
-            loan.ltv_exceeded = bool(value) and (
-                float_compare(loan.ltv, loan.max_ltv, precision_digits=2) > 0
-            )
+                pledges.append(
+                    Pledge(
+                        value=Decimal(float_repr(value, decimals)),
+                        max_ltv=Decimal(float_repr(collateral.max_ltv, 2)),
+                    )
+                )
+            cover = loan_to_value(Decimal(float_repr(loan.amount, decimals)), pledges)
+            loan.collateral_value = float(cover.collateral_value)
+            loan.ltv = float(cover.ltv)
+            loan.max_ltv = float(cover.max_ltv)
+            loan.ltv_exceeded = cover.exceeded
 
     @api.depends("interest_rate", "company_id")
     def _compute_rate_above_lpr(self):
@@ -875,31 +877,32 @@ class MicroloanLoan(models.Model):
                     count=group.min_members,
                 )
             )
-        if group.amount_limit:
-            lent = sum(
-                self.search(
-                    [
-                        ("guarantee_group_id", "=", group.id),
-                        ("state", "in", ("approved", "active")),
-                        ("id", "!=", self.id),
-                    ]
-                ).mapped("principal_outstanding")
+        decimals = group.currency_id.decimal_places
+        others = self.search(
+            [
+                ("guarantee_group_id", "=", group.id),
+                ("state", "in", ("approved", "active")),
+                ("id", "!=", self.id),
+            ]
+        )
+        exposure = group_exposure(
+            [
+                Decimal(float_repr(outstanding, decimals))
+                for outstanding in others.mapped("principal_outstanding")
+            ],
+            Decimal(float_repr(self.amount, decimals)),
+            Decimal(float_repr(group.amount_limit, decimals)),
+        )
+        if exposure.exceeded:
+            raise UserError(
+                self.env._(
+                    "%(loan)s would take the loans of the group %(group)s above "
+                    "its limit of %(limit)s.",
+                    loan=self.name,
+                    group=group.name,
+                    limit=group.amount_limit,
+                )
             )
-            if (
-                group.currency_id.compare_amounts(
-                    lent + self.amount, group.amount_limit
-                )
-                > 0
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(loan)s would take the loans of the group %(group)s above "
-                        "its limit of %(limit)s.",
-                        loan=self.name,
-                        group=group.name,
-                        limit=group.amount_limit,
-                    )
-                )
 
     def _add_group_guarantees(self):
         self.ensure_one()
@@ -972,7 +975,7 @@ class MicroloanLoan(models.Model):
         return PenaltyTerms(
             multiplier=Decimal(float_repr(product.penalty_multiplier, 4)),
             grace_days=product.grace_days,
-            day_basis=DAY_BASIS.get(product.day_count, 365),
+            day_basis=penalty_day_basis(product.day_count),
             decimals=self.currency_id.decimal_places,
             rounding=product.rounding,
         )
@@ -980,13 +983,8 @@ class MicroloanLoan(models.Model):
     def _get_fees(self):
         """Return ``(upfront, per_installment)`` fee amounts of this loan."""
         self.ensure_one()
-        upfront = per_installment = 0.0
-        for fee in self.product_id.fee_ids:
-            if fee.timing == "upfront":
-                upfront += fee._get_amount(self.amount)
-            else:
-                per_installment += fee._get_amount(self.amount)
-        return upfront, per_installment
+        totals = self.product_id.fee_ids._get_totals(self.amount)
+        return float(totals.upfront), float(totals.per_installment)
 
     def _build_schedule(self):
         for loan in self:

@@ -14,33 +14,6 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
-
-    microloan_closed_date = fields.Date(
-        string="Loans Closed To",
-        readonly=True,
-        copy=False,
-        help="Last business day the daily close of the loans ran for.",
-    )
-    microloan_reminder_days = fields.Integer(
-        string="Repayment Reminder (Days Before)",
-        default=3,
-        help="Days before a due date at which the loan officer gets a reminder "
-        "activity; products can set their own. 0 sends none.",
-    )
-
-
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
-
-    reminder_days = fields.Integer(
-        string="Repayment Reminder (Days Before)",
-        help="Days before a due date at which the loan officer gets a reminder "
-        "activity. 0 uses the branch's setting.",
-    )
-
-
 class MicroloanLoanInstallment(models.Model):
     _inherit = "microloan.loan.installment"  # pylint: disable=consider-merging-classes-inherited
 

@@ -24,17 +24,6 @@ from ..tools.engine_messages import engine_message
 RATE_DIGITS = 6
 
 
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
-
-    max_extensions = fields.Integer(
-        string="Maximum Extensions",
-        default=1,
-        help="Number of times a loan of this product may be extended (展期); most "
-        "microloan companies allow one.",
-    )
-
-
 class MicroloanLoan(models.Model):
     _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
 

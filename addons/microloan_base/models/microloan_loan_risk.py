@@ -1,34 +1,18 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from microloan_engine import EngineError
-from microloan_engine.classification import LoanRisk, classify
-from microloan_engine.restructure import months_between
+from microloan_engine.classification import (
+    NPL_TIERS,
+    LoanRisk,
+    classify,
+)
+from microloan_engine.restructure import months_between, observation_period
 
 from ..tools import inputs
+from ..tools.risk_tiers import RISK_TIERS
 
-RISK_TIERS = [
-    ("normal", "Normal (正常)"),
-    ("special_mention", "Special Mention (关注)"),
-    ("substandard", "Substandard (次级)"),
-    ("doubtful", "Doubtful (可疑)"),
-    ("loss", "Loss (损失)"),
-]
-NPL_TIERS = ("substandard", "doubtful", "loss")
 CLASSIFIED_STATES = ("active", "written_off")
-
-
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
-
-    non_accrual_days = fields.Integer(
-        string="Non-Accrual After (Days)",
-        default=90,
-        help="Days past due after which the loan stops accruing penalty and "
-        "compound interest in the books (非应计贷款); they are still owed.",
-    )
 
 
 class MicroloanLoan(models.Model):
@@ -330,15 +314,8 @@ class MicroloanLoan(models.Model):
         return result
 
     def _get_observation_period(self, after):
-        """Return the observation start and end of a restructuring on ``after``:
-        from the first due date after it, for at least two repayment periods
-        and one year."""
+        """Return the observation start and end of a restructuring on ``after``
+        (``microloan_engine.restructure.observation_period``)."""
         self.ensure_one()
-        due_dates = sorted(
-            d for d in self.installment_ids.mapped("due_date") if d > after
-        )
-        start = due_dates[0] if due_dates else after
-        end = start + relativedelta(years=1)
-        if len(due_dates) > 2:
-            end = max(end, due_dates[2])
+        start, end = observation_period(after, self.installment_ids.mapped("due_date"))
         return {"observation_start": start, "observation_end": end}

@@ -1,6 +1,5 @@
 from collections import defaultdict
 from dataclasses import replace
-from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -11,17 +10,22 @@ from microloan_engine import EngineError, build_schedule
 from microloan_engine.allocation import (
     PREPAYMENT,
     SCHEDULED,
+    Charge,
     InstallmentPosition,
     LoanPosition,
-    _current_period_interest,
+    Payment,
+    Refund,
     allocate,
+    is_settled,
     payoff_quote,
     prepay,
     refresh_open_from,
-    settle_to,
+    replay,
+    settle_payoff,
+    tranche,
+    use_credit,
 )
-from microloan_engine.overdue import accrue, crystallize
-from microloan_engine.restructure import remaining_terms
+from microloan_engine.overdue import accrue
 
 from ..tools import inputs
 from ..tools.engine_messages import engine_message
@@ -671,7 +675,7 @@ class MicroloanLoan(models.Model):
             "prepayment_fee": float(quote.prepayment_fee),
             "total": float(quote.total),
             "credit": float(credit),
-            "amount_due": float(max(quote.total - credit, Decimal(0))),
+            "amount_due": float(use_credit(quote.total, credit).due),
         }
 
     def payoff(self, date, reference=False, note=False):
@@ -698,81 +702,43 @@ class MicroloanLoan(models.Model):
         self._check_not_back_dated(date)
         position = self._engine_position()
         credit = self._money(self.credit_balance)
+        order, by_installment = self.product_id._get_allocation_order()
         try:
-            quote = payoff_quote(position, date, self._prepayment_fee_rate())
-            settled = settle_to(position, date)
-            due_now = sum(
-                (
-                    sum(
-                        (inst.outstanding(c) for c in ("penalty", "compound")),
-                        Decimal(0),
-                    )
-                    + (
-                        sum(
-                            (
-                                inst.outstanding(c)
-                                for c in ("principal", "interest", "fee")
-                            ),
-                            Decimal(0),
-                        )
-                        if inst.due_date <= date
-                        else Decimal(0)
-                    )
-                )
-                for inst in settled.installments
+            settlement = settle_payoff(
+                position,
+                self._engine_terms(),
+                date,
+                order,
+                by_installment=by_installment,
+                prepayment_fee_rate=self._prepayment_fee_rate(),
             )
-            order, by_installment = self.product_id._get_allocation_order()
-            result = allocate(
-                position, due_now, date, order, by_installment=by_installment
-            )
-            not_due = sum(
-                (
-                    inst.principal - inst.principal_paid
-                    for inst in result.position.installments
-                    if inst.due_date > date
-                ),
-                Decimal(0),
-            )
-            prepaid = None
-            if not_due:
-                prepaid = prepay(
-                    result.position,
-                    self._engine_terms(),
-                    not_due,
-                    date,
-                    fee_rate=self._prepayment_fee_rate(),
-                )
         except EngineError as error:
             raise self._engine_user_error(error) from error
-        paid = due_now + (prepaid.total if prepaid else Decimal(0))
-        if paid != quote.total:
-            raise UserError(
-                self.env._(
-                    "The payoff of %(loan)s (%(paid)s) does not match its quote "
-                    "(%(quote)s).",
-                    loan=self.name,
-                    paid=paid,
-                    quote=quote.total,
-                )
-            )
+        result, prepaid, paid = (
+            settlement.allocation,
+            settlement.prepayment,
+            settlement.total,
+        )
         records = self._records_by_n()
         self._post_charges(position, result.position, date, records)
         lines = self._allocation_lines(result, records)
         if prepaid:
             record = self._apply_prepayment(prepaid, date)
             lines += self._prepayment_lines(prepaid, record)
-            final = prepaid.position
-        else:
-            final = result.position
-        used = min(credit, paid)
-        if used:
+        final = settlement.position
+        credit_use = use_credit(paid, credit)
+        if credit_use.used:
             lines.append(
-                {"installment_id": False, "component": "excess", "amount": -float(used)}
+                {
+                    "installment_id": False,
+                    "component": "excess",
+                    "amount": -float(credit_use.used),
+                }
             )
         transaction = self._post_transaction(
             "repayment",
             date,
-            float(paid - used),
+            float(credit_use.due),
             lines=lines,
             reference=reference,
             note=note,
@@ -830,15 +796,19 @@ class MicroloanLoan(models.Model):
         prepaid = self._engine_prepay(self._engine_position(), principal, date, mode)
         record = self._apply_prepayment(prepaid, date)
         lines = self._prepayment_lines(prepaid, record)
-        used = min(self._money(self.credit_balance), prepaid.total)
-        if used:
+        credit_use = use_credit(prepaid.total, self._money(self.credit_balance))
+        if credit_use.used:
             lines.append(
-                {"installment_id": False, "component": "excess", "amount": -float(used)}
+                {
+                    "installment_id": False,
+                    "component": "excess",
+                    "amount": -float(credit_use.used),
+                }
             )
         transaction = self._post_transaction(
             "repayment",
             date,
-            float(prepaid.total - used),
+            float(credit_use.due),
             lines=lines,
             reference=reference,
             note=note,
@@ -1023,7 +993,7 @@ class MicroloanLoan(models.Model):
         self.ensure_one()
         date = fields.Date.to_date(date)
         prepaid = self._engine_prepay(self._position_at(date), principal, date, mode)
-        credit = min(self._money(self.credit_balance), prepaid.total)
+        credit_use = use_credit(prepaid.total, self._money(self.credit_balance))
         return {
             "date": date,
             "principal": float(prepaid.principal),
@@ -1033,8 +1003,8 @@ class MicroloanLoan(models.Model):
             "fee": 0.0,
             "prepayment_fee": float(prepaid.fee),
             "total": float(prepaid.total),
-            "credit": float(credit),
-            "amount_due": float(prepaid.total - credit),
+            "credit": float(credit_use.used),
+            "amount_due": float(credit_use.due),
         }
 
     # ------------------------------------------------------------------
@@ -1177,20 +1147,10 @@ class MicroloanLoan(models.Model):
         )
 
     def _is_settled(self):
-        """Everything paid: principal, interest, fees and charges."""
+        """Everything paid: principal, interest, fees and charges
+        (``microloan_engine.allocation.is_settled``)."""
         self.ensure_one()
-        installments = self._engine_installments()
-        currency = self.currency_id
-        return bool(installments) and all(
-            currency.is_zero(i.principal - i.principal_paid)
-            and currency.is_zero(i.interest - i.interest_paid)
-            and currency.is_zero(i.fee + i.fee_charged - i.fee_paid)
-            and currency.is_zero(i.penalty - i.penalty_paid)
-            and currency.is_zero(i.compound - i.compound_paid)
-            and not i.penalty_product
-            and not i.compound_product
-            for i in installments
-        )
+        return is_settled(self._engine_position())
 
     def _close_if_settled(self):
         """Settlement hook: close the loan once everything is paid."""
@@ -1245,10 +1205,10 @@ class MicroloanLoan(models.Model):
             if kind_lines
         ]
 
-    def _apply_payment(self, position, date, payment, credit, post=True):
+    def _apply_payment(self, position, date, payment, credit):
         """Allocate ``payment`` (dict: amount, reference, note) plus ``credit``
-        on ``position``; with ``post``, post the charges and the repayment.
-        Return ``(transaction or None, new position, credit left)``."""
+        on ``position`` and post the charges and the repayment. Return
+        ``(transaction, new position, credit left)``."""
         order, by_installment = self.product_id._get_allocation_order()
         amount = self._money(payment["amount"])
         try:
@@ -1257,27 +1217,34 @@ class MicroloanLoan(models.Model):
             )
         except EngineError as error:
             raise self._engine_user_error(error) from error
-        transaction = None
-        if post:
-            records = self._records_by_n()
-            self._post_charges(position, result.position, date, records)
-            lines = self._allocation_lines(result, records)
-            lines.append(
-                {
-                    "installment_id": False,
-                    "component": "excess",
-                    "amount": float(result.excess - credit),
-                }
-            )
-            transaction = self._post_transaction(
-                "repayment",
-                date,
-                float(amount),
-                lines=lines,
-                reference=payment.get("reference") or False,
-                note=payment.get("note") or False,
-            )
+        transaction = self._post_allocation(
+            position, result, payment, credit, self._records_by_n()
+        )
         return transaction, result.position, result.excess
+
+    def _post_allocation(self, before, result, payment, credit, records):
+        """Post the repayment ``payment`` (dict: amount, reference, note) that
+        the engine allocated as ``result`` (an ``AllocationResult``) on the
+        position ``before``, with ``credit`` held before it: the penalty and
+        compound interest it charged, then the repayment and its excess."""
+        date = result.payment_date
+        self._post_charges(before, result.position, date, records)
+        lines = self._allocation_lines(result, records)
+        lines.append(
+            {
+                "installment_id": False,
+                "component": "excess",
+                "amount": float(result.excess - credit),
+            }
+        )
+        return self._post_transaction(
+            "repayment",
+            date,
+            float(self._money(payment["amount"])),
+            lines=lines,
+            reference=payment.get("reference") or False,
+            note=payment.get("note") or False,
+        )
 
     def _prepayment_lines(self, prepaid, record):
         return [
@@ -1396,59 +1363,39 @@ class MicroloanLoan(models.Model):
                     date=date,
                 )
             )
-        position = self._engine_position(date)
+        messages = {
+            "no_installment_falls_due_after": self.env._(
+                "%(loan)s has no installment due after %(date)s for a further "
+                "tranche.",
+                loan=self.name,
+                date=date,
+            ),
+            "settle_before_tranche": self.env._(
+                "Settle what %(loan)s owes before disbursing a further tranche.",
+                loan=self.name,
+            ),
+            "installments_not_yet_due_partly_repaid": self.env._(
+                "Installments of %(loan)s not yet due are already partly "
+                "repaid: a further tranche cannot be disbursed now.",
+                loan=self.name,
+            ),
+        }
         try:
-            position = settle_to(position, date)
-            installments = position.installments
-            later = [i for i, inst in enumerate(installments) if inst.due_date > date]
-            if not later:
-                raise UserError(
-                    self.env._(
-                        "%(loan)s has no installment due after %(date)s for a "
-                        "further tranche.",
-                        loan=self.name,
-                        date=date,
-                    )
-                )
-            first = later[0]
-            if not all(inst.is_cleared for inst in installments[:first]):
-                raise UserError(
-                    self.env._(
-                        "Settle what %(loan)s owes before disbursing a further "
-                        "tranche.",
-                        loan=self.name,
-                    )
-                )
-            remaining = installments[first:]
-            if any(
-                inst.kind != SCHEDULED
-                or inst.principal_paid
-                or inst.interest_paid
-                or inst.fee_paid
-                for inst in remaining
-            ):
-                raise UserError(
-                    self.env._(
-                        "Installments of %(loan)s not yet due are already partly "
-                        "repaid: a further tranche cannot be disbursed now.",
-                        loan=self.name,
-                    )
-                )
-            not_due = sum((inst.principal for inst in remaining), Decimal(0))
-            broken, _current = _current_period_interest(position, installments, date)
-            terms = remaining_terms(
+            added = tranche(
+                self._engine_position(date),
                 self._engine_terms(),
-                not_due + self._money(amount),
+                self._money(amount),
                 date,
-                remaining[-1].due_date,
             )
-            schedule = build_schedule(terms)
         except EngineError as error:
+            if error.code in messages:
+                raise UserError(messages[error.code]) from error
             raise self._engine_user_error(error) from error
         records = self._engine_installments()
         _upfront, per_installment = self._get_fees()
         self._replace_installments(
-            records[first:], self._schedule_rows(schedule, per_installment, broken)
+            records[added.first :],
+            self._schedule_rows(added.schedule, per_installment, added.broken_interest),
         )
         # Everything before the tranche is cleared: no overdue product is left.
         self.sudo().write({"microloan_accrued_to": date})
@@ -1538,54 +1485,74 @@ class MicroloanLoan(models.Model):
         old_accrued_to = self.microloan_accrued_to
         for transaction in redo.sorted(lambda t: (t.date, t.id), reverse=True):
             self._post_reversal(transaction)
-        position = self._engine_position_from_ledger(base, checkpoint)
-        credit = self._money(sum(base.mapped("excess_amount")))
-        agenda = []
-        for transaction in events:
-            if transaction == exclude:
-                continue
-            rank = {"repayment": 0, "refund": 2}.get(transaction.kind, 1)
-            agenda.append((transaction.date, rank, transaction.id, transaction))
+        replayed = {t.id: t for t in events if t != exclude}
+        engine_events = [self._replay_event(t) for t in replayed.values()]
         if new_payment:
-            agenda.append((date, 0, float("inf"), new_payment))
-        agenda.sort(key=lambda item: item[:3])
+            # Posted last: after every transaction of its day.
+            new_sequence = max(self.transaction_ids.ids, default=0) + 1
+            engine_events.append(
+                Payment(date, self._money(new_payment["amount"]), "", new_sequence)
+            )
+        as_of = max(
+            d for d in (checkpoint, old_accrued_to, *(e.on for e in engine_events)) if d
+        )
+        order, by_installment = self.product_id._get_allocation_order()
+        try:
+            result = replay(
+                self._engine_position_from_ledger(base, checkpoint),
+                engine_events,
+                as_of,
+                order,
+                by_installment=by_installment,
+                credit_on_due_dates=False,
+                credit=self._money(sum(base.mapped("excess_amount"))),
+            )
+        except EngineError as error:
+            raise self._engine_user_error(error) from error
+        records = self._records_by_n()
         new_transaction = None
-        for on, rank, _id, event in agenda:
-            post = isinstance(event, dict) or event in redo
-            if rank == 0:
-                payment = (
-                    event
-                    if isinstance(event, dict)
-                    else {
-                        "amount": event.amount,
-                        "reference": event.reference,
-                        "note": event.note,
-                    }
+        for step in result.steps:
+            transaction = replayed.get(step.event.sequence)
+            if transaction is not None and transaction not in redo:
+                continue
+            if isinstance(step.event, Payment):
+                payment = new_payment if transaction is None else transaction
+                posted = self._post_allocation(
+                    step.before,
+                    step.allocation,
+                    {
+                        "amount": payment["amount"],
+                        "reference": payment["reference"],
+                        "note": payment["note"],
+                    },
+                    step.credit_before,
+                    records,
                 )
-                transaction, after, credit = self._apply_payment(
-                    position, on, payment, credit, post=post
+                if transaction is None:
+                    new_transaction = posted
+            elif isinstance(step.event, Charge):
+                self._post_charges(
+                    step.before, step.position, step.on, records, at_payment=False
                 )
-                if isinstance(event, dict):
-                    new_transaction = transaction
-                position = after
-            elif rank == 1:
-                horizon = max(on + timedelta(days=1), position.accrued_to)
-                try:
-                    accrued = accrue(position, horizon)
-                    charged = crystallize(accrued, horizon)
-                except EngineError as error:
-                    raise self._engine_user_error(error) from error
-                if post:
-                    self._post_charges(
-                        accrued, charged, on, self._records_by_n(), at_payment=False
-                    )
-                position = charged
-            else:
-                credit -= self._money(event.amount)
-        if old_accrued_to and old_accrued_to > position.accrued_to:
-            position = accrue(position, old_accrued_to)
-        self._write_engine_state(position)
+        self._write_engine_state(result.position)
         return new_transaction
+
+    def _replay_event(self, transaction):
+        """The engine event (``microloan_engine.allocation.Payment``, ``Charge``
+        or ``Refund``) of a repayment, a close's charge or a refund; its
+        ``sequence`` is the transaction's id (the posting order)."""
+        if transaction.kind == "repayment":
+            return Payment(
+                transaction.date,
+                self._money(transaction.amount),
+                transaction.reference or "",
+                transaction.id,
+            )
+        if transaction.kind == "refund":
+            return Refund(
+                transaction.date, self._money(transaction.amount), transaction.id
+            )
+        return Charge(transaction.date, transaction.id)
 
     def _engine_position_from_ledger(self, transactions, as_of):
         """The engine position made of the schedule and ``transactions`` only,

@@ -1,15 +1,14 @@
 from collections import defaultdict
+from decimal import Decimal
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from microloan_engine import EngineError
+from microloan_engine.classification import tier_rank
+from microloan_engine.writeoff import WriteOffLine, allocate_recovery, write_off_lines
 
 from ..tools import inputs
-from .microloan_loan_risk import RISK_TIERS
-
-# Order in which a write-off lists, and a recovery pays back, the amounts.
-WRITE_OFF_COMPONENTS = ("principal", "interest", "fee", "penalty", "compound")
 
 
 class MicroloanLoan(models.Model):
@@ -162,10 +161,9 @@ class MicroloanLoan(models.Model):
         """Raise unless the loan meets its product's write-off conditions."""
         self.ensure_one()
         product = self.product_id
-        order = [tier for tier, _label in RISK_TIERS]
         labels = dict(self._fields["risk_tier"]._description_selection(self.env))
         tier = self.risk_tier or "normal"
-        if order.index(tier) < order.index(product.write_off_min_tier):
+        if tier_rank(tier) < tier_rank(product.write_off_min_tier):
             raise UserError(
                 self.env._(
                     "%(loan)s is classified %(tier)s: loans of %(product)s are "
@@ -257,23 +255,24 @@ class MicroloanLoan(models.Model):
                 )
             )
         self._lock_for_posting()
-        remaining = currency.round(amount)
-        lines = []
-        for (installment_id, component), open_amount in self._get_recoverable():
-            if currency.is_zero(remaining):
-                break
-            paid = min(open_amount, remaining)
-            remaining = currency.round(remaining - paid)
+        recovered, excess = allocate_recovery(
+            self._get_recoverable(), self._money(amount)
+        )
+        lines = [
+            {
+                "installment_id": line.n,
+                "component": line.component,
+                "amount": float(line.amount),
+            }
+            for line in recovered
+        ]
+        if excess:
             lines.append(
                 {
-                    "installment_id": installment_id,
-                    "component": component,
-                    "amount": paid,
+                    "installment_id": False,
+                    "component": "excess",
+                    "amount": float(excess),
                 }
-            )
-        if not currency.is_zero(remaining):
-            lines.append(
-                {"installment_id": False, "component": "excess", "amount": remaining}
             )
         transaction = self._post_transaction(
             "recovery", date, currency.round(amount), lines=lines, reference=reference
@@ -285,42 +284,24 @@ class MicroloanLoan(models.Model):
     def _get_write_off_lines(self, date):
         """Lines of a write-off on ``date``: principal outstanding, and interest,
         fees and charges of the installments due by then, component by
-        component."""
+        component (``microloan_engine.writeoff.write_off_lines``)."""
         self.ensure_one()
-        currency = self.currency_id
-        lines = []
-        installments = self._engine_installments()
-        for component in WRITE_OFF_COMPONENTS:
-            for inst in installments:
-                if component == "principal":
-                    open_amount = inst.principal - inst.principal_paid
-                elif component == "interest":
-                    if inst.due_date > date:
-                        continue
-                    open_amount = inst.interest - inst.interest_paid
-                elif component == "fee":
-                    if inst.due_date > date:
-                        continue
-                    open_amount = inst.fee + inst.fee_charged - inst.fee_paid
-                else:
-                    open_amount = inst[component] - inst[component + "_paid"]
-                open_amount = currency.round(open_amount)
-                if currency.compare_amounts(open_amount, 0.0) > 0:
-                    lines.append(
-                        {
-                            "installment_id": inst.id,
-                            "component": component,
-                            "amount": open_amount,
-                        }
-                    )
-        return lines
+        records = self._records_by_n()
+        return [
+            {
+                "installment_id": records[line.n].id,
+                "component": line.component,
+                "amount": float(line.amount),
+            }
+            for line in write_off_lines(self._engine_position(), date)
+        ]
 
     def _get_recoverable(self):
-        """``[((installment_id, component), amount)]`` written off and not yet
-        recovered, in the order the write-off listed them."""
+        """``microloan_engine.writeoff.WriteOffLine`` written off and not yet
+        recovered, in the order the write-off listed them (``n`` is the
+        installment's id)."""
         self.ensure_one()
-        currency = self.currency_id
-        open_amounts = defaultdict(float)
+        open_amounts = defaultdict(Decimal)
         for transaction in self.transaction_ids.sorted("id"):
             if transaction.state != "posted":
                 continue
@@ -333,9 +314,9 @@ class MicroloanLoan(models.Model):
             for line in transaction.line_ids:
                 if line.component != "excess":
                     key = (line.installment_id.id, line.component)
-                    open_amounts[key] += sign * line.amount
+                    open_amounts[key] += sign * self._money(line.amount)
         return [
-            (key, currency.round(value))
-            for key, value in open_amounts.items()
-            if currency.compare_amounts(value, 0.0) > 0
+            WriteOffLine(installment_id, component, value)
+            for (installment_id, component), value in open_amounts.items()
+            if value > 0
         ]

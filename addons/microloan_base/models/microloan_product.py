@@ -11,6 +11,8 @@ REPAYMENT_METHODS = [
     ("balloon", "Balloon (气球贷)"),
     ("flat", "Flat Rate (等本等息)"),
     ("fixed_principal_percentage", "Fixed Principal Percentage"),
+    # Served by microloan.product.revolving (credit lines, not schedules).
+    ("revolving", "Revolving Credit Line (随借随还)"),
 ]
 FREQUENCIES = [
     ("daily", "Daily"),
@@ -64,7 +66,12 @@ DAY_COUNTS = [
 class MicroloanProduct(models.Model):
     _name = "microloan.product"
     _description = "Loan Product"
-    _inherit = ["mail.thread"]
+    _inherit = [
+        "mail.thread",
+        "microloan.product.servicing",
+        "microloan.product.lifecycle",
+        "microloan.product.revolving",
+    ]
     _order = "sequence, name, id"
     _check_company_auto = True
     _check_company_domain = models.check_company_domain_parent_of

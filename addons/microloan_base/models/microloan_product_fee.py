@@ -1,5 +1,10 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_repr
+
+from microloan_engine.fees import Fee, fee_amount, fee_totals
 
 
 class MicroloanProductFee(models.Model):
@@ -48,6 +53,31 @@ class MicroloanProductFee(models.Model):
         """Return the fee charged on ``principal`` once (per installment or at
         disbursement, depending on ``timing``)."""
         self.ensure_one()
-        if self.calculation == "fixed":
-            return self.amount
-        return self.currency_id.round(principal * self.percentage / 100)
+        decimals = self.currency_id.decimal_places
+        return float(
+            fee_amount(
+                self._engine_fee(),
+                Decimal(float_repr(principal, decimals)),
+                decimals,
+            )
+        )
+
+    def _get_totals(self, principal):
+        """Return the ``microloan_engine.fees.FeeTotals`` (upfront and per
+        installment) of these fees on ``principal``."""
+        decimals = self.currency_id[:1].decimal_places
+        return fee_totals(
+            [fee._engine_fee() for fee in self],
+            Decimal(float_repr(principal, decimals)),
+            decimals,
+        )
+
+    def _engine_fee(self):
+        """Return the ``microloan_engine.fees.Fee`` of this fee."""
+        self.ensure_one()
+        return Fee(
+            calculation=self.calculation,
+            timing=self.timing,
+            amount=Decimal(float_repr(self.amount, self.currency_id.decimal_places)),
+            percentage=Decimal(float_repr(self.percentage, 4)),
+        )

@@ -1,13 +1,15 @@
 from odoo import fields, models
 
 
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanProductRevolving(models.AbstractModel):
+    """Revolving products (随借随还): their credit lines. The ``revolving``
+    repayment method itself is in the product's selection
+    (microloan_product.py): a mixin cannot add to a field it does not
+    define."""
 
-    repayment_method = fields.Selection(
-        selection_add=[("revolving", "Revolving Credit Line (随借随还)")],
-        ondelete={"revolving": "set default"},
-    )
+    _name = "microloan.product.revolving"
+    _description = "Loan Product: Revolving Credit Lines"
+
     credit_line_count = fields.Integer(compute="_compute_credit_line_count")
 
     def _compute_credit_line_count(self):

@@ -1,11 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .microloan_loan_risk import RISK_TIERS
+from ..tools.risk_tiers import RISK_TIERS
 
 
-class MicroloanProduct(models.Model):
-    _inherit = "microloan.product"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanProductServicing(models.AbstractModel):
+    """Servicing options of a loan product: prepayment fee and write-off
+    conditions, read by the loan's servicing and write-off."""
+
+    _name = "microloan.product.servicing"
+    _description = "Loan Product: Servicing Options"
 
     prepayment_fee_rate = fields.Float(
         string="Prepayment Fee (%)",

@@ -7,7 +7,7 @@ MICROLOAN_RUN_FIELDS = ("microloan_closed_date",)
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.company"
 
     microloan_branch_code = fields.Char(
         string="Branch Code",
@@ -39,6 +39,19 @@ class ResCompany(models.Model):
         "repayment, charge, write-off, recovery, reversal, credit-line entry) can "
         "be dated on or before this date, and no back-dated repayment can replay "
         "transactions of that closed period.",
+    )
+    # Set and read by the daily close of the loans
+    microloan_closed_date = fields.Date(
+        string="Loans Closed To",
+        readonly=True,
+        copy=False,
+        help="Last business day the daily close of the loans ran for.",
+    )
+    microloan_reminder_days = fields.Integer(
+        string="Repayment Reminder (Days Before)",
+        default=3,
+        help="Days before a due date at which the loan officer gets a reminder "
+        "activity; products can set their own. 0 sends none.",
     )
 
     _sql_constraints = [

@@ -17,3 +17,4 @@ from . import test_translations
 from . import test_security_rpc
 from . import test_bad_input
 from . import test_servicing_rpc
+from . import test_model_layout

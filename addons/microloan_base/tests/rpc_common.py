@@ -55,6 +55,42 @@ class SecurityRpcCommon(HttpCase):
             db, user.id, user.login, model, method, list(args), kwargs
         )
 
+    def check_branch_isolation(self, models):
+        """For every model of ``models`` and every demo user: ``search`` finds
+        records of the user's branch only, and ``read`` of a record of the
+        other branch is refused without naming it. Returns the checks made."""
+        checked = 0
+        for model in models:
+            Model = self.env[model].sudo()
+            records = {
+                branch: Model.search([("company_id", "=", company.id)], limit=1)
+                for branch, company in self.branch.items()
+            }
+            for (role, branch), user in self.users.items():
+                other = "hz" if branch == "cd" else "cd"
+                if not self.env[model].with_user(user).has_access("read"):
+                    with self.assertFault():
+                        self.call(role, branch, model, "search", [])
+                    checked += 1
+                    continue
+                ids = self.call(role, branch, model, "search", [])
+                companies = set(Model.browse(ids).mapped("company_id").ids)
+                self.assertLessEqual(
+                    companies, {self.branch[branch].id}, f"{model} {role}_{branch}"
+                )
+                foreign = records[other]
+                if not foreign:
+                    continue
+                with self.assertFault() as fault:
+                    self.call(
+                        role, branch, model, "read", [foreign.id], ["display_name"]
+                    )
+                name = foreign.display_name
+                if len(name) > 3 and not name.isdigit():  # not a bare number
+                    self.assertNotIn(name, fault.message)
+                checked += 2
+        return checked
+
     def assertFault(self, text=None):
         return FaultContext(self, text)
 

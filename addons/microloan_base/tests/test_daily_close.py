@@ -60,9 +60,19 @@ class TestDailyClose(LifecycleCommon):
         loan = self._active_loan()
         self._close(self.d("2025-03-05"))
         state = self._snapshot(loan)
+        # The first close did its work: installment 1 (due 10 February) is
+        # 23 days late, accrues penalty and has its overdue activity; the
+        # branch and the loan are closed to 5 March.
+        self.assertEqual(loan.days_past_due, 23)
+        self.assertGreater(sum(loan.installment_ids.mapped("penalty_product")), 0)
+        self.assertTrue(loan.activity_ids)
+        self.assertEqual(loan.last_close_date, self.d("2025-03-05"))
+        self.assertEqual(self.branch_bj.microloan_closed_date, self.d("2025-03-05"))
+        # Running again, or for an earlier day, changes nothing.
         self._close(self.d("2025-03-05"))
         self._close(self.d("2025-03-01"))
         self.assertEqual(self._snapshot(loan), state)
+        self.assertEqual(loan.last_close_date, self.d("2025-03-05"))
 
     def test_refuses_a_day_after_today(self):
         """Closing ahead of time would charge penalties and book accruals of

@@ -2,3 +2,4 @@ from . import identity
 from . import locking
 from . import inputs
 from . import engine_messages
+from . import risk_tiers

@@ -24,8 +24,8 @@ class MicroloanCreditLineDraw(models.TransientModel):
             line = wizard.line_id
             wizard.available_amount = 0.0
             if line.state == "active" and wizard.date:
-                wizard.available_amount = max(
-                    float(line._engine_ledger().available(wizard.date)), 0.0
+                wizard.available_amount = float(
+                    line._engine_ledger().available(wizard.date)
                 )
 
     def action_draw(self):

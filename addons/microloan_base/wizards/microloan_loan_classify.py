@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.microloan_loan_risk import RISK_TIERS
+from ..tools.risk_tiers import RISK_TIERS
 
 
 class MicroloanLoanClassify(models.TransientModel):
