@@ -702,6 +702,37 @@ def use_credit(owed: Decimal, credit: Decimal) -> CreditUse:
     return CreditUse(owed=owed, used=used, due=owed - used)
 
 
+def allocate_with_credit(
+    position: LoanPosition,
+    amount: Decimal,
+    credit: Decimal,
+    payment_date: date,
+    order: Iterable[str] = DEFAULT_ORDER,
+    *,
+    by_installment: bool = False,
+) -> AllocationResult:
+    """:func:`allocate` the ``amount`` paid on ``payment_date`` together with
+    the ``credit`` held for the borrower (money received and not allocated):
+    the credit pays with it. The result's ``excess`` is the credit left
+    afterwards; :func:`credit_added` is what the payment changes it by."""
+    amount = to_decimal(amount, "amount")
+    credit = to_decimal(credit, "credit")
+    return allocate(
+        position, amount + credit, payment_date, order, by_installment=by_installment
+    )
+
+
+def credit_added(result: AllocationResult, credit: Decimal) -> Decimal:
+    """What an :func:`allocate_with_credit` ``result`` adds to the ``credit``
+    held before it (negative when the credit paid part of the position).
+
+    >>> from types import SimpleNamespace
+    >>> credit_added(SimpleNamespace(excess=Decimal("30.00")), Decimal("100.00"))
+    Decimal('-70.00')
+    """
+    return result.excess - to_decimal(credit, "credit")
+
+
 def _due_by(position, on):
     """Outstanding charges of every installment, plus principal, interest and
     fee of those due on or before ``on``."""

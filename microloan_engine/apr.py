@@ -60,6 +60,7 @@ __all__ = [
     "fv",
     "ipmt",
     "irr",
+    "lpr_cap",
     "lpr_on",
     "nominal",
     "nper",
@@ -544,6 +545,28 @@ def lpr_on(on_date, lpr_table=DEFAULT_LPR_1Y):
     return current
 
 
+# The judicial protection ceiling is this multiple of the 1-year LPR
+# (docs/domain.md §3.5).
+LPR_MULTIPLE = 4
+
+
+def lpr_cap(lpr, lpr_multiple=LPR_MULTIPLE):
+    """The rate ceiling of ``lpr_multiple`` × the 1-year LPR ``lpr`` (any unit:
+    a percentage gives a percentage).
+
+    >>> lpr_cap(Decimal("3.0"))
+    Decimal('12.0')
+    """
+    with decimal_context():
+        lpr = number(lpr, "lpr")
+        multiple = number(lpr_multiple, "lpr_multiple")
+        if lpr < 0:
+            raise EngineError("lpr", "must not be negative")
+        if multiple <= 0:
+            raise EngineError("lpr_multiple", "must be positive")
+        return lpr * multiple
+
+
 @dataclass(frozen=True)
 class RateCapCheck:
     """Result of :func:`check_rate_caps` (rates as fractions)."""
@@ -561,7 +584,7 @@ def check_rate_caps(
     on_date,
     lpr_table=DEFAULT_LPR_1Y,
     cap=Decimal("0.24"),
-    lpr_multiple=4,
+    lpr_multiple=LPR_MULTIPLE,
 ):
     """Flag an annualized rate above the 24% ceiling and above 4 × the 1-year LPR in
     force on ``on_date`` (the contract date), docs/domain.md §3.5. A rate equal to a
@@ -580,12 +603,12 @@ def check_rate_caps(
         if multiple <= 0:
             raise EngineError("lpr_multiple", "must be positive")
         lpr = lpr_on(on_date, lpr_table)
-        lpr_cap = lpr * multiple
+        ceiling = lpr_cap(lpr, multiple)
         return RateCapCheck(
             annual_rate=annual_rate,
             lpr=lpr,
-            lpr_cap=lpr_cap,
+            lpr_cap=ceiling,
             cap=cap,
             above_24pct=annual_rate > cap,
-            above_4x_lpr=annual_rate > lpr_cap,
+            above_4x_lpr=annual_rate > ceiling,
         )

@@ -103,3 +103,17 @@ def fee_totals(
                 params={"choices": f"{UPFRONT}, {INSTALLMENT}"},
             )
     return FeeTotals(upfront=upfront, per_installment=per_installment)
+
+
+def installment_amount(total: Decimal, fee: Decimal) -> Decimal:
+    """What the borrower pays for an installment: its ``total`` (principal and
+    interest) plus the ``fee`` charged with each installment
+    (``FeeTotals.per_installment``).
+
+    >>> installment_amount(Decimal("8884.88"), Decimal("53.30"))
+    Decimal('8938.18')
+    """
+    fee = to_decimal(fee, "fee")
+    if fee < 0:
+        raise EngineError("fee", "must not be negative")
+    return to_decimal(total, "total") + fee

@@ -21,6 +21,8 @@ from microloan_engine.allocation import (
     PREPAYMENT,
     Payment,
     allocate,
+    allocate_with_credit,
+    credit_added,
     payoff_quote,
     position_from_schedule,
     prepay,
@@ -350,3 +352,20 @@ def test_payoff_interest_never_exceeds_the_scheduled_interest():
     assert payoff_quote(position, date(2025, 2, 19)).interest == D("1000.00")
     # 20 days: 666.67, below the cap.
     assert payoff_quote(position, date(2025, 1, 30)).interest == D("666.67")
+
+
+def test_allocate_with_credit_pays_the_credit_with_the_payment():
+    on = date(2025, 2, 20)
+    with_credit = allocate_with_credit(loan(), D("60"), D("40"), on)
+    assert with_credit == allocate(loan(), D("100"), on)
+    # All of it paid the position: the credit held is used up.
+    assert with_credit.excess == D("0")
+    assert credit_added(with_credit, D("40")) == D("-40")
+
+
+def test_credit_added_is_the_excess_left_over_the_credit_held():
+    on = date(2025, 2, 10)
+    owed = allocate(loan(), D("1000000"), on)
+    result = allocate_with_credit(loan(), D("1000000"), D("25.00"), on)
+    assert result.excess == owed.excess + D("25.00")
+    assert credit_added(result, D("25.00")) == owed.excess

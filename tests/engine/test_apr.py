@@ -435,3 +435,28 @@ def test_rate_cap_with_own_table_and_limits():
     with pytest.raises(EngineError) as error:
         apr.check_rate_caps(Decimal("0.1"), date(2025, 1, 1), table, cap=0)
     assert error.value.field == "cap"
+
+
+@pytest.mark.parametrize(
+    "lpr, multiple, expected",
+    [
+        # The 3.0% LPR of 2025 gives the 12% ceiling (docs/domain.md §3.5).
+        (Decimal("3.0"), 4, Decimal("12.0")),
+        (Decimal("0.0345"), 4, Decimal("0.1380")),
+        (Decimal("3.1"), 2, Decimal("6.2")),
+        (Decimal("0"), 4, Decimal("0")),
+    ],
+)
+def test_lpr_cap_is_the_multiple_of_the_lpr(lpr, multiple, expected):
+    assert apr.lpr_cap(lpr, multiple) == expected
+
+
+def test_lpr_cap_agrees_with_check_rate_caps():
+    check = apr.check_rate_caps(Decimal("0.18"), date(2025, 6, 1))
+    assert apr.lpr_cap(check.lpr) == check.lpr_cap
+
+
+@pytest.mark.parametrize("lpr, multiple", [(Decimal("-1"), 4), (Decimal("3"), 0)])
+def test_lpr_cap_refuses_bad_input(lpr, multiple):
+    with pytest.raises(EngineError):
+        apr.lpr_cap(lpr, multiple)

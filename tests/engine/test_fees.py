@@ -87,3 +87,21 @@ def test_doctests():
     result = doctest.testmod(fees)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "total, fee, expected",
+    [
+        # The §1.1 installment with the 53.30 per-installment fee of the module doc.
+        (D("8884.88"), D("53.30"), D("8938.18")),
+        (D("8884.88"), D("0.00"), D("8884.88")),
+        (D("0.00"), D("15.00"), D("15.00")),
+    ],
+)
+def test_installment_amount_adds_the_fee(total, fee, expected):
+    assert fees.installment_amount(total, fee) == expected
+
+
+def test_installment_amount_refuses_a_negative_fee():
+    with pytest.raises(EngineError):
+        fees.installment_amount(D("100.00"), D("-1.00"))

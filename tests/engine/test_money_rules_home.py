@@ -60,6 +60,16 @@ FORBIDDEN = {
     r"\blent\s*\+|\+\s*self\.amount\b": (
         "joint-guarantee group limit: microloan_engine.collateral.group_exposure"
     ),
+    r"\+\s*(per_installment|fee)\b|\b(per_installment|fee)\s*\+": (
+        "installment amount with its fee: microloan_engine.fees.installment_amount"
+    ),
+    r"\b\d+\s*\*\s*[\w.]*lpr|lpr[\w.]*\s*\*\s*\d": (
+        "the 4 × LPR ceiling: microloan_engine.apr.lpr_cap"
+    ),
+    r"\bamount\s*\+\s*credit\b|\bexcess\s*-\s*credit\b": (
+        "credit paying with a repayment: "
+        "microloan_engine.allocation.allocate_with_credit, credit_added"
+    ),
 }
 # Engine calls that stay in the models on purpose: (file name, pattern).
 ALLOWED = {
@@ -103,9 +113,21 @@ def test_servicing_uses_the_engine_replay():
         ),
         (
             "addons/microloan_base/models/microloan_loan.py",
-            ["loan_to_value", "group_exposure"],
+            ["loan_to_value", "group_exposure", "lpr_cap", "installment_amount"],
         ),
-        ("addons/microloan_base/models/microloan_loan_servicing.py", ["use_credit"]),
+        (
+            "addons/microloan_base/models/microloan_loan_servicing.py",
+            [
+                "use_credit",
+                "allocate_with_credit",
+                "credit_added",
+                "installment_amount",
+            ],
+        ),
+        (
+            "addons/microloan_base/models/microloan_loan_restructure.py",
+            ["installment_amount"],
+        ),
         (
             "addons/microloan_base/models/microloan_credit_line.py",
             ["credit_line_totals", "credit_line_owed", "repayment", "payoff"],

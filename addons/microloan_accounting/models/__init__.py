@@ -7,6 +7,8 @@ from . import microloan_product
 from . import microloan_booking_setup_mixin
 from . import microloan_booking_mixin
 from . import microloan_loan_transaction
+from . import microloan_loan_accruing
+from . import microloan_loan_ledger_control
 from . import microloan_loan
 from . import microloan_link_guard_mixin
 from . import account_move
@@ -14,9 +16,7 @@ from . import account_move_line
 from . import account_payment
 from . import microloan_loan_accrual
 from . import microloan_memo_entry
-from . import microloan_accrual
 from . import microloan_provision
-from . import microloan_control
 from . import microloan_ledger_control
 from . import microloan_ledger_control_line
 from . import microloan_credit_line_entry

@@ -2,10 +2,14 @@ from odoo import models
 
 
 class MicroloanLoan(models.Model):
-    # The accounting checks are shared with credit lines
-    # (microloan_booking_mixin.py).
+    # Each concern is a mixin of its own file, listed before the loan of
+    # microloan_base so they override it (the accrual wraps the daily close's
+    # ``_iter_close_company_day``). The accounting checks are shared with credit
+    # lines (microloan_booking_setup_mixin.py).
     _name = "microloan.loan"
-    _inherit = [  # pylint: disable=consider-merging-classes-inherited
+    _inherit = [
+        "microloan.loan.ledger.control",
+        "microloan.loan.accruing",
         "microloan.loan",
         "microloan.booking.setup.mixin",
     ]

@@ -11,8 +11,6 @@ from . import microloan_product_revolving
 from . import microloan_product
 from . import microloan_product_fee
 from . import microloan_guarantee_group
-from . import microloan_loan
-from . import microloan_loan_installment
 from . import microloan_loan_transaction
 from . import microloan_loan_transaction_line
 from . import microloan_loan_servicing
@@ -32,3 +30,6 @@ from . import microloan_credit_line_entry
 from . import microloan_collection_action
 from . import microloan_collection_promise
 from . import microloan_loan_collection
+from . import microloan_loan_installment_close
+from . import microloan_loan_installment
+from . import microloan_loan

@@ -4,11 +4,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_repr, plaintext2html
 
-from microloan_engine import EngineError, Frequency, ScheduleTerms, build_schedule
-from microloan_engine.apr import annualized_rate, periods_per_year
+from microloan_engine import EngineError, Frequency, ScheduleTerms
+from microloan_engine.apr import annualized_rate, lpr_cap, periods_per_year
 from microloan_engine.collateral import Pledge, group_exposure, loan_to_value
+from microloan_engine.fees import installment_amount
 from microloan_engine.overdue import PenaltyTerms, penalty_day_basis
 
+from .microloan_loan_servicing import RATE_DIGITS
 from .microloan_product import FREQUENCIES
 
 # Changing one of these rebuilds the schedule of a draft loan.
@@ -30,13 +32,27 @@ TERM_FIELDS = SCHEDULE_FIELDS | {
     # The loan officer is one of the four eyes: fixed once submitted.
     "user_id",
 }
-RATE_DIGITS = 6
 
 
 class MicroloanLoan(models.Model):
     _name = "microloan.loan"
     _description = "Loan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "microloan.guard.mixin"]
+    # Each concern is a mixin of its own file. A mixin listed earlier overrides
+    # the ones after it (the revolving check wraps the servicing's
+    # ``_build_schedule``); all of them override mail.thread and the guard, and
+    # this class overrides them all.
+    _inherit = [
+        "microloan.loan.collection",
+        "microloan.loan.revolving",
+        "microloan.loan.close",
+        "microloan.loan.writeoff",
+        "microloan.loan.restructure",
+        "microloan.loan.risk",
+        "microloan.loan.servicing",
+        "mail.thread",
+        "mail.activity.mixin",
+        "microloan.guard.mixin",
+    ]
     _order = "application_date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name", "partner_id.microloan_id_number"]
@@ -59,6 +75,8 @@ class MicroloanLoan(models.Model):
             ("approved", "Approved"),
             ("active", "Active"),
             ("closed", "Closed"),
+            # A loss written off (microloan_loan_writeoff.py).
+            ("written_off", "Written Off"),
             ("rejected", "Rejected"),
             ("cancelled", "Cancelled"),
         ],
@@ -318,15 +336,6 @@ class MicroloanLoan(models.Model):
             loan.fee_amount = sum(installments.mapped("fee"))
             loan.maturity_date = max(installments.mapped("due_date"), default=False)
 
-    @api.depends("state", "amount", "installment_ids.principal_paid")
-    def _compute_principal_outstanding(self):
-        for loan in self:
-            if loan.state in ("approved", "active"):
-                paid = sum(loan.installment_ids.mapped("principal_paid"))
-                loan.principal_outstanding = loan.amount - paid
-            else:
-                loan.principal_outstanding = 0.0
-
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
@@ -390,7 +399,11 @@ class MicroloanLoan(models.Model):
             loan.rate_above_lpr = company.microloan_lpr_warning and (
                 float_compare(
                     loan.interest_rate,
-                    4 * company.microloan_lpr_rate,
+                    float(
+                        lpr_cap(
+                            Decimal(float_repr(company.microloan_lpr_rate, RATE_DIGITS))
+                        )
+                    ),
                     precision_digits=RATE_DIGITS,
                 )
                 > 0
@@ -650,6 +663,7 @@ class MicroloanLoan(models.Model):
             loan._check_guarantee_requirements()
         for loan in self.filtered("guarantee_type_id.requires_guarantee_group"):
             loan._add_group_guarantees()
+        # sudo: the state and the stamps are guarded; the caller was checked.
         self.sudo().write(
             {
                 "state": "approved",
@@ -671,6 +685,7 @@ class MicroloanLoan(models.Model):
             {"submitted"},
             self.env._("Only submitted loans can be rejected: %(loan)s is %(state)s."),
         )
+        # sudo: the state is guarded; the caller was checked.
         self.sudo().write({"state": "rejected", "reject_reason": reason.strip()})
         for loan in self:
             if loan.user_id:
@@ -703,6 +718,7 @@ class MicroloanLoan(models.Model):
                 "microloan_base.group_microloan_officer",
                 self.env._("Only loan officers can cancel loans."),
             )
+        # sudo: the state is guarded; the caller was checked.
         self.sudo().write({"state": "cancelled"})
         return True
 
@@ -719,6 +735,7 @@ class MicroloanLoan(models.Model):
                 "%(loan)s is %(state)s."
             ),
         )
+        # sudo: the state and the stamps are guarded; the caller was checked.
         self.sudo().write(
             {"state": "draft", "submitted_by_id": False, "submit_date": False}
         )
@@ -731,6 +748,7 @@ class MicroloanLoan(models.Model):
             {"approved"},
             self.env._("Only approved loans can be activated: %(loan)s is %(state)s."),
         )
+        # sudo: the state is guarded; the disbursement checked the caller.
         self.sudo().write({"state": "active"})
 
     def action_close(self):
@@ -750,6 +768,7 @@ class MicroloanLoan(models.Model):
                         "%(loan)s still has unpaid installments.", loan=loan.name
                     )
                 )
+        # sudo: the state is guarded; only a settled loan closes.
         self.sudo().write({"state": "closed"})
         return True
 
@@ -986,27 +1005,12 @@ class MicroloanLoan(models.Model):
         totals = self.product_id.fee_ids._get_totals(self.amount)
         return float(totals.upfront), float(totals.per_installment)
 
-    def _build_schedule(self):
-        for loan in self:
-            try:
-                schedule = build_schedule(loan._engine_terms())
-            except EngineError as error:
-                raise ValidationError(
-                    self.env._(
-                        "The repayment schedule of %(loan)s cannot be computed "
-                        "(%(field)s: %(reason)s).",
-                        loan=loan.name,
-                        field=error.field,
-                        reason=error.message,
-                    )
-                ) from error
-            loan._apply_schedule(schedule)
-
     def _apply_schedule(self, schedule):
         """Replace the installments with those of ``schedule``
         (``microloan_engine.Schedule``) and store its annualized rate."""
         self.ensure_one()
         upfront, per_installment = self._get_fees()
+        fee = self._money(per_installment)
         # sudo: installments are written by the engine only.
         installments = self.sudo().installment_ids
         installments.unlink()
@@ -1020,7 +1024,7 @@ class MicroloanLoan(models.Model):
                     "principal": float(line.principal),
                     "interest": float(line.interest),
                     "fee": per_installment,
-                    "amount": float(line.total) + per_installment,
+                    "amount": float(installment_amount(line.total, fee)),
                     "balance": float(line.balance),
                 }
                 for line in schedule.installments
@@ -1041,7 +1045,10 @@ class MicroloanLoan(models.Model):
         self.ensure_one()
         decimals = self.currency_id.decimal_places
         fee = Decimal(float_repr(per_installment, decimals))
-        payments = [(line.due_date, line.total + fee) for line in schedule.installments]
+        payments = [
+            (line.due_date, installment_amount(line.total, fee))
+            for line in schedule.installments
+        ]
         try:
             rate = annualized_rate(
                 [(self.disbursement_date, Decimal(float_repr(self.amount, decimals)))],

@@ -14,15 +14,12 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 
 
-class MicroloanLoanInstallment(models.Model):
-    _inherit = "microloan.loan.installment"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanClose(models.AbstractModel):
+    """Daily close of the loans (microloan.loan): days past due, penalty and
+    compound interest, classification, reminders and overdue activities."""
 
-    reminder_sent = fields.Boolean(readonly=True, copy=False)
-    overdue_activity_sent = fields.Boolean(readonly=True, copy=False)
-
-
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+    _name = "microloan.loan.close"
+    _description = "Loan: Daily Close"
 
     last_close_date = fields.Date(
         string="Closed To",
@@ -76,11 +73,13 @@ class MicroloanLoan(models.Model):
                 )
             )
         if companies is None:
+            # sudo: the daily close runs for every branch.
             companies = self.env["res.company"].sudo().search([])
         for company in companies:
             day = self._get_first_close_day(company)
             while day and day <= date:
                 yield from self._iter_close_company_day(company, day)
+                # sudo: the closed date is the daily close's stamp, not the user's.
                 company.sudo().microloan_closed_date = day
                 yield company
                 day += timedelta(days=1)
@@ -89,6 +88,7 @@ class MicroloanLoan(models.Model):
     def _get_first_close_day(self, company):
         if company.microloan_closed_date:
             return company.microloan_closed_date + timedelta(days=1)
+        # sudo: the close reads every active loan of the branch.
         rows = self.sudo()._read_group(
             [("company_id", "=", company.id), ("state", "=", "active")],
             aggregates=["disbursement_date:min", "first_disbursement_date:min"],
@@ -98,6 +98,7 @@ class MicroloanLoan(models.Model):
 
     @api.model
     def _iter_close_company_day(self, company, day):
+        # sudo: the close reads and updates every loan of the branch.
         Loan = self.sudo().with_company(company)
         domain = [
             ("company_id", "=", company.id),
@@ -276,6 +277,7 @@ class MicroloanLoan(models.Model):
             if index == len(rounds):
                 rounds.append([])
             rounds[index].append(vals)
+        # sudo: the close schedules the loan officers' activities, whoever runs it.
         Activity = (
             self.env["mail.activity"]
             .sudo()

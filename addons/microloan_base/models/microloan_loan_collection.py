@@ -1,8 +1,15 @@
 from odoo import api, fields, models
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanCollection(models.AbstractModel):
+    """Collection of a loan (microloan.loan): its actions and promises to pay."""
+
+    _name = "microloan.loan.collection"
+    _description = "Loan: Collection"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
 
     collection_action_ids = fields.One2many(
         "microloan.collection.action", "loan_id", string="Collection Actions"

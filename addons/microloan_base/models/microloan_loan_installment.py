@@ -18,6 +18,11 @@ SCHEDULE_FIELDS = {
 class MicroloanLoanInstallment(models.Model):
     _name = "microloan.loan.installment"
     _description = "Loan Installment"
+    # The servicing (amounts paid and charged) and what the daily close sent.
+    _inherit = [
+        "microloan.loan.installment.close",
+        "microloan.loan.installment.servicing",
+    ]
     _order = "loan_id, sequence, id"
     _rec_name = "sequence"
 
@@ -39,9 +44,6 @@ class MicroloanLoanInstallment(models.Model):
     fee = fields.Monetary(help="Fees collected with the installment.")
     amount = fields.Monetary(string="Installment", help="Principal, interest and fees.")
     balance = fields.Monetary(help="Principal owed after the installment is paid.")
-    principal_paid = fields.Monetary()
-    interest_paid = fields.Monetary()
-    fee_paid = fields.Monetary()
     amount_paid = fields.Monetary(compute="_compute_amount_paid", store=True)
     amount_residual = fields.Monetary(
         string="Amount Due", compute="_compute_amount_paid", store=True

@@ -16,8 +16,16 @@ CHARGED_FIELDS = {
 }
 
 
-class MicroloanLoanInstallment(models.Model):
-    _inherit = "microloan.loan.installment"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanInstallmentServicing(models.AbstractModel):
+    """What was paid and charged on an installment (microloan.loan.installment):
+    sums of the posted transaction lines allocated to it."""
+
+    _name = "microloan.loan.installment.servicing"
+    _description = "Loan Installment: Servicing"
+
+    # The installment's own currency field (microloan.loan.installment),
+    # declared here for the amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
 
     kind = fields.Selection(
         selection=[("scheduled", "Scheduled"), ("prepayment", "Prepayment")],

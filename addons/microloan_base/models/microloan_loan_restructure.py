@@ -9,6 +9,7 @@ from odoo.tools import float_repr
 from microloan_engine import EngineError, Frequency
 from microloan_engine.classification import classify
 from microloan_engine.dates import add_months
+from microloan_engine.fees import installment_amount
 from microloan_engine.restructure import (
     ExtensionHistory,
     ExtensionPolicy,
@@ -20,12 +21,15 @@ from microloan_engine.schedule import Installment, Schedule
 
 from ..tools import inputs
 from ..tools.engine_messages import engine_message
+from .microloan_loan_servicing import RATE_DIGITS
 
-RATE_DIGITS = 6
 
+class MicroloanLoanRestructure(models.AbstractModel):
+    """Restructuring of a loan (microloan.loan): extensions and rescheduling,
+    each keeping the schedule it replaces as a version."""
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+    _name = "microloan.loan.restructure"
+    _description = "Loan: Restructuring"
 
     extension_count = fields.Integer(
         string="Extensions", readonly=True, copy=False, tracking=True
@@ -167,7 +171,7 @@ class MicroloanLoan(models.Model):
             result = extend(self._engine_current_terms(), request, history, policy)
         except EngineError as error:
             raise UserError(self._get_extension_error(error)) from error
-        # The approver's decision is checked above; the schedule records are
+        # sudo: the approver's decision is checked above; the schedule records are
         # written by the engine's result only.
         self.sudo()._snapshot_schedule("extension", date, reason)
         self.sudo()._replace_unpaid_installments(kept, replaced, result.schedule)
@@ -261,6 +265,8 @@ class MicroloanLoan(models.Model):
         replaced = scheduled[result.kept :]
         kept = self.installment_ids - replaced
         self._check_replaceable(replaced)
+        # sudo: the caller was checked above; the schedule records are written
+        # by the engine's result only.
         self.sudo()._snapshot_schedule("rate_change", date, reason)
         self.sudo()._replace_unpaid_installments(kept, replaced, result.schedule)
         # sudo: the terms after approval change only through this action.
@@ -442,6 +448,7 @@ class MicroloanLoan(models.Model):
         self.ensure_one()
         kept, replaced = kept.with_env(self.env), replaced.with_env(self.env)
         _upfront, per_installment = self._get_fees()
+        fee = self._money(per_installment)
         start = max(kept.mapped("sequence"), default=0)
         # sudo: installments are written by the engine only.
         Installment = self.env["microloan.loan.installment"].sudo()
@@ -456,7 +463,7 @@ class MicroloanLoan(models.Model):
                     "principal": float(line.principal),
                     "interest": float(line.interest),
                     "fee": per_installment,
-                    "amount": float(line.total) + per_installment,
+                    "amount": float(installment_amount(line.total, fee)),
                     "balance": float(line.balance),
                 }
                 for line in schedule.installments

@@ -2,8 +2,12 @@ from odoo import models
 from odoo.exceptions import ValidationError
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanRevolving(models.AbstractModel):
+    """A loan (microloan.loan) is never built on a revolving credit line
+    product: those open a credit line (microloan.credit.line) instead."""
+
+    _name = "microloan.loan.revolving"
+    _description = "Loan: Revolving Products Refused"
 
     def _build_schedule(self):
         revolving = self.filtered(

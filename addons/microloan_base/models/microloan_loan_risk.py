@@ -15,8 +15,16 @@ from ..tools.risk_tiers import RISK_TIERS
 CLASSIFIED_STATES = ("active", "written_off")
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanRisk(models.AbstractModel):
+    """Risk of a loan (microloan.loan): days past due, overdue amounts, the
+    five-category classification (五级分类) and non-accrual."""
+
+    _name = "microloan.loan.risk"
+    _description = "Loan: Risk Classification"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
 
     days_past_due = fields.Integer(
         readonly=True,
@@ -186,6 +194,7 @@ class MicroloanLoan(models.Model):
             "microloan_base.group_microloan_risk",
             self.env._("Only risk officers can override the classification."),
         )
+        # sudo: the override is guarded; the caller is a risk officer.
         self.sudo().write(
             {
                 "manual_tier": False,
@@ -195,6 +204,7 @@ class MicroloanLoan(models.Model):
             }
         )
         for loan in self.filtered(lambda loan: loan.state in CLASSIFIED_STATES):
+            # sudo: the classification is guarded; the caller is a risk officer.
             loan.sudo().risk_tier = loan.risk_tier_floor or "normal"
         return True
 

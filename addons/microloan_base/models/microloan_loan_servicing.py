@@ -3,7 +3,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_repr
 
 from microloan_engine import EngineError, build_schedule
@@ -15,7 +15,8 @@ from microloan_engine.allocation import (
     LoanPosition,
     Payment,
     Refund,
-    allocate,
+    allocate_with_credit,
+    credit_added,
     is_settled,
     payoff_quote,
     prepay,
@@ -25,12 +26,12 @@ from microloan_engine.allocation import (
     tranche,
     use_credit,
 )
+from microloan_engine.fees import installment_amount
 from microloan_engine.overdue import accrue
 
 from ..tools import inputs
 from ..tools.engine_messages import engine_message
 from ..tools.locking import lock_rows
-from .microloan_loan import RATE_DIGITS
 from .microloan_loan_transaction import CHARGE_KINDS, COMPONENTS, SETTLING_KINDS
 
 TRANSACTION_KINDS = {
@@ -67,11 +68,22 @@ ENGINE_INSTALLMENT_FIELDS = (
     "kind",
     *NUMERIC_INSTALLMENT_FIELDS,
 )
+# Precision of the rates given to the engine (percentages).
+RATE_DIGITS = 6
 INSTALLMENT_ROW_EXTRA_FIELDS = ("state", "reminder_sent", "overdue_activity_sent")
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanServicing(models.AbstractModel):
+    """Servicing of a loan (microloan.loan): its schedule, disbursements,
+    repayments, prepayments, waivers and reversals, kept as a ledger of
+    transactions whose sums give the balances."""
+
+    _name = "microloan.loan.servicing"
+    _description = "Loan: Servicing"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
 
     transaction_ids = fields.One2many(
         "microloan.loan.transaction", "loan_id", string="Transactions", readonly=True
@@ -307,6 +319,8 @@ class MicroloanLoan(models.Model):
             )
         if not vals_list:
             return Transaction
+        # sudo: transactions are created by the servicing only; the result goes
+        # back to the caller's environment.
         return Transaction.sudo().create(vals_list).sudo(self.env.su)
 
     # ------------------------------------------------------------------
@@ -444,6 +458,7 @@ class MicroloanLoan(models.Model):
         installments, same order): pending products and ``accrued_to``. The
         state is the engine's, not the user's: callers check access first."""
         self.ensure_one()
+        # sudo: the accrual state is the engine's; callers check access first.
         records = self._engine_installments().sudo()
         for record, inst in zip(records, position.installments, strict=True):
             penalty_product = float(inst.penalty_product)
@@ -459,6 +474,7 @@ class MicroloanLoan(models.Model):
                     }
                 )
         if self.microloan_accrued_to != position.accrued_to:
+            # sudo: engine figure, guarded against clients.
             self.sudo().write({"microloan_accrued_to": position.accrued_to})
 
     def _write_engine_states(self, positions, rows_by_loan):
@@ -476,6 +492,7 @@ class MicroloanLoan(models.Model):
                     products[values].append(row["id"])
             if loan.microloan_accrued_to != position.accrued_to:
                 accrued[position.accrued_to].append(loan.id)
+        # sudo: the accrual state is the engine's; callers check access first.
         Installment = self.env["microloan.loan.installment"].sudo()
         for (penalty_product, compound_product), ids in products.items():
             Installment.browse(ids).write(
@@ -485,6 +502,7 @@ class MicroloanLoan(models.Model):
                 }
             )
         for accrued_to, ids in accrued.items():
+            # sudo: engine figure, guarded against clients.
             # Untracked: spare the chatter's preparation of tracked values.
             self.sudo().browse(ids).with_context(mail_notrack=True).write(
                 {"microloan_accrued_to": accrued_to}
@@ -897,6 +915,7 @@ class MicroloanLoan(models.Model):
             was_closed = self.state == "closed"
             self._replay(transaction.date, exclude=transaction)
             if was_closed and not self._is_settled():
+                # sudo: the state is guarded; the reversal checked the caller.
                 self.sudo().write({"state": "active"})
             return transaction.reversed_by_id
         if kind == "refund":
@@ -916,6 +935,7 @@ class MicroloanLoan(models.Model):
                     )
                 )
             reversal = self._post_reversal(transaction)
+            # sudo: the state is guarded; the reversal checked the caller.
             self.sudo().write({"state": "approved", "microloan_accrued_to": False})
             return reversal
         raise UserError(
@@ -1212,8 +1232,8 @@ class MicroloanLoan(models.Model):
         order, by_installment = self.product_id._get_allocation_order()
         amount = self._money(payment["amount"])
         try:
-            result = allocate(
-                position, amount + credit, date, order, by_installment=by_installment
+            result = allocate_with_credit(
+                position, amount, credit, date, order, by_installment=by_installment
             )
         except EngineError as error:
             raise self._engine_user_error(error) from error
@@ -1234,7 +1254,7 @@ class MicroloanLoan(models.Model):
             {
                 "installment_id": False,
                 "component": "excess",
-                "amount": float(result.excess - credit),
+                "amount": float(credit_added(result, credit)),
             }
         )
         return self._post_transaction(
@@ -1289,6 +1309,7 @@ class MicroloanLoan(models.Model):
 
     def _schedule_rows(self, schedule, fee, extra_interest=Decimal(0)):
         rows = []
+        installment_fee = self._money(fee)
         for index, line in enumerate(schedule.installments):
             interest = line.interest + (extra_interest if index == 0 else 0)
             rows.append(
@@ -1298,7 +1319,9 @@ class MicroloanLoan(models.Model):
                     "principal": float(line.principal),
                     "interest": float(interest),
                     "fee": fee,
-                    "amount": float(line.principal + interest) + fee,
+                    "amount": float(
+                        installment_amount(line.principal + interest, installment_fee)
+                    ),
                     "balance": float(line.balance),
                     "kind": "scheduled",
                 }
@@ -1397,6 +1420,7 @@ class MicroloanLoan(models.Model):
             records[added.first :],
             self._schedule_rows(added.schedule, per_installment, added.broken_interest),
         )
+        # sudo: engine figure, guarded against clients.
         # Everything before the tranche is cleared: no overdue product is left.
         self.sudo().write({"microloan_accrued_to": date})
 
@@ -1417,6 +1441,7 @@ class MicroloanLoan(models.Model):
             note=self.env._("Reversal of %(name)s", name=transaction.name),
             reversal_of_id=transaction.id,
         )
+        # sudo: a transaction's state and link are guarded; the caller was checked.
         transaction.sudo().write({"state": "reversed", "reversed_by_id": reversal.id})
         # Free the reference in the database before the repayment is replayed.
         transaction.flush_recordset(["state"])
@@ -1591,3 +1616,19 @@ class MicroloanLoan(models.Model):
         return replace(
             position, installments=tuple(installments), accrued_to=as_of, open_from=0
         )
+
+    def _build_schedule(self):
+        for loan in self:
+            try:
+                schedule = build_schedule(loan._engine_terms())
+            except EngineError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The repayment schedule of %(loan)s cannot be computed "
+                        "(%(field)s: %(reason)s).",
+                        loan=loan.name,
+                        field=error.field,
+                        reason=error.message,
+                    )
+                ) from error
+            loan._apply_schedule(schedule)

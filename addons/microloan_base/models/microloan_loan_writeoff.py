@@ -11,13 +11,17 @@ from microloan_engine.writeoff import WriteOffLine, allocate_recovery, write_off
 from ..tools import inputs
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanWriteoff(models.AbstractModel):
+    """Write-off (核销) of a loan (microloan.loan) and the recoveries after it.
+    The ``written_off`` state is the loan's own (microloan_loan.py)."""
 
-    state = fields.Selection(
-        selection_add=[("closed",), ("written_off", "Written Off")],
-        ondelete={"written_off": lambda loans: loans.write({"state": "active"})},
-    )
+    _name = "microloan.loan.writeoff"
+    _description = "Loan: Write-Off"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
+
     write_off_date = fields.Date(readonly=True, copy=False, tracking=True)
     write_off_reason = fields.Text(readonly=True, copy=False, tracking=True)
     write_off_evidence = fields.Char(
@@ -106,6 +110,7 @@ class MicroloanLoan(models.Model):
         )
         group = self.product_id.write_off_group_id
         if group and not self.env.su and group not in self.env.user.groups_id:
+            # sudo: the group's name for the message only (users may not read groups).
             raise AccessError(
                 self.env._(
                     "Loans of %(product)s are written off by the group %(group)s.",
@@ -129,6 +134,7 @@ class MicroloanLoan(models.Model):
             position = self._post_overdue_charges(position, date, date)
         except EngineError as error:
             raise self._engine_user_error(error) from error
+        # sudo: the accrual state is the engine's; the caller was checked above.
         self.sudo()._write_engine_state(position)
         lines = self._get_write_off_lines(date)
         if not lines:
@@ -278,6 +284,8 @@ class MicroloanLoan(models.Model):
             "recovery", date, currency.round(amount), lines=lines, reference=reference
         )
         if not self._get_recoverable():
+            # sudo: the state and its stamp are guarded; the recovery checked
+            # the caller.
             self.sudo().write({"state": "closed", "settlement_date": date})
         return transaction
 

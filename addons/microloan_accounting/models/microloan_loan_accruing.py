@@ -18,8 +18,17 @@ INCOME_KEYS = {
 }
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanAccruing(models.AbstractModel):
+    """Interest accrual of a loan (microloan.loan): the daily accrual of the
+    interest earned, the off-balance memo of a loan in non-accrual, and its
+    catching up after each daily close."""
+
+    _name = "microloan.loan.accruing"
+    _description = "Loan: Interest Accrual"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # amounts of this mixin.
+    currency_id = fields.Many2one("res.currency")
 
     accrual_ids = fields.One2many(
         "microloan.loan.accrual", "loan_id", string="Accruals", readonly=True
@@ -58,7 +67,7 @@ class MicroloanLoan(models.Model):
 
     @api.depends("memo_entry_ids.signed_amount")
     def _compute_accrual_figures(self):
-        # A figure of the loan: whoever reads the loan reads it.
+        # sudo: a figure of the loan: whoever reads the loan reads it.
         memo = dict(
             self.env["microloan.memo.entry"]
             .sudo()
@@ -121,6 +130,7 @@ class MicroloanLoan(models.Model):
         date = fields.Date.to_date(date)
         if loans is None:
             loans = self._get_accrual_loans(date, companies)
+        # sudo: the accrual posts for every loan given, whatever its caller reads.
         loans = loans.sudo()
         moves = self.env["account.move"]
         for company in loans.company_id:
@@ -135,6 +145,7 @@ class MicroloanLoan(models.Model):
         ``events_only`` (the daily close) only those with something due,
         paid or switched on ``date``."""
         if companies is None:
+            # sudo: the accrual runs for every branch and loan.
             companies = self.env["res.company"].sudo().search([])
         Loan = self.sudo()
         base = [
@@ -208,6 +219,7 @@ class MicroloanLoan(models.Model):
                 ]
             )
         if memo_vals:
+            # sudo: memo entries are written by the accrual only.
             self.env["microloan.memo.entry"].sudo().create(memo_vals)
         return moves
 

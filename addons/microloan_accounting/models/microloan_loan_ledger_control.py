@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
 
-from .microloan_accrual import INCOME_KEYS
+from .microloan_loan_accruing import INCOME_KEYS
 
 # Transaction kinds whose "other" principal lines pay the loan out (a
 # disbursement, or the reversal of one with opposite amounts).
@@ -12,8 +12,12 @@ DISBURSING_KINDS = ("disbursement", "reversal")
 RECEIVABLE_SETTLING_KINDS = ("repayment", "waiver", "reversal")
 
 
-class MicroloanLoan(models.Model):
-    _inherit = "microloan.loan"  # pylint: disable=consider-merging-classes-inherited
+class MicroloanLoanLedgerControl(models.AbstractModel):
+    """Agreement of a loan's (microloan.loan) ledger balances with its
+    sub-ledger, read by the ledger control (microloan.ledger.control)."""
+
+    _name = "microloan.loan.ledger.control"
+    _description = "Loan: Ledger Agreement"
 
     @api.model
     def _check_ledger_agreement(self, date=None, companies=None, loans=None):
@@ -34,6 +38,7 @@ class MicroloanLoan(models.Model):
         posted journal items of the loan on the accounts of its product.
         """
         date = fields.Date.to_date(date) or self._microloan_run_date()
+        # sudo: the control compares every loan of the branches it checks.
         Loan = self.sudo()
         if loans is None:
             if companies is None:
@@ -44,6 +49,7 @@ class MicroloanLoan(models.Model):
                     ("state", "in", ("active", "closed", "written_off")),
                 ]
             )
+        # sudo: the control compares every loan of the branches it checks.
         loans = loans.sudo()
         subledger = loans._get_subledger_balances(date)
         ledger = loans._get_ledger_balances(date)
@@ -90,6 +96,7 @@ class MicroloanLoan(models.Model):
         """
         date = fields.Date.to_date(date) or self._microloan_run_date()
         if companies is None:
+            # sudo: the control runs for every branch.
             companies = self.env["res.company"].sudo().search([])
         # sudo: the control reads every loan of the branches it checks.
         loans = self.sudo().search(
@@ -101,6 +108,7 @@ class MicroloanLoan(models.Model):
         if not loans:
             return []
         disbursed = defaultdict(float)
+        # sudo: the control sums the disbursements of every loan it checks.
         for loan, amount in (
             self.env["microloan.loan.transaction.line"]
             .sudo()
@@ -117,6 +125,7 @@ class MicroloanLoan(models.Model):
         ):
             disbursed[loan.id] += amount
         scheduled = defaultdict(float)
+        # sudo: the control sums the schedules of every loan it checks.
         for loan, amount in (
             self.env["microloan.loan.installment"]
             .sudo()
@@ -128,6 +137,7 @@ class MicroloanLoan(models.Model):
         ):
             scheduled[loan.id] = amount
         credit = defaultdict(float)
+        # sudo: the control sums the transactions of every loan it checks.
         for loan, amount in (
             self.env["microloan.loan.transaction"]
             .sudo()
@@ -174,6 +184,7 @@ class MicroloanLoan(models.Model):
                 )["borrower_credit"]
         if not booking:
             return result
+        # sudo: the ledger side: every posted journal item, whatever the caller reads.
         rows = (
             self.env["account.move.line"]
             .sudo()
@@ -238,6 +249,7 @@ class MicroloanLoan(models.Model):
                     mapping["interest_receivable"],
                 )
         account_ids = {account.id for pair in accounts.values() for account in pair}
+        # sudo: the ledger side: every posted journal item, whatever the caller reads.
         rows = (
             self.env["account.move.line"]
             .sudo()
