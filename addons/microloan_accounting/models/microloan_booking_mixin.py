@@ -129,6 +129,7 @@ class MicroloanBookingMixin(models.AbstractModel):
         """Create and post the payment of this record's money and reconcile it
         with the receivable line of ``move``."""
         clearing = self._microloan_clearing_account()
+        # sudo: the payment is part of the booking; loan users cannot create payments.
         payment = (
             self.env["account.payment"]
             .sudo()
@@ -200,4 +201,5 @@ class MicroloanBookingMixin(models.AbstractModel):
             if len(lines) > 1:
                 lines.reconcile()
         if original.payment_id:
+            # sudo: the reversal cancels its payment; loan users cannot write payments.
             original.payment_id.sudo().write({"state": "canceled"})

@@ -24,7 +24,9 @@ class MicroloanBookingSetupMixin(models.AbstractModel):
         installing the module changes nothing for branches not yet configured;
         once one mapping is set, every missing one is an error before
         posting."""
+        # sudo: the branch's mappings, read only to tell whether the branch books.
         company = self.company_id.sudo()
+        # sudo: the product's mappings in the branch, read only to tell the same.
         product = self.product_id.sudo().with_company(company)
         return any(
             company[field] or product[field]
@@ -40,6 +42,7 @@ class MicroloanBookingSetupMixin(models.AbstractModel):
         accounts = self.product_id._get_microloan_accounts(company)
         for key in ("loan_journal", "payment_journal"):
             journal = accounts[key]
+            # sudo: the company tree's lock dates, which branch users cannot read.
             violations = company.sudo()._get_violated_lock_dates(date, False, journal)
             if violations:
                 raise UserError(

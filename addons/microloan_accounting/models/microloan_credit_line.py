@@ -43,13 +43,16 @@ class MicroloanCreditLine(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         if lines is None:
             if companies is None:
+                # sudo: the control runs for every branch.
                 companies = self.env["res.company"].sudo().search([])
+            # sudo: the control compares every credit line of the branches it checks.
             lines = self.sudo().search(
                 [
                     ("company_id", "in", companies.ids),
                     ("state", "in", ("active", "closed")),
                 ]
             )
+        # sudo: the control compares every given line, whatever the caller reads.
         lines = lines.sudo()
         ledger = lines._get_ledger_balances(date)
         differences = []
@@ -92,6 +95,7 @@ class MicroloanCreditLine(models.Model):
                 }
         if not booking:
             return result
+        # sudo: the ledger side: every posted journal item, whatever the caller reads.
         rows = (
             self.env["account.move.line"]
             .sudo()

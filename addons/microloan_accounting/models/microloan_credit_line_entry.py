@@ -87,6 +87,7 @@ class MicroloanCreditLineEntry(models.Model):
             self._microloan_book_reversal()
             return
         specs = self._prepare_microloan_line_specs(accounts)
+        # sudo: the entry books the draw or repayment; loan users cannot create entries.
         move = (
             self.env["account.move"]
             .sudo()

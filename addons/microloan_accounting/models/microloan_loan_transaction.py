@@ -78,6 +78,7 @@ class MicroloanLoanTransaction(models.Model):
 
         def flush():
             if pending:
+                # sudo: loan users cannot create the entries booking the transactions.
                 moves = self.env["account.move"].sudo().create(pending)
                 moves.action_post()
                 pending.clear()
@@ -122,6 +123,7 @@ class MicroloanLoanTransaction(models.Model):
         specs = self._prepare_microloan_line_specs(accounts)
         if not specs:
             return
+        # sudo: the entry books the transaction; loan users cannot create entries.
         moves = self.env["account.move"].sudo()
         move = moves.create(self._prepare_microloan_move_vals(accounts, specs))
         move.action_post()

@@ -46,6 +46,8 @@ class MicroloanProductAccounting(models.AbstractModel):
         another company, before anything is posted.
         """
         self.ensure_one()
+        # sudo: the product's and the branch's accounts and journals, which loan users
+        # cannot read, checked here before anything is posted.
         product = self.sudo().with_company(company)
         defaults = company.sudo()
         result = {}

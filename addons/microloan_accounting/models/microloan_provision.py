@@ -128,14 +128,17 @@ class MicroloanProvision(models.Model):
         """
         date = fields.Date.to_date(date)
         if companies is None:
+            # sudo: the month-end provisioning runs for every branch.
             companies = self.env["res.company"].sudo().search([])
         moves = self.env["account.move"]
+        # sudo: the lock-date check of the accrual run, made as that run makes it.
         Loan = self.env["microloan.loan"].sudo()
         for company in companies:
             balances = self._get_tier_balances(company, date)
             # Products with loans, and those still holding an allowance.
             products = (
                 self.env["microloan.product"]
+                # sudo: the products of every loan and provision of the branch.
                 .sudo()
                 .browse({product_id for product_id, _tier in balances})
             ) | self.sudo().search([("company_id", "=", company.id)]).product_id
@@ -159,6 +162,7 @@ class MicroloanProvision(models.Model):
         loans of ``company`` per product and tier, in the company's currency."""
         currency = company.currency_id
         result = defaultdict(Decimal)
+        # sudo: the provisioning covers every active loan of the branch.
         rows = (
             self.env["microloan.loan"]
             .sudo()
@@ -202,6 +206,7 @@ class MicroloanProvision(models.Model):
         held = self._get_allowance_held(company, product, accounts["allowance"])
         target = float(report.total_allowance)
         amount = currency.round(target - held)
+        # sudo: only counts whether the day is provisioned, whatever the caller reads.
         existing = self.sudo().search_count(
             [
                 ("company_id", "=", company.id),
@@ -246,7 +251,9 @@ class MicroloanProvision(models.Model):
         """Credit balance of the allowance ``account`` for ``product`` in
         ``company``: the provisioning entries of the product, less the
         write-offs (and plus the reinstatements) of its loans."""
+        # sudo: the allowance held is the ledger's balance, whatever the caller reads.
         Line = self.env["account.move.line"].sudo()
+        # sudo: every provision of the product in the branch counts.
         provision_moves = (
             self.sudo()
             .search([("company_id", "=", company.id), ("product_id", "=", product.id)])
@@ -275,6 +282,7 @@ class MicroloanProvision(models.Model):
                 product=product.display_name,
             )
         )
+        # sudo: the run posts the provision entry; loan users cannot create entries.
         move = (
             self.env["account.move"]
             .sudo()

@@ -130,7 +130,9 @@ class ResCompany(models.Model):
         step: find each account by its code in the chart (1303, 1132, 6011...,
         padded with zeros to the chart's code length) and create the missing
         ones; take or create a loan journal and take the first bank journal.
-        Fields already set are kept."""
+        Fields already set are kept. The caller must be allowed to change the
+        branch (Settings): checked first, before any account is created."""
+        self.check_access("write")
         for company in self:
             company._microloan_set_default_accounts()
         return True
@@ -145,6 +147,7 @@ class ResCompany(models.Model):
         items). ``cache`` (a dict) carries the lookups over a batch."""
         self.ensure_one()
         cache = {} if cache is None else cache
+        # sudo: loan users cannot read distribution models; only the values are filled.
         Model = self.env["account.analytic.distribution.model"].sudo()
         if ("models", self.id) not in cache:
             cache["models", self.id] = bool(
@@ -225,7 +228,9 @@ class ResCompany(models.Model):
                     code, name, "asset_current"
                 )
                 if not account.reconcile:
+                    # sudo: part of the setup; the caller has just written the branch.
                     account.sudo().reconcile = True
+                # sudo: part of the setup; the caller has just written the branch.
                 method.sudo().payment_account_id = account
 
     def _microloan_code_length(self):
@@ -250,6 +255,8 @@ class ResCompany(models.Model):
             )
             if account:
                 return account
+        # sudo: the setup creates a missing loan account; its write of the branch
+        # checks the caller (an error rolls this back).
         return (
             Account.sudo()
             .create(
@@ -260,6 +267,7 @@ class ResCompany(models.Model):
                     "company_ids": [fields.Command.link(self.root_id.id)],
                 }
             )
+            # sudo(self.env.su): back to the caller's rights for the account returned.
             .sudo(self.env.su)
         )
 
@@ -270,6 +278,8 @@ class ResCompany(models.Model):
         )
         if journal:
             return journal
+        # sudo: the setup creates the loan journal; its write of the branch checks
+        # the caller (an error rolls this back).
         return (
             Journal.sudo()
             .create(
@@ -280,5 +290,6 @@ class ResCompany(models.Model):
                     "company_id": self.id,
                 }
             )
+            # sudo(self.env.su): back to the caller's rights for the journal returned.
             .sudo(self.env.su)
         )

@@ -27,6 +27,7 @@ class ResCompanyMicroloanBackfill(models.AbstractModel):
         loans are skipped. Return the loan transactions and credit line
         entries booked.
         """
+        # sudo: the backfill books every disbursed loan of the branches.
         Loan = self.env["microloan.loan"].sudo()
         # Today as the scheduled runs and the ledger control see it.
         date = fields.Date.to_date(date) or Loan._microloan_run_date()
@@ -34,6 +35,7 @@ class ResCompanyMicroloanBackfill(models.AbstractModel):
             [("company_id", "in", self.ids), ("state", "in", DISBURSED_STATES)]
         ).filtered(lambda loan: loan._microloan_accounting_active())
         transactions = self._microloan_unbooked(loans.transaction_ids, "loan_id")
+        # sudo: the backfill books every credit line of the branches.
         lines = (
             self.env["microloan.credit.line"]
             .sudo()

@@ -50,6 +50,35 @@ class TestSecurityGuards(MicroloanAccountingCommon):
     def _as(self, user, records):
         return records.with_user(user).with_company(self.company)
 
+    def test_default_accounts_need_the_right_to_change_the_branch(self):
+        """Setting a branch's default loan accounts creates accounts and a
+        journal as superuser: a caller who may not change the branch is
+        refused before anything is created."""
+        company = self.other_company
+        company.microloan_principal_account_id = False
+        Account = self.env["account.account"]
+        before = Account.search_count([("company_ids", "in", company.ids)])
+        finance = new_test_user(
+            self.env,
+            login="finance_sh_defaults",
+            groups="microloan_base.group_microloan_finance",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        # Not assertRaises, which rolls back to a savepoint: what the refused
+        # call left behind is counted.
+        try:
+            company.with_user(finance).action_microloan_default_accounts()
+        except AccessError:
+            pass
+        else:
+            self.fail("the defaults were set by a user who may not change the branch")
+        self.assertEqual(
+            Account.search_count([("company_ids", "in", company.ids)]), before
+        )
+        self.assertFalse(company.microloan_principal_account_id)
+        self.assertFalse(company.microloan_loan_journal_id)
+
     # 2. The runs' records: no context key makes them
 
     def test_run_records_need_the_run(self):

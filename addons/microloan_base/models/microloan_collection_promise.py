@@ -144,6 +144,7 @@ class MicroloanCollectionPromise(models.Model):
         promises = self.filtered(lambda p: p.loan_id and p.date and p.promised_date)
         if not promises:
             return {}
+        # sudo: the stored state counts every payment on the loan, whoever computes it.
         transactions = (
             self.env["microloan.loan.transaction"]
             .sudo()

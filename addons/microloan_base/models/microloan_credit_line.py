@@ -770,6 +770,7 @@ class MicroloanCreditLine(models.Model):
             self.env["microloan.credit.line.entry"]
             .sudo()
             .create({"line_id": self.id, "sequence": sequence, **vals})
+            # sudo(self.env.su): back to the caller's rights for the entry returned.
             .sudo(self.env.su)
         )
         self.invalidate_recordset()

@@ -242,6 +242,7 @@ class MicroloanCreditLineEntry(models.Model):
     def _check_reference(self, reference, company):
         """Refuse ``reference`` when a non-reversed repayment of ``company``
         already carries it."""
+        # sudo: a reference is unique in the branch, whatever entries the caller reads.
         duplicate = self.sudo().search(
             [
                 ("reference", "=", reference),

@@ -1,4 +1,5 @@
 import logging
+import time
 from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
@@ -12,6 +13,9 @@ from microloan_engine.overdue import close_day, crystallize, overdue_status
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# A scheduled run reports its progress and returns after this long (see
+# _cron_daily_close); Odoo's cron runner calls it again until nothing remains.
+CRON_CHUNK_SECONDS = 60
 
 
 class MicroloanLoanClose(models.AbstractModel):
@@ -40,7 +44,7 @@ class MicroloanLoanClose(models.AbstractModel):
         order and running twice for the same date changes nothing. Each loan
         records its own closed date: a run interrupted in the middle of a day
         resumes with the loans not closed yet. Never commits; the scheduled
-        action commits after each batch (:meth:`_cron_daily_close`).
+        action commits after each chunk (:meth:`_cron_daily_close`).
         """
         for _batch in self._iter_daily_close(date, companies):
             pass
@@ -48,11 +52,45 @@ class MicroloanLoanClose(models.AbstractModel):
 
     @api.model
     def _cron_daily_close(self):
-        """Scheduled action: close every company up to yesterday, committing
-        after each batch of loans so an interruption loses little."""
+        """Scheduled action: close every company up to yesterday.
+
+        Run by Odoo's cron runner, it works for at most ``CRON_CHUNK_SECONDS``,
+        then reports its progress with ``ir.cron._notify_progress`` (loans
+        closed, loan-days still to close) and returns: the runner commits and
+        calls it again until nothing remains, so an interruption loses one
+        chunk at most and the run's progress shows on the scheduled action.
+        Called directly (no cron progress), it closes everything in one go."""
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
-        for _batch in self._iter_daily_close(yesterday):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        chunked = bool(self.env.context.get("ir_cron_progress_id"))
+        started = time.monotonic()
+        done = 0
+        for batch in self._iter_daily_close(yesterday):
+            if batch._name != self._name:
+                continue  # a branch's day is closed: nothing to count
+            done += len(batch)
+            if chunked and time.monotonic() - started > CRON_CHUNK_SECONDS:
+                break
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=self._daily_close_remaining(yesterday)
+        )
+
+    @api.model
+    def _daily_close_remaining(self, date):
+        """Active loans some day of which up to ``date`` is not closed yet."""
+        # sudo: the scheduled action closes every branch.
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("state", "=", "active"),
+                    ("disbursement_date", "<=", date),
+                    "|",
+                    ("last_close_date", "=", False),
+                    ("last_close_date", "<", date),
+                ]
+            )
+        )
 
     @api.model
     def _iter_daily_close(self, date, companies=None):

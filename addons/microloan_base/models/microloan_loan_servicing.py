@@ -1083,6 +1083,7 @@ class MicroloanLoanServicing(models.AbstractModel):
             loan.sudo().write({"ledger_version": loan.ledger_version + 1})
 
     def _get_repayment_by_reference(self, reference):
+        # sudo: a reference is unique in the branch; a retry finds its repayment.
         return (
             self.env["microloan.loan.transaction"]
             .sudo()
@@ -1106,6 +1107,7 @@ class MicroloanLoanServicing(models.AbstractModel):
             and existing.date == date
             and not currency.compare_amounts(existing.amount, amount or 0.0)
         ):
+            # sudo(self.env.su): back to the caller's rights for the repayment.
             return existing.sudo(self.env.su)
         raise UserError(
             self.env._(
@@ -1345,6 +1347,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                     for index, row in enumerate(rows, start=1)
                 ]
             )
+            # sudo(self.env.su): back to the caller's rights for the installments.
             .sudo(self.env.su)
         )
 

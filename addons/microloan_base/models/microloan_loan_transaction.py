@@ -138,6 +138,7 @@ class MicroloanLoanTransaction(models.Model):
         for transaction in self.filtered(
             lambda t: t.reference and t.kind == "repayment" and t.state == "posted"
         ):
+            # sudo: a reference is unique in the branch; only a count is read.
             duplicate = self.sudo().search_count(
                 [
                     ("id", "!=", transaction.id),
@@ -231,6 +232,7 @@ class MicroloanLoanTransaction(models.Model):
         does (which creates a range when a year has none yet)."""
         sequence = self._get_sequence(company)
         code = company._get_microloan_branch_code()
+        # sudo: the yearly ranges of the branch's own sequence; only numbers are drawn.
         DateRange = self.env["ir.sequence.date_range"].sudo()
         ranges = []
         numbers = []

@@ -115,6 +115,7 @@ class MicroloanLoanWriteoff(models.AbstractModel):
                 self.env._(
                     "Loans of %(product)s are written off by the group %(group)s.",
                     product=self.product_id.name,
+                    # sudo: the group's name for the message only.
                     group=group.sudo().full_name,
                 )
             )

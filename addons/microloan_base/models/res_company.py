@@ -114,6 +114,7 @@ class ResCompany(models.Model):
         on or before this branch's sub-ledger lock date: the single check of
         the closed period, before anything is written."""
         self.ensure_one()
+        # sudo: the lock date binds every posting, whatever the caller reads.
         lock = self.sudo().microloan_lock_date
         if lock and date and fields.Date.to_date(date) <= lock:
             raise UserError(
@@ -137,6 +138,7 @@ class ResCompany(models.Model):
         first use: one per company, restarting every year (``prefix`` may use
         ``%(range_year)s``), named ``name`` (translated by the caller)."""
         self.ensure_one()
+        # sudo: the branch's sequence, created on first use (an admin right).
         sequences = self.env["ir.sequence"].sudo()
         sequence = sequences.search(
             [("code", "=", code), ("company_id", "=", self.id)], limit=1

@@ -161,6 +161,7 @@ class ResPartner(models.Model):
         # the number the user typed.
         partners = self.filtered("microloan_id_number")
         for partner in partners:
+            # sudo: a count only, over every contact of the branch and the shared ones.
             duplicate = (
                 self.sudo()
                 .with_context(active_test=False)

@@ -1,9 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..models import microloan_loan_close as close_module
 from .lifecycle_common import LifecycleCommon
 
 
@@ -73,6 +75,29 @@ class TestDailyClose(LifecycleCommon):
         self._close(self.d("2025-03-01"))
         self.assertEqual(self._snapshot(loan), state)
         self.assertEqual(loan.last_close_date, self.d("2025-03-05"))
+
+    def test_scheduled_run_reports_progress(self):
+        """Run by the cron runner, the close works in chunks: each call closes
+        some loans, reports how many it closed and how many loans still have
+        days to close (ir.cron progress), and returns; the next call resumes."""
+        loan = self._active_loan()
+        cron = self.env.ref("microloan_base.ir_cron_microloan_daily_close")
+        Loan = self.env["microloan.loan"]
+        with patch.object(close_module, "CRON_CHUNK_SECONDS", 0):
+            for expected_day in (self.d("2025-01-10"), self.d("2025-01-11")):
+                cron_progress, progress = cron._add_progress()
+                Loan.with_context(
+                    ir_cron_progress_id=cron_progress.env.context["ir_cron_progress_id"]
+                )._cron_daily_close()
+                self.assertEqual(loan.last_close_date, expected_day)
+                self.assertGreaterEqual(progress.done, 1)
+                self.assertGreaterEqual(progress.remaining, 1)
+                self.assertEqual(
+                    progress.remaining,
+                    Loan._daily_close_remaining(
+                        fields.Date.context_today(loan) - timedelta(days=1)
+                    ),
+                )
 
     def test_refuses_a_day_after_today(self):
         """Closing ahead of time would charge penalties and book accruals of

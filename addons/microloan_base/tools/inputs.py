@@ -319,63 +319,83 @@ def _bad_value(model, field, value, expected):
     )
 
 
+def _check_integer(model, field, value):
+    if isinstance(value, float) and value.is_integer():
+        return
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,18}\s*", value):
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad_value(model, field, value, model.env._("give a whole number."))
+
+
+def _check_float(model, field, value):
+    env = model.env
+    try:
+        parsed = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or not math.isfinite(parsed):
+        raise _bad_value(model, field, value, env._("give a number."))
+    if abs(parsed) >= MAX_AMOUNT:
+        raise _bad_value(model, field, value, env._("the number is too large."))
+
+
+def _check_selection(model, field, value):
+    env = model.env
+    keys = [key for key, _name in field._description_selection(env)]
+    if value not in keys:
+        raise _bad_value(
+            model,
+            field,
+            value,
+            env._("choose one of %(keys)s.", keys=", ".join(keys)),
+        )
+
+
+def _check_day(model, field, value):
+    env = model.env
+    try:
+        parsed = (
+            field.to_date(value) if field.type == "date" else field.to_datetime(value)
+        )
+    except (TypeError, ValueError):
+        parsed = None
+    if isinstance(parsed, datetime):
+        parsed = parsed.date()
+    if not isinstance(parsed, date):
+        raise _bad_value(model, field, value, env._("give a date written YYYY-MM-DD."))
+    if not MIN_DAY <= parsed <= MAX_DAY:
+        raise _bad_value(
+            model,
+            field,
+            value,
+            env._(
+                "give a date between %(start)s and %(end)s.",
+                start=MIN_DAY,
+                end=MAX_DAY,
+            ),
+        )
+
+
+_FIELD_CHECKS = {
+    "integer": _check_integer,
+    "float": _check_float,
+    "monetary": _check_float,
+    "selection": _check_selection,
+    "date": _check_day,
+    "datetime": _check_day,
+}
+
+
 def field_values(model, vals):
     """Refuse, with a translated ``ValidationError``, values of ``vals`` (for
     ``create`` or ``write`` on ``model``) that the ORM would fail to convert
     with a traceback: text or containers for numbers, NaN and the infinities,
     unknown selection keys, impossible dates."""
-    env = model.env
     for name, value in vals.items():
         field = model._fields.get(name)
         if field is None or value is False or value is None:
             continue
-        kind = field.type
-        if kind == "integer":
-            if isinstance(value, float) and value.is_integer():
-                continue
-            if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,18}\s*", value):
-                continue
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise _bad_value(model, field, value, env._("give a whole number."))
-        elif kind in ("float", "monetary"):
-            try:
-                parsed = float(value) if not isinstance(value, bool) else None
-            except (TypeError, ValueError):
-                parsed = None
-            if parsed is None or not math.isfinite(parsed):
-                raise _bad_value(model, field, value, env._("give a number."))
-            if abs(parsed) >= MAX_AMOUNT:
-                raise _bad_value(model, field, value, env._("the number is too large."))
-        elif kind == "selection":
-            keys = [key for key, _name in field._description_selection(env)]
-            if value not in keys:
-                raise _bad_value(
-                    model,
-                    field,
-                    value,
-                    env._("choose one of %(keys)s.", keys=", ".join(keys)),
-                )
-        elif kind in ("date", "datetime"):
-            try:
-                parsed = (
-                    field.to_date(value) if kind == "date" else field.to_datetime(value)
-                )
-            except (TypeError, ValueError):
-                parsed = None
-            if isinstance(parsed, datetime):
-                parsed = parsed.date()
-            if not isinstance(parsed, date):
-                raise _bad_value(
-                    model, field, value, env._("give a date written YYYY-MM-DD.")
-                )
-            if not MIN_DAY <= parsed <= MAX_DAY:
-                raise _bad_value(
-                    model,
-                    field,
-                    value,
-                    env._(
-                        "give a date between %(start)s and %(end)s.",
-                        start=MIN_DAY,
-                        end=MAX_DAY,
-                    ),
-                )
+        check = _FIELD_CHECKS.get(field.type)
+        if check:
+            check(model, field, value)
