@@ -83,3 +83,19 @@ class MicroloanBookingSetupMixin(models.AbstractModel):
                 )
             )
         return accounts
+
+    @staticmethod
+    def _microloan_ledger_difference(currency, sub, led):
+        """The ledger-control difference of one record, or None when its ledger
+        (``led``) and sub-ledger (``sub``) agree: both dicts of ``principal``
+        and ``interest``, compared in ``currency``."""
+        if not currency.compare_amounts(
+            sub["principal"], led["principal"]
+        ) and not currency.compare_amounts(sub["interest"], led["interest"]):
+            return None
+        return {
+            "principal_ledger": currency.round(led["principal"]),
+            "principal_subledger": currency.round(sub["principal"]),
+            "interest_ledger": currency.round(led["interest"]),
+            "interest_subledger": currency.round(sub["interest"]),
+        }

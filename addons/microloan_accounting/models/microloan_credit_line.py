@@ -67,18 +67,9 @@ class MicroloanCreditLine(models.Model):
                 "interest": float(totals.interest_due),
             }
             led = ledger[line.id]
-            if currency.compare_amounts(
-                sub["principal"], led["principal"]
-            ) or currency.compare_amounts(sub["interest"], led["interest"]):
-                differences.append(
-                    {
-                        "line": line,
-                        "principal_ledger": currency.round(led["principal"]),
-                        "principal_subledger": currency.round(sub["principal"]),
-                        "interest_ledger": currency.round(led["interest"]),
-                        "interest_subledger": currency.round(sub["interest"]),
-                    }
-                )
+            difference = self._microloan_ledger_difference(currency, sub, led)
+            if difference:
+                differences.append(dict(difference, line=line))
         return differences
 
     def _get_ledger_balances(self, date):

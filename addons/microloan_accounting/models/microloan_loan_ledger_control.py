@@ -58,18 +58,9 @@ class MicroloanLoanLedgerControl(models.AbstractModel):
             currency = loan.currency_id
             sub = subledger[loan.id]
             led = ledger[loan.id]
-            if currency.compare_amounts(
-                sub["principal"], led["principal"]
-            ) or currency.compare_amounts(sub["interest"], led["interest"]):
-                differences.append(
-                    {
-                        "loan": loan,
-                        "principal_ledger": currency.round(led["principal"]),
-                        "principal_subledger": currency.round(sub["principal"]),
-                        "interest_ledger": currency.round(led["interest"]),
-                        "interest_subledger": currency.round(sub["interest"]),
-                    }
-                )
+            difference = self._microloan_ledger_difference(currency, sub, led)
+            if difference:
+                differences.append(dict(difference, loan=loan))
         return differences
 
     @api.model

@@ -173,6 +173,42 @@ class MicroloanCommon(TransactionCase):
         return Loan.create(cls._loan_vals(**vals))
 
     @classmethod
+    def _create_revolving_product(cls, code="BCL", **vals):
+        """A head-office revolving product (随借随还): 1,000 to 500,000 at 6% to
+        24% a year, 12% by default."""
+        return cls.env["microloan.product"].create(
+            {
+                "name": "Business Credit Line",
+                "code": code,
+                "company_id": cls.head_office.id,
+                "currency_id": cls.cny.id,
+                "repayment_method": "revolving",
+                "amount_min": 1000.0,
+                "amount_default": 100000.0,
+                "amount_max": 500000.0,
+                "rate_min": 6.0,
+                "rate_default": 12.0,
+                "rate_max": 24.0,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_active_line(cls, product):
+        """An active 2025 credit line of ``product`` for the Beijing borrower."""
+        line = cls.env["microloan.credit.line"].create(
+            {
+                "partner_id": cls.borrower.id,
+                "product_id": product.id,
+                "company_id": cls.branch_bj.id,
+                "date_start": "2025-01-01",
+                "date_end": "2025-12-31",
+            }
+        )
+        line.with_user(cls.approver).action_activate()
+        return line
+
+    @classmethod
     def _create_collateral(cls, type_xmlid="collateral_type_residential", **vals):
         collateral = cls.env["microloan.collateral"].create(
             {

@@ -65,31 +65,8 @@ class TestBadInput(LifecycleCommon):
         cls.approved = cls._create_loan()
         cls.approved.with_user(cls.officer).with_company(cls.branch_bj).action_submit()
         cls.approved.action_approve()
-        revolving = cls.env["microloan.product"].create(
-            {
-                "name": "Credit Line",
-                "code": "BCLX",
-                "company_id": cls.head_office.id,
-                "currency_id": cls.cny.id,
-                "repayment_method": "revolving",
-                "amount_min": 1000.0,
-                "amount_default": 100000.0,
-                "amount_max": 500000.0,
-                "rate_min": 6.0,
-                "rate_default": 12.0,
-                "rate_max": 24.0,
-            }
-        )
-        cls.line = cls.env["microloan.credit.line"].create(
-            {
-                "partner_id": cls.borrower.id,
-                "product_id": revolving.id,
-                "company_id": cls.branch_bj.id,
-                "date_start": "2025-01-01",
-                "date_end": "2025-12-31",
-            }
-        )
-        cls.line.with_user(cls.approver).action_activate()
+        revolving = cls._create_revolving_product("BCLX")
+        cls.line = cls._create_active_line(revolving)
         cls.line.with_user(cls.finance)._draw(50000.0, cls.d("2025-01-01"))
 
     def _as(self, records, user):

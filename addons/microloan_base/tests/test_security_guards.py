@@ -24,22 +24,7 @@ class TestSecurityGuards(MicroloanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.revolving = cls.env["microloan.product"].create(
-            {
-                "name": "Business Credit Line",
-                "code": "BCL",
-                "company_id": cls.head_office.id,
-                "currency_id": cls.cny.id,
-                "repayment_method": "revolving",
-                "day_count": "ACT/360",
-                "amount_min": 1000.0,
-                "amount_default": 100000.0,
-                "amount_max": 500000.0,
-                "rate_min": 6.0,
-                "rate_default": 12.0,
-                "rate_max": 24.0,
-            }
-        )
+        cls.revolving = cls._create_revolving_product("BCL", day_count="ACT/360")
         cls.line = cls.env["microloan.credit.line"].create(
             {
                 "partner_id": cls.borrower.id,
