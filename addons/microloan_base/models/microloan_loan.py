@@ -1013,23 +1013,25 @@ class MicroloanLoan(models.Model):
         fee = self._money(per_installment)
         # sudo: installments are written by the engine only.
         installments = self.sudo().installment_ids
-        installments.unlink()
-        installments.create(
-            [
-                {
-                    "loan_id": self.id,
-                    "sequence": line.n,
-                    "due_date": line.due_date,
-                    "days": line.days,
-                    "principal": float(line.principal),
-                    "interest": float(line.interest),
-                    "fee": per_installment,
-                    "amount": float(installment_amount(line.total, fee)),
-                    "balance": float(line.balance),
-                }
-                for line in schedule.installments
-            ]
-        )
+        rows = [
+            {
+                "loan_id": self.id,
+                "sequence": line.n,
+                "due_date": line.due_date,
+                "days": line.days,
+                "principal": float(line.principal),
+                "interest": float(line.interest),
+                "fee": per_installment,
+                "amount": float(installment_amount(line.total, fee)),
+                "balance": float(line.balance),
+            }
+            for line in schedule.installments
+        ]
+        # Rebuilt only when it changes: submitting or disbursing a loan on its
+        # planned terms keeps the installments it has.
+        if not self._schedule_unchanged(installments, rows):
+            installments.unlink()
+            installments.create(rows)
         simple, compound = self._get_annualized_rate(schedule, upfront, per_installment)
         # sudo: engine figures, guarded against clients.
         self.sudo().write(
@@ -1038,6 +1040,27 @@ class MicroloanLoan(models.Model):
                 "annualized_rate_compound": compound * 100,
             }
         )
+
+    def _schedule_unchanged(self, installments, rows):
+        """Whether ``installments`` hold exactly the schedule ``rows`` (the
+        values ``_apply_schedule`` would create), read in one query."""
+        if len(installments) != len(rows):
+            return False
+        currency = self.currency_id
+        names = ["sequence", "due_date", "days", "principal", "interest", "fee"]
+        names += ["amount", "balance"]
+        stored = sorted(
+            installments.read(names, load=False), key=lambda row: row["sequence"]
+        )
+        money = {"principal", "interest", "fee", "amount", "balance"}
+        for old, new in zip(stored, rows, strict=True):
+            for name in names:
+                if name in money:
+                    if currency.compare_amounts(old[name], new[name]):
+                        return False
+                elif old[name] != new[name]:
+                    return False
+        return True
 
     def _get_annualized_rate(self, schedule, upfront, per_installment):
         """Return the PBOC annualized rate ``(simple, compound)`` as fractions, fees

@@ -181,6 +181,24 @@ class TestSchedule(MicroloanCommon):
         )
         self.assertEqual(installments[0].state, "paid")
 
+    def test_schedule_rebuilt_only_when_it_changes(self):
+        """Submitting, approving and disbursing a loan on its planned terms
+        keep its installment records; a change of terms replaces them."""
+        loan = self._create_loan()
+        installments = loan.installment_ids
+        loan.with_user(self.officer).action_submit()
+        self.assertEqual(loan.installment_ids, installments)
+        loan.with_user(self.officer).action_draft()
+        loan.with_user(self.officer).write({"amount": loan.amount - 1000.0})
+        self.assertFalse(loan.installment_ids & installments)
+        self.assertEqual(len(loan.installment_ids), len(installments))
+        installments = loan.installment_ids
+        loan.with_user(self.officer).action_submit()
+        loan.with_user(self.approver).action_approve()
+        loan.with_user(self.finance).disburse(loan.amount, loan.disbursement_date)
+        self.assertEqual(loan.installment_ids, installments)
+        self.assertEqual(set(installments.mapped("state")), {"open"})
+
     def test_manual_installment_edit_refused_in_draft(self):
         loan = self._create_loan()
         with self.assertRaises(UserError):
