@@ -199,6 +199,30 @@ class TestSchedule(MicroloanCommon):
         self.assertEqual(loan.installment_ids, installments)
         self.assertEqual(set(installments.mapped("state")), {"open"})
 
+    def test_schedule_query_counts(self):
+        """The query counts that must not grow with the term: a 360-month
+        schedule is stored in one batch, and submitting a loan whose schedule
+        is unchanged reads it once and writes no installment (benchmark:
+        tests/bench/bench_schedule_records.py)."""
+        self.product.term_max = 360
+        counts = {}
+        for term in (12, 360):
+            self.env.flush_all()
+            start = self.env.cr.sql_log_count
+            loan = self._create_loan(term=term)
+            self.env.flush_all()
+            created = self.env.cr.sql_log_count - start
+            self.assertEqual(len(loan.installment_ids), term)
+            start = self.env.cr.sql_log_count
+            loan.with_user(self.officer).action_submit()
+            self.env.flush_all()
+            counts[term] = (created, self.env.cr.sql_log_count - start)
+        # Measured 23 and 32 queries to create, 9 and 12 to submit.
+        self.assertLessEqual(counts[360][0], 40)
+        self.assertLessEqual(counts[360][1], 20)
+        self.assertLessEqual(counts[360][0] - counts[12][0], 15, counts)
+        self.assertLessEqual(counts[360][1] - counts[12][1], 6, counts)
+
     def test_manual_installment_edit_refused_in_draft(self):
         loan = self._create_loan()
         with self.assertRaises(UserError):
