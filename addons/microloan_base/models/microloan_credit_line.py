@@ -175,8 +175,7 @@ class MicroloanCreditLine(models.Model):
     figures_date = fields.Date(
         string="Figures On",
         compute="_compute_figures",
-        help="Today (or the context key microloan_date): the date of the figures "
-        "below.",
+        help="Today: the date of the figures below.",
     )
     available_amount = fields.Monetary(string="Available", compute="_compute_figures")
     accumulated_product = fields.Float(
@@ -254,36 +253,43 @@ class MicroloanCreditLine(models.Model):
         "interest_due",
         "interest_settled_to",
     )
-    @api.depends_context("microloan_date")
     def _compute_figures(self):
-        today = fields.Date.to_date(
-            self.env.context.get("microloan_date")
-        ) or fields.Date.context_today(self)
+        today = fields.Date.context_today(self)
         for line in self:
-            line.figures_date = today
-            line.available_amount = 0.0
-            line.accumulated_product = 0.0
-            line.accrued_interest = 0.0
-            line.payoff_amount = float(
+            line.update(line._figures_at(today))
+
+    def _figures_at(self, day):
+        """The line's figures on ``day`` as a dict of the computed fields
+        (``figures_date``, ``available_amount``, ``accumulated_product``,
+        ``accrued_interest``, ``payoff_amount``): what the form shows for today."""
+        self.ensure_one()
+        figures = {
+            "figures_date": day,
+            "available_amount": 0.0,
+            "accumulated_product": 0.0,
+            "accrued_interest": 0.0,
+            "payoff_amount": float(
                 credit_line_owed(
-                    line._to_decimal(line.principal_outstanding),
-                    line._to_decimal(line.interest_due),
+                    self._to_decimal(self.principal_outstanding),
+                    self._to_decimal(self.interest_due),
                 )
-            )
-            if line.state == "draft" or not line.id:
-                line.available_amount = line.limit_amount
-                continue
-            try:
-                ledger = line._engine_ledger()
-            except EngineError:
-                continue
-            if not line.interest_settled_to or today >= line.interest_settled_to:
-                payoff = ledger.payoff(today)
-                line.accumulated_product = float(payoff.accumulated_product)
-                line.accrued_interest = float(payoff.interest)
-                line.payoff_amount = float(payoff.total)
-            if line.state == "active" and line.date_start <= today <= line.date_end:
-                line.available_amount = float(ledger.available(today))
+            ),
+        }
+        if self.state == "draft" or not self.id:
+            figures["available_amount"] = self.limit_amount
+            return figures
+        try:
+            ledger = self._engine_ledger()
+        except EngineError:
+            return figures
+        if not self.interest_settled_to or day >= self.interest_settled_to:
+            payoff = ledger.payoff(day)
+            figures["accumulated_product"] = float(payoff.accumulated_product)
+            figures["accrued_interest"] = float(payoff.interest)
+            figures["payoff_amount"] = float(payoff.total)
+        if self.state == "active" and self.date_start <= day <= self.date_end:
+            figures["available_amount"] = float(ledger.available(day))
+        return figures
 
     @api.constrains("limit_amount", "interest_rate", "product_id")
     def _check_terms(self):

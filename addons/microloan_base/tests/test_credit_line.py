@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -149,7 +149,7 @@ class TestCreditLine(MicroloanCommon):
             line.draw(30000.0, day(5))
         line.draw(20000.0, day(5))
         self.assertEqual(line.principal_outstanding, 100000.0)
-        self.assertEqual(line.with_context(microloan_date=day(6)).available_amount, 0.0)
+        self.assertEqual(line._figures_at(day(6))["available_amount"], 0.0)
         with self.assertRefused(UserError, "from 2025-01-01 to 2025-12-31"):
             line.draw(100.0, date(2024, 12, 31))
         expired = self._line(date_start="2025-01-01", date_end="2025-01-31")
@@ -335,12 +335,14 @@ class TestCreditLine(MicroloanCommon):
     def test_figures_today(self):
         line = self._line()
         line.draw(50000.0, day(0))
-        line = line.with_context(microloan_date=day(17))
-        self.assertEqual(line.figures_date, day(17))
-        self.assertEqual(line.accumulated_product, 850000.0)
-        self.assertAlmostEqual(line.accrued_interest, 283.33, places=2)
-        self.assertAlmostEqual(line.payoff_amount, 50283.33, places=2)
-        self.assertEqual(line.available_amount, 50000.0)
+        figures = line._figures_at(day(17))
+        self.assertEqual(figures["figures_date"], day(17))
+        self.assertEqual(figures["accumulated_product"], 850000.0)
+        self.assertAlmostEqual(figures["accrued_interest"], 283.33, places=2)
+        self.assertAlmostEqual(figures["payoff_amount"], 50283.33, places=2)
+        self.assertEqual(figures["available_amount"], 50000.0)
+        # The form shows the figures of today.
+        self.assertEqual(line.figures_date, fields.Date.context_today(line))
 
     def test_access_rights(self):
         line = self._line(user=self.officer, activate=False)
