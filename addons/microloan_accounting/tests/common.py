@@ -119,6 +119,19 @@ class MicroloanAccountingCommon(AccountTestInvoicingCommon):
         company = company or self.company
         return self.accounts[key].with_company(company).code
 
+    def _manual_entry_vals(self, date, *lines):
+        """Values of a manual entry of the loan journal on ``date``: one item per
+        ``(account, balance, links)`` of ``lines``, ``links`` the item's other
+        fields (a loan or credit line link, say)."""
+        return {
+            "journal_id": self.accounts["loan_journal"].id,
+            "date": date,
+            "line_ids": [
+                Command.create({"account_id": account.id, "balance": balance, **links})
+                for account, balance, links in lines
+            ],
+        }
+
     def _ledger_balance(self, account, loan=None, company=None):
         domain = [("account_id", "=", account.id), ("parent_state", "=", "posted")]
         if loan:

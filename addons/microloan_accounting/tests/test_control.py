@@ -1,6 +1,5 @@
 from datetime import date, timedelta
 
-from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common import MicroloanAccountingCommon
@@ -69,25 +68,15 @@ class TestControl(MicroloanAccountingCommon):
             self.env["account.move"]
             .sudo()
             .create(
-                {
-                    "journal_id": self.accounts["loan_journal"].id,
-                    "date": "2025-01-31",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": self.accounts["interest_receivable"].id,
-                                "balance": 10.0,
-                                "microloan_loan_id": loan.id,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "account_id": self.accounts["interest_income"].id,
-                                "balance": -10.0,
-                            }
-                        ),
-                    ],
-                }
+                self._manual_entry_vals(
+                    "2025-01-31",
+                    (
+                        self.accounts["interest_receivable"],
+                        10.0,
+                        {"microloan_loan_id": loan.id},
+                    ),
+                    (self.accounts["interest_income"], -10.0, {}),
+                )
             )
         )
         manual.action_post()
@@ -126,26 +115,19 @@ class TestControl(MicroloanAccountingCommon):
             self.env["account.move"]
             .sudo()
             .create(
-                {
-                    "journal_id": self.accounts["loan_journal"].id,
-                    "date": "2025-01-31",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": self.accounts["principal"].id,
-                                "balance": 500.0,
-                                "microloan_loan_id": other.id,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "account_id": self.accounts["principal"].id,
-                                "balance": -500.0,
-                                "microloan_loan_id": loan.id,
-                            }
-                        ),
-                    ],
-                }
+                self._manual_entry_vals(
+                    "2025-01-31",
+                    (
+                        self.accounts["principal"],
+                        500.0,
+                        {"microloan_loan_id": other.id},
+                    ),
+                    (
+                        self.accounts["principal"],
+                        -500.0,
+                        {"microloan_loan_id": loan.id},
+                    ),
+                )
             )
         )
         manual.action_post()

@@ -151,26 +151,19 @@ class TestSecurityGuards(MicroloanAccountingCommon):
             )
         with self.assertRaises(AccessError):
             self._as(self.accountant, self.env["account.move"]).create(
-                {
-                    "journal_id": self.accounts["loan_journal"].id,
-                    "date": "2025-01-31",
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "account_id": self.accounts["principal"].id,
-                                "balance": 500.0,
-                                "microloan_loan_id": other.id,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "account_id": self.accounts["principal"].id,
-                                "balance": -500.0,
-                                "microloan_loan_id": loan.id,
-                            }
-                        ),
-                    ],
-                }
+                self._manual_entry_vals(
+                    "2025-01-31",
+                    (
+                        self.accounts["principal"],
+                        500.0,
+                        {"microloan_loan_id": other.id},
+                    ),
+                    (
+                        self.accounts["principal"],
+                        -500.0,
+                        {"microloan_loan_id": loan.id},
+                    ),
+                )
             )
         self.assertEqual(line.microloan_loan_id, loan)
         # An unchanged value is no change.
@@ -215,25 +208,15 @@ class TestSecurityGuards(MicroloanAccountingCommon):
         first = schedule.installment_ids.sorted("sequence")[0]
         first.sudo().write({"principal": first.principal + 100.0})
         self.env["account.move"].sudo().create(
-            {
-                "journal_id": self.accounts["loan_journal"].id,
-                "date": "2025-01-20",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": self.accounts["borrower_credit"].id,
-                            "balance": -50.0,
-                            "microloan_loan_id": credit.id,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "account_id": self.accounts["interest_income"].id,
-                            "balance": 50.0,
-                        }
-                    ),
-                ],
-            }
+            self._manual_entry_vals(
+                "2025-01-20",
+                (
+                    self.accounts["borrower_credit"],
+                    -50.0,
+                    {"microloan_loan_id": credit.id},
+                ),
+                (self.accounts["interest_income"], 50.0, {}),
+            )
         ).action_post()
         undisbursed.sudo().write({"state": "active"})
         found = {
