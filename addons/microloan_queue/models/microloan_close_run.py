@@ -523,12 +523,15 @@ class MicroloanCloseRun(models.Model):
                     )
                 )
                 previous = cr.fetchone()[0]
+                # A busy loan is expected here (the job is postponed): not an
+                # error for the log.
                 cr.execute(
                     SQL(
                         "SELECT id FROM microloan_loan WHERE id IN %s ORDER BY id "
                         "FOR NO KEY UPDATE",
                         tuple(loans.ids),
-                    )
+                    ),
+                    log_exceptions=False,
                 )
             cr.execute(SQL("SELECT set_config('lock_timeout', %s, true)", previous))
         except BUSY_ERRORS as error:

@@ -219,6 +219,9 @@ class TestCloseJobs(LifecycleCommon):
         self.assertEqual(
             set((self.loans_bj | self.loan_sh).mapped("last_close_date")), {day}
         )
+        action = run.action_open_jobs()
+        self.assertEqual(action["res_model"], "queue.job")
+        self.assertEqual(self.env["queue.job"].search(action["domain"]), run.job_ids)
 
     def test_busy_loans_postpone_the_batch(self):
         """A loan locked by another transaction (a posting) postpones the

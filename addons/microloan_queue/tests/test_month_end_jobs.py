@@ -73,7 +73,11 @@ class TestMonthEndJobs(MicroloanAccountingCommon):
             run = self.Run._enqueue_month_end("2025-01-31", self.company)
             trap.assert_jobs_count(2, only=run._job_accrue_batch)
             trap.assert_jobs_count(1, only=run._job_provision)
-            job = trap.enqueued_jobs[0]
+            job = next(
+                job
+                for job in trap.enqueued_jobs
+                if job.method_name == "_job_accrue_batch"
+            )
             with self.assertRaisesRegex(Exception, "not finished yet"):
                 job.perform()
             self.assertEqual(job.retry, 0)
