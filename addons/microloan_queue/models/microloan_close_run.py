@@ -276,9 +276,13 @@ class MicroloanCloseRun(models.Model):
             size = default
         return size if size > 0 else default
 
-    def _delayable(self, company, description, identity_key):
+    def _delayable(self, description, identity_key):
+        # The jobs belong to the company that enqueued the run (head office for
+        # the scheduled action), not to the branch they close: whoever follows
+        # the run sees all its jobs (queue.job's company rule). The branch is in
+        # the job's arguments and description.
         self.ensure_one()
-        return self.with_company(company).delayable(
+        return self.delayable(
             description=description,
             identity_key=identity_key,
             max_retries=MAX_RETRIES,
@@ -286,7 +290,6 @@ class MicroloanCloseRun(models.Model):
 
     def _delayable_plan(self, company, day):
         return self._delayable(
-            company,
             self.env._(
                 "Plan the close of %(branch)s on %(date)s",
                 branch=company.name,
@@ -297,7 +300,6 @@ class MicroloanCloseRun(models.Model):
 
     def _delayable_close_batch(self, company, day, loan_ids):
         return self._delayable(
-            company,
             self.env._(
                 "Close %(count)s loans of %(branch)s on %(date)s",
                 count=len(loan_ids),
@@ -309,7 +311,6 @@ class MicroloanCloseRun(models.Model):
 
     def _delayable_finish(self, company, day):
         return self._delayable(
-            company,
             self.env._(
                 "Finish the close of %(branch)s on %(date)s",
                 branch=company.name,
@@ -338,7 +339,6 @@ class MicroloanCloseRun(models.Model):
         loan_ids = loans.sorted("id").ids
         batches = [
             self._delayable(
-                company,
                 self.env._(
                     "Accrue the interest of %(count)s loans of %(branch)s on "
                     "%(date)s",
@@ -351,7 +351,6 @@ class MicroloanCloseRun(models.Model):
             for ids in _chunks(loan_ids, size)
         ]
         provision = self._delayable(
-            company,
             self.env._(
                 "Provision the loans of %(branch)s on %(date)s",
                 branch=company.name,

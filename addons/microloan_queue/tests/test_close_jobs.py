@@ -158,7 +158,7 @@ class TestCloseJobs(LifecycleCommon):
                     "method_name": "_job_plan_close_day",
                     "identity_key": f"microloan_queue.plan:{branch.id}:{day}",
                     "state": "pending",
-                    "company_id": branch.id,
+                    "company_id": self.env.company.id,
                 }
                 for branch in self.branches
             ],
