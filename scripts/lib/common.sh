@@ -163,6 +163,10 @@ odoo_cmd() {
     ODOO=(env TZ=UTC "$VPY")
     if [ -n "$ODOO_BIN" ]; then
         ODOO+=("$ODOO_BIN")
+    elif [ -f "$ODOO_ROOT/odoo-bin" ]; then
+        # With --workers, Odoo starts its websocket (gevent) process by running
+        # sys.argv[0] again: odoo/__main__.py (python -m odoo) cannot run that way.
+        ODOO+=("$ODOO_ROOT/odoo-bin")
     else
         ODOO+=(-m odoo)
     fi

@@ -100,7 +100,10 @@ class MicroloanLoanAccruing(models.AbstractModel):
     @api.model
     def _cron_month_end(self):
         """Scheduled action: the month-end interest accrual and provisioning of
-        every company for the last month end."""
+        every company for the last month end; nothing when the daily close
+        runs it (``_close_runs_month_end``: ``microloan_queue``'s jobs)."""
+        if self._close_runs_month_end():
+            return
         month_end = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
         self._run_month_end(month_end)
 

@@ -75,6 +75,14 @@ class MicroloanLoanClose(models.AbstractModel):
         )
 
     @api.model
+    def _close_runs_month_end(self):
+        """Whether the daily close also runs the month end of the books once
+        the month's last day is closed (``microloan_queue``'s jobs do): the
+        scheduled month-end action of ``microloan_accounting`` then leaves it
+        to them."""
+        return False
+
+    @api.model
     def _daily_close_remaining(self, date):
         """Active loans some day of which up to ``date`` is not closed yet."""
         # sudo: the scheduled action closes every branch.

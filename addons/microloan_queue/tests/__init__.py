@@ -1,0 +1,3 @@
+from . import test_close_jobs
+from . import test_month_end_jobs
+from . import test_translations
