@@ -49,6 +49,7 @@ class MicroloanLoan(models.Model):
         "microloan.loan.restructure",
         "microloan.loan.risk",
         "microloan.loan.servicing",
+        "microloan.loan.guidance",
         "mail.thread",
         "mail.activity.mixin",
         "microloan.guard.mixin",
