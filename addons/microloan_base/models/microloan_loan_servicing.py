@@ -211,10 +211,10 @@ class MicroloanLoanServicing(models.AbstractModel):
             else:
                 principal = sum(loan.installment_ids.mapped("principal"))
                 paid = sum(loan.installment_ids.mapped("principal_paid"))
+            # Only what was paid out: an approved loan not yet disbursed owes
+            # nothing (its amount is a commitment, not a balance).
             if loan.state == "active":
                 loan.principal_outstanding = principal - paid
-            elif loan.state == "approved":
-                loan.principal_outstanding = loan.amount - paid
             else:
                 loan.principal_outstanding = 0.0
 
@@ -578,8 +578,8 @@ class MicroloanLoanServicing(models.AbstractModel):
                     "%(loan)s cannot be disbursed beyond its approved amount of "
                     "%(amount)s (already disbursed: %(disbursed)s).",
                     loan=self.name,
-                    amount=self.amount,
-                    disbursed=self.amount_disbursed,
+                    amount=currency.format(self.amount),
+                    disbursed=currency.format(self.amount_disbursed),
                 )
             )
         if self.state == "approved":
@@ -881,7 +881,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                 self.env._(
                     "%(loan)s holds only %(credit)s of credit for the borrower.",
                     loan=self.name,
-                    credit=self.credit_balance,
+                    credit=currency.format(self.credit_balance),
                 )
             )
         return self._post_transaction(
@@ -1145,7 +1145,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                 "%(transaction)s of %(amount)s on %(date)s.",
                 reference=existing.reference,
                 transaction=existing.name,
-                amount=existing.amount,
+                amount=existing.currency_id.format(existing.amount),
                 date=existing.date,
             )
         )
