@@ -6,7 +6,7 @@
     "author": "Microloan for Odoo",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["account", "microloan_base"],
+    "depends": ["account", "l10n_cn", "microloan_base"],
     "external_dependencies": {"python": ["microloan_engine"]},
     "data": [
         "security/microloan_accounting_groups.xml",
@@ -28,4 +28,7 @@
         "views/microloan_accounting_menus.xml",
     ],
     "demo": ["demo/microloan_accounting_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["microloan_accounting/static/tests/tours/*.js"],
+    },
 }

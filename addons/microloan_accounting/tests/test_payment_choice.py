@@ -104,3 +104,19 @@ class TestPaymentChoice(MicroloanAccountingCommon):
                 loan.register_repayment(100.0, "2025-02-10", **kwargs)
             self.assertNotIn("Other Branch", str(context.exception))
         self.assertEqual(len(loan.transaction_ids), 1)
+
+    def test_loan_and_borrower_forms_show_the_buttons(self):
+        for model, buttons in (
+            (
+                "microloan.loan",
+                ("action_view_microloan_moves", "action_view_microloan_payments"),
+            ),
+            ("res.partner", ("action_view_microloan_moves",)),
+        ):
+            arch = (
+                self.env[model]
+                .with_user(self.finance)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            for button in buttons:
+                self.assertIn(button, arch)

@@ -1,4 +1,7 @@
+from markupsafe import Markup
+
 from odoo import fields, models
+from odoo.tools import formatLang
 
 from microloan_engine import EngineError
 from microloan_engine.allocation import allocate_with_credit, use_credit
@@ -15,6 +18,67 @@ class MicroloanLoanGuidance(models.AbstractModel):
 
     _name = "microloan.loan.guidance"
     _description = "Loan: Repayment Guidance"
+
+    # The loan's own currency field (microloan.loan), declared here for the
+    # fee amount.
+    currency_id = fields.Many2one("res.currency")
+    upfront_fee_amount = fields.Monetary(
+        string="Fees at Disbursement",
+        compute="_compute_rate_explanation",
+        help="Fees of the product due when the loan is paid out; with the fees "
+        "of each installment they are counted in the annualized rate.",
+    )
+    rate_explanation = fields.Html(
+        string="How the Annualized Rate Is Made",
+        compute="_compute_rate_explanation",
+        sanitize=False,
+    )
+
+    def _compute_rate_explanation(self):
+        # No dependencies: read when shown. The fee amounts come from the
+        # engine (microloan.product.fee, microloan_engine.fees).
+        for loan in self:
+            loan.upfront_fee_amount = loan._get_fees()[0]
+            loan.rate_explanation = loan._get_rate_explanation()
+
+    def _get_rate_explanation(self):
+        """The annualized rate broken down: the nominal rate, each fee of the
+        product with when it is due and its amount, then the annualized rate
+        of PBOC announcement [2021] No. 3 (interest and every fee over the
+        principal in use)."""
+        self.ensure_one()
+        env = self.env
+        currency = self.currency_id
+        timings = dict(
+            env["microloan.product.fee"]._fields["timing"]._description_selection(env)
+        )
+        rows = [
+            env._(
+                "Nominal annual rate: %(rate)s%%",
+                rate=formatLang(env, self.interest_rate, digits=2),
+            )
+        ]
+        for fee in self.product_id.fee_ids:
+            rows.append(
+                env._(
+                    "%(fee)s, %(timing)s: %(amount)s",
+                    fee=fee.name,
+                    timing=timings[fee.timing],
+                    amount=currency.format(fee._get_amount(self.amount)),
+                )
+            )
+        if not self.product_id.fee_ids:
+            rows.append(env._("No fees"))
+        rows.append(
+            env._(
+                "Annualized rate (simple, PBOC announcement [2021] No. 3, "
+                "interest and every fee over the principal in use): %(rate)s%%",
+                rate=formatLang(env, self.annualized_rate, digits=2),
+            )
+        )
+        return Markup('<ul class="mb-0 ps-3">%s</ul>') % Markup("").join(
+            Markup("<li>%s</li>") % row for row in rows
+        )
 
     def repayment_guidance(self, date, amount=None):
         """What a repayment of ``amount`` on ``date`` would do, as a dict of

@@ -95,3 +95,24 @@ class TestServicingFollowUp(LifecycleCommon):
         second = self._create_loan()
         prefix, year, number = first.name.rsplit("-", 2)
         self.assertEqual(second.name, f"{prefix}-{year}-{int(number) + 1:05d}")
+
+    def test_fees_shown_and_explained_next_to_the_annualized_rate(self):
+        self.env["microloan.product.fee"].create(
+            {
+                "product_id": self.product.id,
+                "name": "Arrangement Fee",
+                "calculation": "percent",
+                "percentage": 1.0,
+                "timing": "upfront",
+            }
+        )
+        loan = self._create_loan()
+        # docs/domain.md §3.6: 100,000 at 12% with 1,000 taken at the start.
+        self.assertEqual(loan.upfront_fee_amount, 1000.0)
+        self.assertAlmostEqual(loan.annualized_rate, 13.91, places=2)
+        explanation = str(loan.rate_explanation)
+        self.assertIn("Nominal annual rate: 12.00%", explanation)
+        self.assertRegex(
+            explanation, r"Arrangement Fee, At Disbursement: \S+\s?1,000\.00"
+        )
+        self.assertIn("13.91%", explanation)
