@@ -45,11 +45,8 @@ class MicroloanLoanRepay(models.TransientModel):
     next_amount = fields.Monetary(
         string="Next Installment", compute="_compute_guidance", readonly=True
     )
-    next_due_date = fields.Date(
-        string="Next Due Date", compute="_compute_guidance", readonly=True
-    )
+    next_due_date = fields.Date(compute="_compute_guidance", readonly=True)
     payoff_amount = fields.Monetary(
-        string="Payoff Amount",
         compute="_compute_guidance",
         readonly=True,
         help="What repays the whole loan on the date (Prepay > Full Payoff), "
