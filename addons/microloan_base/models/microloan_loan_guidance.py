@@ -58,6 +58,13 @@ class MicroloanLoanGuidance(models.AbstractModel):
                 rate=formatLang(env, self.interest_rate, digits=2),
             )
         ]
+        if self.product_id.interest_basis == "daily":
+            rows.append(
+                env._(
+                    "Interest on the actual days of each period (%(day_count)s)",
+                    day_count=self.product_id.day_count,
+                )
+            )
         for fee in self.product_id.fee_ids:
             rows.append(
                 env._(
