@@ -120,3 +120,22 @@ class TestPaymentChoice(MicroloanAccountingCommon):
             )
             for button in buttons:
                 self.assertIn(button, arch)
+
+    def test_finance_reads_the_lines_of_the_loan_entries(self):
+        """Issue 12, item 7: finance sees debit and credit without Odoo's full
+        accounting features; the auditor reads them too."""
+        loan = self._active_loan()
+        auditor = self._microloan_user("auditor_acc", "auditor", self.company)
+        for user in (self.finance, auditor):
+            self.assertTrue(user.has_group("account.group_account_readonly"))
+            lines = (
+                self.env["account.move.line"]
+                .with_user(user)
+                .search_read([("microloan_loan_id", "=", loan.id)], ["debit", "credit"])
+            )
+            self.assertTrue(lines)
+            self.assertEqual(
+                sum(line["debit"] for line in lines),
+                sum(line["credit"] for line in lines),
+            )
+        self.assertFalse(self.finance.has_group("account.group_account_manager"))
