@@ -44,6 +44,7 @@
         "views/microloan_credit_line_views.xml",
         "views/microloan_collection_views.xml",
         "views/microloan_loan_transaction_views.xml",
+        "views/microloan_loan_desk_views.xml",
         "views/microloan_base_menus.xml",
     ],
     "demo": [

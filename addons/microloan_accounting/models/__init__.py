@@ -9,6 +9,8 @@ from . import microloan_booking_mixin
 from . import microloan_loan_transaction
 from . import microloan_loan_accruing
 from . import microloan_loan_ledger_control
+from . import microloan_loan_payment_choice
+from . import microloan_loan_accounting_links
 from . import microloan_loan
 from . import microloan_link_guard_mixin
 from . import account_move
@@ -21,3 +23,4 @@ from . import microloan_ledger_control
 from . import microloan_ledger_control_line
 from . import microloan_credit_line_entry
 from . import microloan_credit_line
+from . import res_partner

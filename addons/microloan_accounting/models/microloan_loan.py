@@ -10,6 +10,8 @@ class MicroloanLoan(models.Model):
     _inherit = [
         "microloan.loan.ledger.control",
         "microloan.loan.accruing",
+        "microloan.loan.payment.choice",
+        "microloan.loan.accounting.links",
         "microloan.loan",
         "microloan.booking.setup.mixin",
     ]

@@ -46,6 +46,18 @@ class MicroloanLoanTransaction(models.Model):
         index="btree_not_null",
         help="Payment of the bank journal moving this transaction's money.",
     )
+    payment_journal_id = fields.Many2one(
+        "account.journal",
+        string="Bank or Cash Journal",
+        readonly=True,
+        help="Journal chosen for this transaction's money; empty for the "
+        "branch's payment journal.",
+    )
+    payment_method_line_id = fields.Many2one(
+        "account.payment.method.line",
+        string="Payment Method",
+        readonly=True,
+    )
 
     @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
     def _compute_move_id(self):
@@ -62,6 +74,13 @@ class MicroloanLoanTransaction(models.Model):
         transactions = super().create(vals_list)
         transactions._microloan_book_all()
         return transactions
+
+    def _get_repost_values(self):
+        values = super()._get_repost_values()
+        if self.payment_journal_id:
+            values["payment_journal_id"] = self.payment_journal_id.id
+            values["payment_method_line_id"] = self.payment_method_line_id.id
+        return values
 
     # ------------------------------------------------------------------
     # Booking
@@ -264,6 +283,16 @@ class MicroloanLoanTransaction(models.Model):
 
     def _microloan_payment_type(self):
         return PAYMENT_TYPES[self.kind]
+
+    def _prepare_microloan_payment_vals(self, accounts, clearing):
+        # The journal and method chosen for the money (checked by the loan's
+        # _get_payment_values), else the branch's payment journal.
+        if self.payment_journal_id:
+            accounts = dict(accounts, payment_journal=self.payment_journal_id)
+        vals = super()._prepare_microloan_payment_vals(accounts, clearing)
+        if self.payment_method_line_id:
+            vals["payment_method_line_id"] = self.payment_method_line_id.id
+        return vals
 
     def _microloan_label(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))

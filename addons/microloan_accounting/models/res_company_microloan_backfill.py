@@ -11,6 +11,23 @@ class ResCompanyMicroloanBackfill(models.AbstractModel):
     _name = "res.company.microloan.backfill"
     _description = "Branch: Booking of the Loan History"
 
+    def _microloan_load_chart(self, template_code):
+        """Load the chart ``template_code`` (``cn``: l10n_cn) on these head
+        offices before their branches book a loan history, as the demo does.
+
+        Odoo loads a chart on the current company at the very end of the
+        install that brought the chart's module (account's
+        ``_auto_install_template``); by then the branches have booked their
+        history, and loading it again on a company with entries is refused.
+        The chart is loaded now and that late loading is dropped."""
+        for company in self:
+            self.env["account.chart.template"].try_loading(
+                template_code, company, install_demo=False
+            )
+        if hasattr(self.env.registry, "_auto_install_template"):
+            del self.env.registry._auto_install_template
+        return True
+
     def _microloan_book_history(self, date=None, provision=True):
         """Book the loan history these branches posted before they booked their
         loans, then accrue (and provision) to ``date`` (today by default).

@@ -8,3 +8,6 @@ from . import test_backfill
 from . import test_security_guards
 from . import test_translations
 from . import test_security_rpc
+from . import test_payment_choice
+from . import test_demo
+from . import test_tour

@@ -14,6 +14,9 @@ from . import microloan_guarantee_group
 from . import microloan_loan_transaction
 from . import microloan_loan_transaction_line
 from . import microloan_loan_servicing
+from . import microloan_loan_guidance
+from . import microloan_loan_activities
+from . import mail_activity
 from . import microloan_loan_installment_servicing
 from . import microloan_loan_schedule_version
 from . import microloan_loan_schedule_version_line

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_repr
+from odoo.tools import float_repr, formatLang
 
 from microloan_engine import EngineError
 from microloan_engine.interest import (
@@ -315,8 +315,8 @@ class MicroloanCreditLine(models.Model):
                         "The credit limit of %(line)s must be between %(min)s and "
                         "%(max)s for the product %(product)s.",
                         line=line.name,
-                        min=product.amount_min,
-                        max=product.amount_max,
+                        min=currency.format(product.amount_min),
+                        max=currency.format(product.amount_max),
                         product=product.name,
                     )
                 )
@@ -330,8 +330,8 @@ class MicroloanCreditLine(models.Model):
                         "The annual rate of %(line)s must be between %(min)s%% and "
                         "%(max)s%% for the product %(product)s.",
                         line=line.name,
-                        min=product.rate_min,
-                        max=product.rate_max,
+                        min=formatLang(self.env, product.rate_min, digits=2),
+                        max=formatLang(self.env, product.rate_max, digits=2),
                         product=product.name,
                     )
                 )
@@ -608,6 +608,7 @@ class MicroloanCreditLine(models.Model):
             self.env._("Credit lines of %(company)s", company=company.name),
             "CL%(range_year)s-",
             4,
+            implementation="no_gap",
         )
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         number = sequence.next_by_id(sequence_date=date)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_repr, plaintext2html
+from odoo.tools import float_compare, float_repr, formatLang, plaintext2html
 
 from microloan_engine import EngineError, Frequency, ScheduleTerms
 from microloan_engine.apr import annualized_rate, lpr_cap, periods_per_year
@@ -48,7 +48,9 @@ class MicroloanLoan(models.Model):
         "microloan.loan.writeoff",
         "microloan.loan.restructure",
         "microloan.loan.risk",
+        "microloan.loan.activities",
         "microloan.loan.servicing",
+        "microloan.loan.guidance",
         "mail.thread",
         "mail.activity.mixin",
         "microloan.guard.mixin",
@@ -167,12 +169,18 @@ class MicroloanLoan(models.Model):
         tracking=True,
     )
     repayment_day = fields.Integer(
+        string="Fixed Repayment Day",
         compute="_compute_product_terms",
         store=True,
         readonly=False,
         precompute=True,
         help="Fixed day of the month for repayments; 0 repays on the disbursement "
         "day's anniversary.",
+    )
+    repayment_day_rule = fields.Char(
+        string="Repayment Day",
+        compute="_compute_repayment_day_rule",
+        help="The day of the month the installments fall due, in words.",
     )
     application_date = fields.Date(
         required=True,
@@ -239,7 +247,8 @@ class MicroloanLoan(models.Model):
     principal_outstanding = fields.Monetary(
         compute="_compute_principal_outstanding",
         store=True,
-        help="Principal not yet repaid on an approved or active loan.",
+        help="Principal disbursed and not yet repaid: 0 until the loan is "
+        "disbursed.",
     )
     fee_amount = fields.Monetary(
         string="Fees", compute="_compute_schedule_totals", store=True
@@ -313,6 +322,47 @@ class MicroloanLoan(models.Model):
             loan.term = product.term_default
             loan.frequency = product.frequency or "monthly"
             loan.repayment_day = product.repayment_day
+
+    @api.depends(
+        "repayment_day",
+        "frequency",
+        "disbursement_date",
+        "first_due_date",
+        "installment_ids.due_date",
+        "product_id.month_end_rule",
+    )
+    def _compute_repayment_day_rule(self):
+        for loan in self:
+            loan.repayment_day_rule = loan._get_repayment_day_rule()
+
+    def _get_repayment_day_rule(self):
+        """The repayment day in words: "Day 20 of the month", "Day 10 of the
+        month (the disbursement day)", or "Every period from the disbursement"
+        for daily and weekly loans."""
+        self.ensure_one()
+        env = self.env
+        if self.frequency in ("daily", "weekly", "biweekly"):
+            return env._("Every period from the disbursement")
+        day = self.repayment_day
+        if day:
+            if day > 28 and self.product_id.month_end_rule == "next_month_first":
+                return env._(
+                    "Day %(day)s of the month (else the 1st of the next month)",
+                    day=day,
+                )
+            if day > 28:
+                return env._(
+                    "Day %(day)s of the month (else the month's last day)", day=day
+                )
+            return env._("Day %(day)s of the month", day=day)
+        first = (
+            self.installment_ids[:1].due_date
+            or self.first_due_date
+            or self.disbursement_date
+        )
+        if not first:
+            return env._("The disbursement day of the month")
+        return env._("Day %(day)s of the month (the disbursement day)", day=first.day)
 
     @api.depends("product_id.guarantee_type_ids", "company_id")
     def _compute_allowed_guarantee_type_ids(self):
@@ -425,8 +475,8 @@ class MicroloanLoan(models.Model):
                         "The amount of %(loan)s must be between %(min)s and %(max)s "
                         "for the product %(product)s.",
                         loan=loan.name,
-                        min=product.amount_min,
-                        max=product.amount_max,
+                        min=currency.format(product.amount_min),
+                        max=currency.format(product.amount_max),
                         product=product.name,
                     )
                 )
@@ -446,8 +496,8 @@ class MicroloanLoan(models.Model):
                         "The annual rate of %(loan)s must be between %(min)s%% and "
                         "%(max)s%% for the product %(product)s.",
                         loan=loan.name,
-                        min=product.rate_min,
-                        max=product.rate_max,
+                        min=formatLang(self.env, product.rate_min, digits=2),
+                        max=formatLang(self.env, product.rate_max, digits=2),
                         product=product.name,
                     )
                 )
@@ -906,8 +956,16 @@ class MicroloanLoan(models.Model):
         )
         exposure = group_exposure(
             [
-                Decimal(float_repr(outstanding, decimals))
-                for outstanding in others.mapped("principal_outstanding")
+                # An approved loan not yet disbursed counts at its amount.
+                Decimal(
+                    float_repr(
+                        other.amount
+                        if other.state == "approved"
+                        else other.principal_outstanding,
+                        decimals,
+                    )
+                )
+                for other in others
             ],
             Decimal(float_repr(self.amount, decimals)),
             Decimal(float_repr(group.amount_limit, decimals)),
@@ -919,7 +977,7 @@ class MicroloanLoan(models.Model):
                     "its limit of %(limit)s.",
                     loan=self.name,
                     group=group.name,
-                    limit=group.amount_limit,
+                    limit=group.currency_id.format(group.amount_limit),
                 )
             )
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from microloan_engine import EngineError
 from microloan_engine.overdue import close_day, crystallize, overdue_status
@@ -272,6 +273,8 @@ class MicroloanLoanClose(models.AbstractModel):
             user = loan.user_id
             if not user:
                 continue
+            # The officer's language, not the one of whoever runs the close.
+            env = self.with_context(lang=user.lang).env
             days = None
             for inst in sorted(rows_by_loan[loan.id], key=lambda r: r["sequence"]):
                 if inst["state"] != "open":
@@ -285,11 +288,12 @@ class MicroloanLoanClose(models.AbstractModel):
                                 overdue_type,
                                 model_id,
                                 day,
-                                self.env._(
+                                env._(
                                     "Installment %(number)s overdue since %(date)s",
                                     number=inst["sequence"],
-                                    date=due_date,
+                                    date=format_date(env, due_date),
                                 ),
+                                installment_id=inst["id"],
                             )
                         )
                     continue
@@ -307,11 +311,12 @@ class MicroloanLoanClose(models.AbstractModel):
                             reminder_type,
                             model_id,
                             due_date,
-                            self.env._(
+                            env._(
                                 "Installment %(number)s due on %(date)s",
                                 number=inst["sequence"],
-                                date=due_date,
+                                date=format_date(env, due_date),
                             ),
+                            installment_id=inst["id"],
                         )
                     )
         # One record per create: mail.activity subscribes the officer to each
@@ -338,10 +343,11 @@ class MicroloanLoanClose(models.AbstractModel):
             Installment.browse(overdue_ids).write({"overdue_activity_sent": True})
 
     def _prepare_servicing_activity_vals(
-        self, activity_type, model_id, deadline, summary
+        self, activity_type, model_id, deadline, summary, installment_id=False
     ):
         self.ensure_one()
         return {
+            "microloan_installment_id": installment_id,
             "res_model_id": model_id,
             "res_id": self.id,
             "activity_type_id": activity_type.id,

@@ -211,10 +211,10 @@ class MicroloanLoanServicing(models.AbstractModel):
             else:
                 principal = sum(loan.installment_ids.mapped("principal"))
                 paid = sum(loan.installment_ids.mapped("principal_paid"))
+            # Only what was paid out: an approved loan not yet disbursed owes
+            # nothing (its amount is a commitment, not a balance).
             if loan.state == "active":
                 loan.principal_outstanding = principal - paid
-            elif loan.state == "approved":
-                loan.principal_outstanding = loan.amount - paid
             else:
                 loan.principal_outstanding = 0.0
 
@@ -532,9 +532,11 @@ class MicroloanLoanServicing(models.AbstractModel):
     # ``_register_repayment``... they call return records, for the module.
     # ------------------------------------------------------------------
 
-    def disburse(self, amount, date, reference=False, note=False):
+    def disburse(self, amount, date, reference=False, note=False, **payment):
         """Disburse ``amount`` on ``date``; return the id of the disbursement
-        transaction (see :meth:`_disburse`)."""
+        transaction (see :meth:`_disburse`). ``payment``: how the money is
+        paid out, the options of :meth:`_get_payment_values` (none here;
+        microloan_accounting takes the bank or cash journal and method)."""
         loan = inputs.one(self)
         env = self.env
         amount = inputs.money(
@@ -543,9 +545,12 @@ class MicroloanLoanServicing(models.AbstractModel):
         date = inputs.day(env, date, env._("The date of the disbursement"))
         reference = inputs.reference(env, reference)
         note = inputs.text(env, note, env._("The note"))
-        return loan._disburse(amount, date, reference=reference, note=note).id
+        extra = loan._get_payment_values("outbound", payment)
+        return loan._disburse(
+            amount, date, reference=reference, note=note, extra=extra
+        ).id
 
-    def _disburse(self, amount, date, reference=False, note=False):
+    def _disburse(self, amount, date, reference=False, note=False, extra=None):
         """Disburse ``amount`` on ``date`` and return the transaction.
 
         The first disbursement fixes the schedule (built by the engine for the
@@ -573,8 +578,8 @@ class MicroloanLoanServicing(models.AbstractModel):
                     "%(loan)s cannot be disbursed beyond its approved amount of "
                     "%(amount)s (already disbursed: %(disbursed)s).",
                     loan=self.name,
-                    amount=self.amount,
-                    disbursed=self.amount_disbursed,
+                    amount=currency.format(self.amount),
+                    disbursed=currency.format(self.amount_disbursed),
                 )
             )
         if self.state == "approved":
@@ -606,21 +611,26 @@ class MicroloanLoanServicing(models.AbstractModel):
             ],
             reference=reference,
             note=note,
+            **(extra or {}),
         )
 
-    def register_repayment(self, amount, date, reference=None, note=False):
+    def register_repayment(self, amount, date, reference=None, note=False, **payment):
         """Register ``amount`` received on ``date``; return the id of the
         repayment transaction, or of the one already posted with
-        ``reference`` (see :meth:`_register_repayment`)."""
+        ``reference`` (see :meth:`_register_repayment`). ``payment``: how the
+        money came in (see :meth:`disburse`)."""
         loan = inputs.one(self)
         env = self.env
         amount = inputs.money(env, amount, loan.currency_id, env._("The amount repaid"))
         date = inputs.day(env, date, env._("The date of the repayment"))
         reference = inputs.reference(env, reference)
         note = inputs.text(env, note, env._("The note"))
-        return loan._register_repayment(amount, date, reference=reference, note=note).id
+        extra = loan._get_payment_values("inbound", payment)
+        return loan._register_repayment(
+            amount, date, reference=reference, note=note, extra=extra
+        ).id
 
-    def _register_repayment(self, amount, date, reference=None, note=False):
+    def _register_repayment(self, amount, date, reference=None, note=False, extra=None):
         """Register ``amount`` received on ``date`` and return the transaction.
 
         The engine allocates it in the product's order (charging the penalty
@@ -657,7 +667,12 @@ class MicroloanLoanServicing(models.AbstractModel):
             existing = self._get_repayment_by_reference(reference)
             if existing:
                 return self._check_retry(existing, amount, date)
-        payment = {"amount": amount, "reference": reference, "note": note}
+        payment = {
+            "amount": amount,
+            "reference": reference,
+            "note": note,
+            "extra": extra or {},
+        }
         if self._needs_replay(date):
             transaction = self._replay(date, new_payment=payment)
         else:
@@ -866,7 +881,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                 self.env._(
                     "%(loan)s holds only %(credit)s of credit for the borrower.",
                     loan=self.name,
-                    credit=self.credit_balance,
+                    credit=currency.format(self.credit_balance),
                 )
             )
         return self._post_transaction(
@@ -1031,6 +1046,21 @@ class MicroloanLoanServicing(models.AbstractModel):
     # Helpers
     # ------------------------------------------------------------------
 
+    def _get_payment_values(self, direction, options):
+        """Transaction values of the ``options`` of a disbursement
+        (``direction`` ``outbound``) or a repayment (``inbound``), checked:
+        none are known here, so any option is refused. Modules that know how
+        money moves (microloan_accounting: journal and payment method) take
+        theirs out of ``options`` before calling ``super()``."""
+        if options:
+            raise UserError(
+                self.env._(
+                    "Unknown payment options: %(options)s.",
+                    options=", ".join(sorted(map(str, options))),
+                )
+            )
+        return {}
+
     def _check_finance(self, message):
         self._check_user_group("microloan_base.group_microloan_finance", message)
 
@@ -1115,7 +1145,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                 "%(transaction)s of %(amount)s on %(date)s.",
                 reference=existing.reference,
                 transaction=existing.name,
-                amount=existing.amount,
+                amount=existing.currency_id.format(existing.amount),
                 date=existing.date,
             )
         )
@@ -1266,6 +1296,7 @@ class MicroloanLoanServicing(models.AbstractModel):
             lines=lines,
             reference=payment.get("reference") or False,
             note=payment.get("note") or False,
+            **(payment.get("extra") or {}),
         )
 
     def _prepayment_lines(self, prepaid, record):
@@ -1552,6 +1583,9 @@ class MicroloanLoanServicing(models.AbstractModel):
                         "amount": payment["amount"],
                         "reference": payment["reference"],
                         "note": payment["note"],
+                        "extra": new_payment.get("extra")
+                        if transaction is None
+                        else transaction._get_repost_values(),
                     },
                     step.credit_before,
                     records,

@@ -223,6 +223,13 @@ class MicroloanLoanTransaction(models.Model):
             transaction.loan_id._reverse_transaction(transaction)
         return True
 
+    def _get_repost_values(self):
+        """Values a replay gives the repayment it posts again in place of this
+        one (see ``microloan.loan.servicing._replay``): besides amount,
+        reference and note, what modules store of how the money moved."""
+        self.ensure_one()
+        return {}
+
     def _get_next_numbers(self, company, dates):
         """Return the next transaction numbers of ``company`` for transactions
         dated ``dates`` (a list), e.g. ``BJ-TX-2026-000001``, in that order.

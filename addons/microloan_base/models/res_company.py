@@ -133,10 +133,14 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.microloan_branch_code or f"C{self.id}"
 
-    def _get_microloan_sequence(self, code, name, prefix, padding):
+    def _get_microloan_sequence(
+        self, code, name, prefix, padding, implementation="standard"
+    ):
         """Return this branch's ``ir.sequence`` of ``code``, creating it on
         first use: one per company, restarting every year (``prefix`` may use
-        ``%(range_year)s``), named ``name`` (translated by the caller)."""
+        ``%(range_year)s``), named ``name`` (translated by the caller).
+        ``implementation`` ``no_gap`` draws numbers in the transaction, so a
+        failed save gives its number back (contract numbers have no gaps)."""
         self.ensure_one()
         # sudo: the branch's sequence, created on first use (an admin right).
         sequences = self.env["ir.sequence"].sudo()
@@ -152,8 +156,11 @@ class ResCompany(models.Model):
                     "prefix": prefix,
                     "padding": padding,
                     "use_date_range": True,
+                    "implementation": implementation,
                 }
             )
+        elif sequence.implementation != implementation:
+            sequence.implementation = implementation
         return sequence
 
     def _get_microloan_loan_sequence(self):
@@ -164,4 +171,5 @@ class ResCompany(models.Model):
             self.env._("Loans of %(company)s", company=self.name),
             "%(range_year)s-",
             5,
+            implementation="no_gap",
         )

@@ -18,3 +18,5 @@ from . import test_security_rpc
 from . import test_bad_input
 from . import test_servicing_rpc
 from . import test_model_layout
+from . import test_repayment_guidance
+from . import test_servicing_followup

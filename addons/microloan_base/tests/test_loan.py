@@ -231,6 +231,10 @@ class TestLoan(MicroloanCommon):
         borrower = self.borrower.with_company(self.branch_bj)
         self.assertEqual(borrower.microloan_loan_count, 2)
         self.assertEqual(borrower.microloan_amount_total, 80000.0)
+        # Approved and not yet paid out: nothing is owed (issue 12, item 4).
+        self.assertEqual(borrower.microloan_balance, 0.0)
+        loan.with_user(self.finance).disburse(80000.0, loan.disbursement_date)
+        borrower.invalidate_recordset()
         self.assertEqual(borrower.microloan_balance, 80000.0)
         loan.installment_ids[0].principal_paid = loan.installment_ids[0].principal
         borrower.invalidate_recordset()

@@ -25,6 +25,11 @@ class MicroloanLoanDisburse(models.TransientModel):
         for wizard in self:
             wizard.amount = wizard.loan_id.amount - wizard.loan_id.amount_disbursed
 
+    def _get_payment_options(self):
+        """Options of ``microloan.loan.disburse`` telling how the money is paid
+        out (microloan_accounting: journal and payment method)."""
+        return {}
+
     def action_disburse(self):
         """Disburse the amount on the date given."""
         self.ensure_one()
@@ -33,5 +38,6 @@ class MicroloanLoanDisburse(models.TransientModel):
             self.date,
             reference=self.reference or False,
             note=self.note or False,
+            **self._get_payment_options(),
         )
         return {"type": "ir.actions.act_window_close"}

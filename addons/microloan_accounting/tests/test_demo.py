@@ -1,0 +1,77 @@
+import re
+
+from odoo.tests import TransactionCase, tagged
+
+LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@tagged("post_install", "-at_install")
+class TestDemo(TransactionCase):
+    """The demo is a Chinese company's first hour (issue 12, items 1 and 6):
+    yuan on the Chinese chart, Chinese data and generated texts, users with
+    their role's groups only. Skipped on a database without the demo."""
+
+    def setUp(self):
+        super().setUp()
+        self.officer = self.env.ref(
+            "microloan_base.user_officer_cd", raise_if_not_found=False
+        )
+        if not self.officer:
+            self.skipTest("no demo data")
+
+    def test_yuan_on_the_chinese_chart(self):
+        head_office = self.env.ref("base.main_company")
+        branches = self.env.ref("microloan_base.company_chengdu") | self.env.ref(
+            "microloan_base.company_hangzhou"
+        )
+        self.assertEqual(head_office.chart_template, "cn")
+        self.assertEqual((head_office | branches).currency_id, self.env.ref("base.CNY"))
+        self.assertFalse(LATIN_WORD.search(head_office.name))
+        self.assertEqual(branches.mapped("name"), ["成都分公司", "杭州分公司"])
+        principal = branches[0].microloan_principal_account_id
+        self.assertEqual(principal.with_company(branches[0]).code, "130300")
+        loans = self.env["microloan.loan"].search([("company_id", "in", branches.ids)])
+        self.assertEqual(loans.currency_id, self.env.ref("base.CNY"))
+
+    def test_chinese_data_and_generated_texts(self):
+        loans = self.env["microloan.loan"].search([])
+        texts = (
+            loans.mapped("purpose")
+            + loans.product_id.mapped("name")
+            + loans.partner_id.mapped("name")
+            + self.env["microloan.collateral"].search([]).mapped("name")
+        )
+        self.assertEqual([t for t in texts if t and LATIN_WORD.search(t)], [])
+        # The lines of the loan entries, accruals and provisions (the
+        # payments' own entries are labelled by Odoo).
+        labels = (
+            self.env["account.move.line"]
+            .search(
+                [
+                    ("microloan_loan_id", "in", loans.ids),
+                    ("move_id.origin_payment_id", "=", False),
+                ]
+            )
+            .mapped("name")
+        )
+        self.assertTrue(labels)
+        english = [label for label in labels if label and LATIN_WORD.search(label)]
+        self.assertEqual(english, [])
+        summaries = loans.activity_ids.mapped("summary")
+        self.assertEqual([s for s in summaries if s and LATIN_WORD.search(s)], [])
+
+    def test_users_have_their_role_only(self):
+        for xmlid in ("user_officer_cd", "user_finance_cd", "user_approver_hz"):
+            user = self.env.ref(f"microloan_base.{xmlid}")
+            self.assertFalse(user.has_group("account.group_account_manager"))
+            self.assertFalse(user.has_group("base.group_no_one"))
+            self.assertEqual(user.tz, "Asia/Shanghai")
+        self.assertEqual(
+            self.officer.action_id.id,
+            self.env.ref("microloan_base.microloan_loan_action_desk").id,
+        )
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.tz, "Asia/Shanghai")
+        self.assertEqual(
+            admin.action_id.id, self.env.ref("microloan_base.microloan_loan_action").id
+        )

@@ -1,0 +1,84 @@
+from odoo import fields, models
+
+# Loans in these states owe nothing more to follow up: their reminders and
+# overdue activities are marked done.
+FINISHED_STATES = ("closed", "written_off", "cancelled", "rejected")
+SERVICING_ACTIVITY_TYPES = (
+    "microloan_base.mail_activity_type_repayment_reminder",
+    "microloan_base.mail_activity_type_overdue",
+)
+
+
+class MicroloanLoanActivities(models.AbstractModel):
+    """The loan officer's servicing activities of a loan (microloan.loan):
+    the reminders and overdue activities of the daily close are marked done
+    when their installment is paid, and all of them when the loan is closed,
+    written off or cancelled."""
+
+    _name = "microloan.loan.activities"
+    _description = "Loan: Servicing Activities"
+
+    # The loan's own fields (microloan.loan), declared here for the next
+    # installment's figures.
+    currency_id = fields.Many2one("res.currency")
+    next_due_date = fields.Date(
+        compute="_compute_next_installment",
+        help="Due date of the oldest installment not yet paid.",
+    )
+    next_due_amount = fields.Monetary(
+        string="Next Amount Due",
+        compute="_compute_next_installment",
+        help="What remains to pay of the oldest installment not yet paid.",
+    )
+
+    def _compute_next_installment(self):
+        # No dependencies: read when shown, from the loan's installments.
+        for loan in self:
+            installment = loan.installment_ids.filtered(
+                lambda i: i.state == "open"
+            ).sorted("due_date")[:1]
+            loan.next_due_date = installment.due_date
+            loan.next_due_amount = installment.amount_residual
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") in FINISHED_STATES:
+            self._done_servicing_activities()
+        return result
+
+    def _close_if_settled(self):
+        # Every repayment ends here (microloan.loan.servicing): the
+        # installments it paid need no reminder any more.
+        result = super()._close_if_settled()
+        self._done_servicing_activities()
+        return result
+
+    def _done_servicing_activities(self):
+        """Mark done the open reminders and overdue activities of these loans
+        whose installment is paid (all of them on a loan no longer active)."""
+        types = [
+            self.env.ref(xmlid, raise_if_not_found=False)
+            for xmlid in SERVICING_ACTIVITY_TYPES
+        ]
+        type_ids = [t.id for t in types if t]
+        if not self.ids or not type_ids:
+            return
+        # sudo: the activities belong to the loan officers, whoever pays.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "microloan.loan"),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "in", type_ids),
+                ]
+            )
+        )
+        finished = set(self.filtered(lambda loan: loan.state in FINISHED_STATES).ids)
+        done = activities.filtered(
+            lambda activity: activity.res_id in finished
+            or activity.microloan_installment_id.state in ("paid", "cancelled")
+        )
+        if done:
+            done.action_feedback(feedback=self.env._("Settled by the loan's payments."))
