@@ -1,0 +1,4 @@
+from . import test_application
+from . import test_workflow
+from . import test_multi_company
+from . import test_translations

@@ -1,0 +1,3 @@
+from . import microloan_application_review
+from . import microloan_application_approve
+from . import microloan_application_close
