@@ -274,3 +274,33 @@ def backtest(loans: Iterable[ScoredLoan], bad_days=90) -> Backtest:
         for g, (n, d30, d90) in counts.items()
     )
     return Backtest(grades=grades, separation=separation(pairs))
+
+
+def worst_days_past_due(installments: Iterable[tuple], as_of) -> int:
+    """The most days past due a loan ever reached: over its ``(due_date,
+    cleared_date)`` installments (``cleared_date`` ``None`` while unpaid), the
+    days from each due date to its clearing, or to ``as_of`` when not cleared.
+
+    >>> from datetime import date
+    >>> worst_days_past_due([(date(2025, 1, 10), date(2025, 2, 20)),
+    ...                      (date(2025, 2, 10), None)], date(2025, 3, 1))
+    41
+    """
+    worst = 0
+    for due_date, cleared in installments:
+        if due_date >= as_of:
+            continue
+        end = cleared if cleared is not None else as_of
+        worst = max(worst, (end - due_date).days)
+    return worst
+
+
+def adjusted_rate(rate, cutoff: Cutoff) -> Decimal:
+    """``rate`` (percent) with the grade's ``rate_adjustment`` (percentage
+    points), never below 0.
+
+    >>> adjusted_rate(Decimal("12"), Cutoff(ZERO, "B", "approve",
+    ...               rate_adjustment=Decimal("-0.5")))
+    Decimal('11.5')
+    """
+    return max(to_decimal(rate, "rate") + to_decimal(cutoff.rate_adjustment), ZERO)

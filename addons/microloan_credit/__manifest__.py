@@ -21,10 +21,14 @@
         "views/microloan_application_views.xml",
         "views/microloan_investigation_views.xml",
         "views/microloan_blacklist_views.xml",
+        "views/microloan_scorecard_views.xml",
         "views/microloan_document_type_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_views.xml",
         "views/microloan_credit_menus.xml",
     ],
-    "demo": ["demo/microloan_application_demo.xml"],
+    "demo": [
+        "demo/microloan_scorecard_demo.xml",
+        "demo/microloan_application_demo.xml",
+    ],
 }

@@ -249,3 +249,29 @@ def test_net_worth():
     assert net_worth(D(100), D(250)) == D(-150)
     with pytest.raises(EngineError):
         net_worth(D(-1), D(0))
+
+
+def test_worst_days_past_due():
+    from datetime import date
+
+    from microloan_engine.scoring import worst_days_past_due
+
+    as_of = date(2025, 6, 1)
+    assert worst_days_past_due([], as_of) == 0
+    # Paid on the due date, paid 95 days late, not yet due.
+    installments = [
+        (date(2025, 1, 10), date(2025, 1, 10)),
+        (date(2025, 2, 10), date(2025, 5, 16)),
+        (date(2025, 7, 10), None),
+    ]
+    assert worst_days_past_due(installments, as_of) == 95
+    # Unpaid since 2025-03-10: 83 days on 2025-06-01.
+    assert worst_days_past_due([(date(2025, 3, 10), None)], as_of) == 83
+
+
+def test_adjusted_rate_never_negative():
+    from microloan_engine.scoring import adjusted_rate
+
+    assert adjusted_rate(D("12"), CUTOFFS[0]) == D("11")
+    assert adjusted_rate(D("0.5"), CUTOFFS[0]) == D("0")
+    assert adjusted_rate(D("12"), CUTOFFS[3]) == D("14")

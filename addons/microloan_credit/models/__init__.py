@@ -8,6 +8,13 @@ from . import microloan_application_guarantor
 from . import microloan_review_round
 from . import microloan_investigation_debt
 from . import microloan_investigation
+from . import microloan_scorecard
+from . import microloan_scorecard_characteristic
+from . import microloan_scorecard_bin
+from . import microloan_scorecard_cutoff
+from . import microloan_scorecard_backtest_line
+from . import microloan_application_score_line
 from . import microloan_application_workflow
+from . import microloan_application_scoring
 from . import microloan_application
 from . import microloan_loan

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from odoo import fields, models
+from odoo.tools import float_repr
 
 from odoo.addons.microloan_base.tools import inputs
 
@@ -25,3 +28,38 @@ class MicroloanLoan(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _credit_score_values(self):
+        """What a scorecard scores on this loan: its borrower and terms, and
+        the investigation of the application it came from (for the
+        back-test)."""
+        self.ensure_one()
+        application = self.application_id
+        return self.env["microloan.scorecard"]._values_for(
+            self.partner_id,
+            {
+                "amount": Decimal(
+                    float_repr(self.amount, self.currency_id.decimal_places)
+                ),
+                "term": Decimal(self.term),
+                "channel": application.channel or None,
+                "purpose": application.purpose_id.code or None,
+                "guarantee_type": self.guarantee_type_id.code or None,
+            },
+            application.investigation_id,
+        )
+
+    def _credit_installment_dates(self):
+        """``(due date, date cleared or None)`` of each installment, for the
+        engine's worst days past due."""
+        self.ensure_one()
+        result = []
+        for installment in self.installment_ids:
+            if installment.state == "cancelled":
+                continue
+            cleared = None
+            if installment.state == "paid":
+                dates = installment.transaction_line_ids.mapped("date")
+                cleared = max(dates) if dates else installment.due_date
+            result.append((installment.due_date, cleared))
+        return result

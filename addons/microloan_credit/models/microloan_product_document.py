@@ -35,6 +35,7 @@ class MicroloanProductDocument(models.Model):
         "microloan.document.type",
         string="Document",
         required=True,
+        ondelete="cascade",
         check_company=True,
     )
     stage = fields.Selection(

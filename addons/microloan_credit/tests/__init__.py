@@ -1,4 +1,5 @@
 from . import test_application
 from . import test_workflow
 from . import test_multi_company
+from . import test_scoring
 from . import test_translations

@@ -49,7 +49,9 @@ class MicroloanApplicationApprove(models.TransientModel):
             report = application.investigation_id
             wizard.amount = report.proposed_amount or application.amount
             wizard.term = report.proposed_term or application.term
-            wizard.rate = report.proposed_rate or application.interest_rate
+            wizard.rate = application._credit_adjusted_rate(
+                report.proposed_rate or application.interest_rate
+            )
 
     def action_approve(self):
         """Approve the application on these terms and open its loan."""
