@@ -22,6 +22,8 @@
         "views/microloan_investigation_views.xml",
         "views/microloan_blacklist_views.xml",
         "views/microloan_scorecard_views.xml",
+        "views/microloan_regulatory_limit_views.xml",
+        "views/res_partner_views.xml",
         "views/microloan_document_type_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_views.xml",
@@ -29,6 +31,7 @@
     ],
     "demo": [
         "demo/microloan_scorecard_demo.xml",
+        "demo/microloan_regulatory_limit_demo.xml",
         "demo/microloan_application_demo.xml",
     ],
 }

@@ -14,7 +14,12 @@ from . import microloan_scorecard_bin
 from . import microloan_scorecard_cutoff
 from . import microloan_scorecard_backtest_line
 from . import microloan_application_score_line
+from . import microloan_net_assets
+from . import res_partner
+from . import microloan_regulatory_limit
+from . import microloan_limit_usage
 from . import microloan_application_workflow
+from . import microloan_application_limits
 from . import microloan_application_scoring
 from . import microloan_application
 from . import microloan_loan

@@ -18,6 +18,46 @@ class MicroloanLoan(models.Model):
         help="The application whose approval created this loan.",
     )
 
+    def _disburse(self, amount, date, reference=False, note=False):
+        """Check the regulatory limits before the money goes out."""
+        self.ensure_one()
+        company = self.company_id
+        day = fields.Date.to_date(date) if date else None
+        currency = self.currency_id
+        # Bad values are refused by the disbursement itself, after this.
+        if day and isinstance(amount, int | float) and amount > 0:
+            # What this loan already owes: nothing before its first
+            # disbursement (its approved amount is what it pays out).
+            drawn = self.principal_outstanding if self.state == "active" else 0.0
+            self.env["microloan.regulatory.limit"]._check_new_exposure(
+                self.partner_id,
+                self.product_id,
+                company,
+                currency._convert(amount, company.currency_id, company, day),
+                day,
+                loan=self,
+                base=currency._convert(drawn, company.currency_id, company, day),
+            )
+        return super()._disburse(amount, date, reference=reference, note=note)
+
+    def action_approve(self):
+        """Check the regulatory limits before the loan is approved."""
+        Limit = self.env["microloan.regulatory.limit"]
+        for loan in self.filtered(lambda loan: loan.state == "submitted"):
+            company = loan.company_id
+            day = fields.Date.context_today(self)
+            Limit._check_new_exposure(
+                loan.partner_id,
+                loan.product_id,
+                company,
+                loan.currency_id._convert(
+                    loan.amount, company.currency_id, company, day
+                ),
+                day,
+                loan=loan,
+            )
+        return super().action_approve()
+
     def action_view_application(self):
         """Open the application this loan comes from."""
         loan = inputs.one(self)

@@ -1,7 +1,7 @@
 import math
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CreditCommon
@@ -260,7 +260,7 @@ class TestWorkflow(CreditCommon):
         )
         with self.assertRefused(UserError, "missing"):
             application.with_user(self.officer).action_finish_investigation()
-        with self.assertRefused(Exception, "cannot be negative"):
+        with self.assertRefused(ValidationError, "cannot be negative"):
             report.monthly_income = -5.0
 
     def test_review_rounds_written_by_actions_only(self):

@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    microloan_related_partner_ids = fields.Many2many(
+        "res.partner",
+        "microloan_partner_related_rel",
+        "partner_id",
+        "related_id",
+        string="Related Parties",
+        help="Related parties (关联方) of the borrower: their exposure counts with "
+        "his under the related-party limit.",
+    )
+
+    def _microloan_related_group(self):
+        """The borrower, his related parties (either way), his commercial
+        entity and its contacts: the group of the related-party limit."""
+        # sudo: the group is counted whatever branch its members belong to.
+        partners = self.sudo()
+        group = partners | partners.commercial_partner_id
+        group |= self.sudo().search([("commercial_partner_id", "in", group.ids)])
+        group |= group.microloan_related_partner_ids
+        group |= self.sudo().search(
+            [("microloan_related_partner_ids", "in", group.ids)]
+        )
+        return group
+
+    def _microloan_same_person(self):
+        """The partners of every branch with the same identity numbers."""
+        numbers = [n for n in self.sudo().mapped("microloan_id_number") if n]
+        if not numbers:
+            return self.sudo()
+        # sudo: the same person known in several branches.
+        return self.sudo() | self.sudo().with_context(active_test=False).search(
+            [("microloan_id_number", "in", numbers)]
+        )
