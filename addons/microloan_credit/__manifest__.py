@@ -18,8 +18,10 @@
         "wizards/microloan_application_review_views.xml",
         "wizards/microloan_application_approve_views.xml",
         "wizards/microloan_application_close_views.xml",
+        "wizards/microloan_committee_item_vote_views.xml",
         "views/microloan_application_views.xml",
         "views/microloan_investigation_views.xml",
+        "views/microloan_committee_meeting_views.xml",
         "views/microloan_blacklist_views.xml",
         "views/microloan_scorecard_views.xml",
         "views/microloan_regulatory_limit_views.xml",
@@ -30,6 +32,7 @@
         "views/microloan_credit_menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/microloan_scorecard_demo.xml",
         "demo/microloan_regulatory_limit_demo.xml",
         "demo/microloan_application_demo.xml",

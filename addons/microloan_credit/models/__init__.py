@@ -18,6 +18,9 @@ from . import microloan_net_assets
 from . import res_partner
 from . import microloan_regulatory_limit
 from . import microloan_limit_usage
+from . import microloan_committee_meeting
+from . import microloan_committee_item
+from . import microloan_committee_vote
 from . import microloan_application_workflow
 from . import microloan_application_limits
 from . import microloan_application_scoring

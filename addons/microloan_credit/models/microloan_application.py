@@ -243,6 +243,14 @@ class MicroloanApplication(models.Model):
     conditions = fields.Text(
         readonly=True, copy=False, help="Conditions of the approval."
     )
+    committee_conditions = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Conditions the credit committee set; they carry into the contract.",
+    )
+    committee_item_ids = fields.One2many(
+        "microloan.committee.item", "application_id", string="Committee Meetings"
+    )
     close_reason = fields.Text(string="Reason", readonly=True, copy=False)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     turnaround_days = fields.Float(

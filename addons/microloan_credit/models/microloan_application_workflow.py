@@ -280,60 +280,31 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
         return True
 
     def action_review(self, decision, opinion):
-        """Give the opinion of the review (risk officers) or of the credit
-        committee (its members): ``decision`` ``"pass"`` sends the application
-        on, ``"send_back"`` returns it to the investigation. Every round is
-        kept."""
+        """Give the opinion of the review (risk officers): ``decision``
+        ``"pass"`` sends the application on, ``"send_back"`` returns it to the
+        investigation. Every round is kept."""
         decision = inputs.selection(
             self.env,
             decision,
-            self.env["microloan.review.round"]
+            self.env["microloan.application.review"]
             ._fields["decision"]
             ._description_selection(self.env),
             self.env._("The decision"),
         )
         opinion = inputs.text(self.env, opinion, self.env._("The opinion"), True)
-        self._check_stage(
-            {"review", "committee"},
-            self.env._(
-                "%(application)s is not under review nor before the committee but "
-                "in %(stage)s."
-            ),
+        self._check_group(
+            (RISK,), self.env._("Only risk officers can review applications.")
         )
-        for application in self:
-            if application.state == "review":
-                application._check_group(
-                    (RISK,), self.env._("Only risk officers can review applications.")
-                )
-            else:
-                application._check_group(
-                    (COMMITTEE,),
-                    self.env._("Only credit committee members can decide here."),
-                )
+        self._check_stage(
+            {"review"},
+            self.env._("%(application)s is not under review but in %(stage)s."),
+        )
         self._check_separation(self.env._("review"))
         if decision == "pass":
             self._check_documents()
-        now = fields.Datetime.now()
-        Round = self.env["microloan.review.round"].sudo()
+        stamps = {"reviewer_id": self.env.user.id}
         for application in self:
-            stage = application.state
-            Round.create(
-                {
-                    "application_id": application.id,
-                    "stage": stage,
-                    "round": len(
-                        application.review_round_ids.filtered(
-                            lambda r: r.stage == stage  # noqa: B023
-                        )
-                    )
-                    + 1,
-                    "user_id": self.env.user.id,
-                    "date": now,
-                    "decision": decision,
-                    "opinion": opinion,
-                }
-            )
-            stamps = {"reviewer_id": self.env.user.id} if stage == "review" else {}
+            application._record_round(decision, opinion)
             if decision == "pass":
                 application._move_to(application._next_stage(), stamps)
                 body = self.env._("Passed on: %(opinion)s", opinion=opinion)
@@ -354,6 +325,40 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
                     )
             application._post(body)
         return True
+
+    def _record_round(self, decision, opinion):
+        """Keep the opinion given at the current stage as a new round."""
+        self.ensure_one()
+        stage = self.state
+        # sudo: rounds are written by the actions only.
+        self.env["microloan.review.round"].sudo().create(
+            {
+                "application_id": self.id,
+                "stage": stage,
+                "round": len(self.review_round_ids.filtered(lambda r: r.stage == stage))
+                + 1,
+                "user_id": self.env.user.id,
+                "date": fields.Datetime.now(),
+                "decision": decision,
+                "opinion": opinion,
+            }
+        )
+
+    def _committee_pass(self, summary, conditions):
+        """The committee approved the application: on to the approval, with
+        its ``conditions``, which carry into the contract."""
+        self.ensure_one()
+        self._check_documents()
+        self._record_round("pass", summary)
+        self._move_to(self._next_stage(), {"committee_conditions": conditions or False})
+        self._post(summary)
+
+    def _committee_reject(self, summary):
+        """The committee rejected the application."""
+        self.ensure_one()
+        self._record_round("reject", summary)
+        self._move_to("rejected", {"close_reason": summary})
+        self._post(summary)
 
     def action_approve(self, amount=None, term=None, rate=None, conditions=None):
         """Approve an application in its approval stage (approvers) on the
@@ -461,6 +466,9 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
         approved terms, conditions, collateral and guarantees."""
         self.ensure_one()
         purpose = ": ".join(filter(None, [self.purpose_id.name, self.purpose_note]))
+        conditions = "\n".join(
+            filter(None, [self.committee_conditions, self.conditions])
+        )
         return {
             "partner_id": self.partner_id.id,
             "product_id": self.product_id.id,
@@ -487,7 +495,7 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
                 )
                 for guarantor in self.guarantor_ids
             ],
-            "note": plaintext2html(self.conditions) if self.conditions else False,
+            "note": plaintext2html(conditions) if conditions else False,
             "application_id": self.id,
         }
 

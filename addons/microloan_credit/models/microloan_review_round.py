@@ -30,7 +30,11 @@ class MicroloanReviewRound(models.Model):
     user_id = fields.Many2one("res.users", string="By", required=True)
     date = fields.Datetime(required=True)
     decision = fields.Selection(
-        selection=[("pass", "Passed On"), ("send_back", "Sent Back")],
+        selection=[
+            ("pass", "Passed On"),
+            ("send_back", "Sent Back"),
+            ("reject", "Rejected"),
+        ],
         required=True,
     )
     opinion = fields.Text(required=True)

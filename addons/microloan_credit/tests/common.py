@@ -14,12 +14,15 @@ class CreditCommon(MicroloanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.committee = new_test_user(
-            cls.env,
-            login="committee_bj",
-            groups="microloan_credit.group_microloan_committee",
-            company_id=cls.branch_bj.id,
-            company_ids=[Command.set(cls.branch_bj.ids)],
+        cls.committee, cls.committee2, cls.committee3 = (
+            new_test_user(
+                cls.env,
+                login=login,
+                groups="microloan_credit.group_microloan_committee",
+                company_id=cls.branch_bj.id,
+                company_ids=[Command.set(cls.branch_bj.ids)],
+            )
+            for login in ("committee_bj", "committee2_bj", "committee3_bj")
         )
         cls.doc_id = cls.env.ref("microloan_credit.document_type_id_card")
         cls.doc_bank = cls.env.ref("microloan_credit.document_type_bank_statement")
@@ -112,5 +115,45 @@ class CreditCommon(MicroloanCommon):
         application.with_user(self.officer).action_submit()
         self._investigate(application)
         application.with_user(self.risk).action_review("pass", "Cash flow covers it.")
-        application.with_user(self.committee).action_review("pass", "Agreed 3 to 0.")
+        self._committee_decides(application)
         return application
+
+    def _meeting(self, *applications, members=None, present=None):
+        """A meeting of the three committee members, opened, with
+        ``applications`` on its agenda."""
+        members = members or (self.committee | self.committee2 | self.committee3)
+        meeting = (
+            self.env["microloan.committee.meeting"]
+            .with_user(self.committee)
+            .with_company(self.branch_bj)
+            .create(
+                {
+                    "company_id": self.branch_bj.id,
+                    "chair_id": self.committee.id,
+                    "member_ids": [Command.set(members.ids)],
+                    "present_ids": [Command.set((present or members).ids)],
+                    "item_ids": [
+                        Command.create({"application_id": application.id})
+                        for application in applications
+                    ],
+                }
+            )
+        )
+        meeting.action_open()
+        return meeting
+
+    def _committee_decides(self, application, votes=("approve",) * 3):
+        """The three members vote ``votes`` on ``application`` and the meeting
+        closes."""
+        meeting = self._meeting(application)
+        item = meeting.item_ids
+        for user, vote in zip(
+            self.committee | self.committee2 | self.committee3, votes, strict=False
+        ):
+            item.with_user(user).action_vote(
+                vote,
+                "Opinion of " + user.login,
+                "Quarterly visit" if vote == "approve_conditions" else False,
+            )
+        meeting.with_user(self.committee).action_close()
+        return meeting

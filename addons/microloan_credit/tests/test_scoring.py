@@ -134,7 +134,7 @@ class TestScoring(CreditCommon):
             ],
         )
         application.with_user(self.risk).action_review("pass", "ok")
-        application.with_user(self.committee).action_review("pass", "ok")
+        self._committee_decides(application)
         with self.assertRefused(UserError, "grade E.*declines"):
             application.with_user(self.approver).action_approve()
         self.assertFalse(application.loan_id)

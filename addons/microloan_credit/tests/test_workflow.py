@@ -35,8 +35,11 @@ class TestWorkflow(CreditCommon):
         self.assertRecordValues(
             application, [{"state": "committee", "reviewer_id": self.risk.id}]
         )
-        application.with_user(self.committee).action_review("pass", "Agreed 3 to 0.")
+        self._committee_decides(
+            application, ("approve", "approve_conditions", "reject")
+        )
         self.assertEqual(application.state, "approval")
+        self.assertEqual(application.committee_conditions, "Quarterly visit")
         # The approver's wizard proposes the investigator's terms.
         wizard = Form(
             self.env["microloan.application.approve"]
@@ -84,10 +87,15 @@ class TestWorkflow(CreditCommon):
         self.assertEqual(loan.guarantee_ids.partner_id, self.guarantor)
         self.assertEqual(loan.guarantee_ids.amount, 80000.0)
         self.assertIn("Monthly sales report", loan.note)
+        self.assertIn("Quarterly visit", loan.note)
         self.assertEqual(len(loan.installment_ids), 12)
         self.assertEqual(
             [(r.stage, r.round, r.decision) for r in application.review_round_ids],
             [("review", 1, "pass"), ("committee", 1, "pass")],
+        )
+        self.assertIn(
+            "3 of 3 members present; 1 approve, 1 approve with conditions, 1 reject",
+            application.review_round_ids[1].opinion,
         )
 
     def test_send_back_keeps_rounds(self):
@@ -133,7 +141,7 @@ class TestWorkflow(CreditCommon):
             application.with_user(self.officer).action_review("pass", "Mine is fine")
         self.assertFalse(application.review_round_ids)
         application.with_user(self.risk).action_review("pass", "Fine")
-        application.with_user(self.committee).action_review("pass", "Fine")
+        self._committee_decides(application)
         with self.assertRefused(UserError, "investigated it"):
             application.with_user(self.officer).action_approve()
         self.assertEqual(application.state, "approval")
@@ -149,9 +157,9 @@ class TestWorkflow(CreditCommon):
         with self.assertRaises(AccessError):
             application.with_user(self.approver).action_review("pass", "x")
         application.with_user(self.risk).action_review("pass", "ok")
-        with self.assertRaises(AccessError):
+        with self.assertRefused(UserError, "not under review"):
             application.with_user(self.risk).action_review("pass", "x")
-        application.with_user(self.committee).action_review("pass", "ok")
+        self._committee_decides(application)
         with self.assertRaises(AccessError):
             application.with_user(self.committee).action_approve()
         with self.assertRefused(UserError, "not awaiting approval"):
