@@ -7,7 +7,7 @@
     "author": "Microloan for Odoo",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["microloan_base"],
+    "depends": ["microloan_base", "base_tier_validation"],
     "external_dependencies": {"python": ["microloan_engine"]},
     "data": [
         "security/microloan_credit_groups.xml",
@@ -26,6 +26,7 @@
         "views/microloan_scorecard_views.xml",
         "views/microloan_regulatory_limit_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/microloan_document_type_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_views.xml",
@@ -33,6 +34,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/tier_definition_demo.xml",
         "demo/microloan_scorecard_demo.xml",
         "demo/microloan_regulatory_limit_demo.xml",
         "demo/microloan_application_demo.xml",

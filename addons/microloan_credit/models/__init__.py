@@ -21,7 +21,10 @@ from . import microloan_limit_usage
 from . import microloan_committee_meeting
 from . import microloan_committee_item
 from . import microloan_committee_vote
+from . import tier_definition
+from . import res_users
 from . import microloan_application_workflow
+from . import microloan_application_tiers
 from . import microloan_application_limits
 from . import microloan_application_scoring
 from . import microloan_application

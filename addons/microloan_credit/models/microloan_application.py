@@ -33,6 +33,7 @@ class MicroloanApplication(models.Model):
     _name = "microloan.application"
     _description = "Loan Application"
     _inherit = [
+        "microloan.application.tiers",
         "microloan.application.limits",
         "microloan.application.scoring",
         "microloan.application.workflow",
