@@ -28,4 +28,7 @@ from . import microloan_application_tiers
 from . import microloan_application_limits
 from . import microloan_application_scoring
 from . import microloan_application
+from . import microloan_warning_rule
+from . import microloan_warning_signal
+from . import microloan_inspection
 from . import microloan_loan

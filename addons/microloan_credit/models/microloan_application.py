@@ -507,6 +507,8 @@ class MicroloanApplication(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         applications = super().create(vals_list)
+        for application in applications.filtered("partner_id"):
+            application.partner_id._microloan_check_red_signals()
         applications._sync_documents()
         return applications
 

@@ -209,6 +209,7 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
         self._check_lists()
         self._check_documents()
         for application in self:
+            application.partner_id._microloan_check_red_signals()
             application._move_to(application._next_stage())
             if application.state == "investigation":
                 application._ensure_investigation()

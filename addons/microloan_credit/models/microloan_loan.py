@@ -1,9 +1,11 @@
 from decimal import Decimal
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import float_repr
 
 from odoo.addons.microloan_base.tools import inputs
+
+from microloan_engine.monitoring import next_inspection
 
 
 class MicroloanLoan(models.Model):
@@ -17,6 +19,67 @@ class MicroloanLoan(models.Model):
         index="btree_not_null",
         help="The application whose approval created this loan.",
     )
+    inspection_ids = fields.One2many(
+        "microloan.inspection", "loan_id", string="Inspections", readonly=True
+    )
+    warning_signal_ids = fields.One2many(
+        "microloan.warning.signal", "loan_id", string="Warning Signals", readonly=True
+    )
+    warning_red = fields.Boolean(
+        string="Red Signal",
+        compute="_compute_warning_red",
+        help="An open red early-warning signal.",
+    )
+
+    @api.depends("warning_signal_ids.state", "warning_signal_ids.level")
+    def _compute_warning_red(self):
+        for loan in self:
+            loan.warning_red = any(
+                signal.state == "open" and signal.level == "red"
+                for signal in loan.warning_signal_ids
+            )
+
+    def _schedule_inspections(self):
+        """Plan the next inspection of active loans that have none planned,
+        by their product's rule (microloan_engine.monitoring), and give it to
+        the loan officer as an activity."""
+        # sudo: the inspections are planned by the rule, whoever triggers it.
+        Inspection = self.env["microloan.inspection"].sudo()
+        for loan in self.sudo().filtered(
+            lambda loan: loan.state == "active" and loan.first_disbursement_date
+        ):
+            if loan.inspection_ids.filtered(lambda i: i.state == "planned"):
+                continue
+            done = loan.inspection_ids.filtered(lambda i: i.state == "done")
+            last = max(done.mapped("date_done"), default=None)
+            planned = next_inspection(
+                loan.first_disbursement_date,
+                last,
+                loan.risk_tier or "normal",
+                loan.product_id._engine_inspection_rule(),
+            )
+            inspection = Inspection.create(
+                {
+                    "loan_id": loan.id,
+                    "user_id": loan.user_id.id,
+                    "kind": "routine" if done else "first",
+                    "date_planned": planned,
+                }
+            )
+            if loan.user_id:
+                inspection.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=planned,
+                    summary=self.env._("Post-loan inspection"),
+                    user_id=loan.user_id.id,
+                )
+
+    @api.model
+    def _cron_schedule_inspections(self):
+        """Scheduled: plan the inspections of every active loan."""
+        # sudo: the scheduled run sees every branch.
+        self.sudo().search([("state", "=", "active")])._schedule_inspections()
+        return True
 
     def _disburse(self, amount, date, reference=False, note=False):
         """Check the regulatory limits before the money goes out."""
@@ -38,7 +101,9 @@ class MicroloanLoan(models.Model):
                 loan=self,
                 base=currency._convert(drawn, company.currency_id, company, day),
             )
-        return super()._disburse(amount, date, reference=reference, note=note)
+        transaction = super()._disburse(amount, date, reference=reference, note=note)
+        self._schedule_inspections()
+        return transaction
 
     def action_approve(self):
         """Check the regulatory limits before the loan is approved."""

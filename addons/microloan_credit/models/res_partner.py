@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -36,3 +37,28 @@ class ResPartner(models.Model):
         return self.sudo() | self.sudo().with_context(active_test=False).search(
             [("microloan_id_number", "in", numbers)]
         )
+
+    def _microloan_check_red_signals(self):
+        """Refuse a new application of a borrower with an open red signal."""
+        # sudo: the signals of the person in every branch; the message names
+        # none of them.
+        signals = (
+            self.env["microloan.warning.signal"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self._microloan_same_person().ids),
+                    ("state", "=", "open"),
+                    ("level", "=", "red"),
+                ],
+                limit=1,
+            )
+        )
+        if signals:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has an open red early-warning signal: no new "
+                    "application until it is closed.",
+                    partner=self.display_name,
+                )
+            )

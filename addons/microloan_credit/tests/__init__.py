@@ -5,4 +5,5 @@ from . import test_committee
 from . import test_scoring
 from . import test_limits
 from . import test_tiers
+from . import test_monitoring
 from . import test_translations
