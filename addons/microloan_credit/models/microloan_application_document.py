@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import attachments
 from .microloan_product_document import DOCUMENT_STAGES
 
 
@@ -47,6 +48,18 @@ class MicroloanApplicationDocument(models.Model):
     def _compute_received(self):
         for document in self:
             document.received = bool(document.attachment_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        attachments.claim(documents, "attachment_ids")
+        return documents
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            attachments.claim(self, "attachment_ids")
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_required(self):

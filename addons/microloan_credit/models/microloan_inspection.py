@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
 
+from ..tools import attachments
+
 OFFICER = "microloan_base.group_microloan_officer"
 RISK = "microloan_base.group_microloan_risk"
 BAD_FINDINGS = {
@@ -113,6 +115,18 @@ class MicroloanInspection(models.Model):
             inspection.company_id = (
                 inspection.loan_id.company_id or inspection.company_id
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        inspections = super().create(vals_list)
+        attachments.claim(inspections, "photo_ids")
+        return inspections
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "photo_ids" in vals:
+            attachments.claim(self, "photo_ids")
+        return result
 
     def _bad_findings(self):
         """The labels of the findings that call for a warning signal."""

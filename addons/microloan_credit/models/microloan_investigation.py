@@ -7,6 +7,8 @@ from odoo.tools import float_repr
 from microloan_engine import EngineError, build_schedule
 from microloan_engine.credit import debt_service, largest_installment, net_worth
 
+from ..tools import attachments
+
 
 class MicroloanInvestigation(models.Model):
     """The investigation report (调查报告) of an application: what the officer
@@ -222,6 +224,12 @@ class MicroloanInvestigation(models.Model):
                     self.env._("The figures of an investigation cannot be negative.")
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        reports = super().create(vals_list)
+        attachments.claim(reports, "photo_ids")
+        return reports
+
     def write(self, vals):
         if not self.env.su:
             closed = self.filtered(lambda r: r.application_id.state != "investigation")
@@ -233,7 +241,10 @@ class MicroloanInvestigation(models.Model):
                         application=", ".join(closed.mapped("name")),
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if "photo_ids" in vals:
+            attachments.claim(self, "photo_ids")
+        return result
 
     def _check_complete(self):
         """Raise unless the report says what a reviewer needs."""

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -20,6 +21,27 @@ class TestApplication(CreditCommon):
         self.assertEqual(application.documents_missing, 2)
         self.assertEqual(application.repayment_method, "annuity")
         self.assertEqual(application.id_number, self.borrower.microloan_id_number)
+
+    def test_document_files_follow_the_application(self):
+        application = self._create_application()
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.officer)
+            .create({"name": "id.pdf", "raw": b"%PDF"})
+        )
+        line = application.document_ids.filtered(
+            lambda d: d.document_type_id == self.doc_id
+        )
+        line.with_user(self.officer).attachment_ids = [Command.link(attachment.id)]
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (line._name, line.id)
+        )
+        # The approver of the branch reads it; another branch does not.
+        self.assertEqual(
+            attachment.with_user(self.approver).read(["name"])[0]["name"], "id.pdf"
+        )
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.officer_sh).read(["name"])
 
     def test_prospect_becomes_borrower(self):
         application = self._create_application(
