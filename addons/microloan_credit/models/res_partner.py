@@ -15,6 +15,34 @@ class ResPartner(models.Model):
         "his under the related-party limit.",
     )
 
+    microloan_red_signal = fields.Boolean(
+        string="Open Red Signal",
+        compute="_compute_microloan_red_signal",
+        help="An open red early-warning signal on one of the borrower's loans: no "
+        "new application until it is closed.",
+    )
+
+    def _compute_microloan_red_signal(self):
+        # sudo: whether the person has an open red signal in any branch; no
+        # signal is shown.
+        signals = (
+            self.env["microloan.warning.signal"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self._microloan_same_person().ids),
+                    ("state", "=", "open"),
+                    ("level", "=", "red"),
+                ]
+            )
+        )
+        numbers = set(signals.partner_id.mapped("microloan_id_number"))
+        for partner in self:
+            partner.microloan_red_signal = partner in signals.partner_id or (
+                bool(partner.microloan_id_number)
+                and partner.microloan_id_number in numbers
+            )
+
     def _microloan_related_group(self):
         """The borrower, his related parties (either way), his commercial
         entity and its contacts: the group of the related-party limit."""

@@ -112,6 +112,8 @@ class TestMonitoring(CreditCommon):
             signal, [{"rule_id": self.rule_dpd.id, "level": "red", "state": "open"}]
         )
         self.assertTrue(loan.warning_red)
+        self.assertTrue(self.borrower.with_user(self.officer).microloan_red_signal)
+        self.assertFalse(self.guarantor.microloan_red_signal)
         self.assertEqual(signal.activity_ids.user_id, self.officer)
         # Evaluated again: no second signal while one is open.
         self.env["microloan.warning.rule"]._cron_evaluate()
