@@ -18,9 +18,10 @@ class MicroloanLimitUsage(models.TransientModel):
     company_id = fields.Many2one("res.company", string="Company", required=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     exposure = fields.Monetary()
-    limit_amount = fields.Monetary()
-    headroom = fields.Monetary()
-    usage = fields.Float(string="Usage (%)", digits=(7, 2))
+    # Grouped by limit, the exposures add up; the limits and headrooms do not.
+    limit_amount = fields.Monetary(aggregator=None)
+    headroom = fields.Monetary(aggregator="min")
+    usage = fields.Float(string="Usage (%)", digits=(7, 2), aggregator="max")
     breached = fields.Boolean()
 
     @api.model
@@ -30,8 +31,18 @@ class MicroloanLimitUsage(models.TransientModel):
         company = self.env.company
         today = fields.Date.context_today(self)
         limits = self.env["microloan.regulatory.limit"]._get_in_force(company, today)
+        # Head office sees its branches: the companies below the current one
+        # that the user may work in.
+        branches = self.env.user.company_ids.filtered_domain(
+            [("id", "child_of", company.id)]
+        )
+        # sudo: the loans of those branches, whichever is selected in the
+        # switcher; the user works in every one of them.
         borrowers = (
-            self.env["microloan.loan"].search([("state", "in", LENT_STATES)]).partner_id
+            self.env["microloan.loan"]
+            .sudo()
+            .search([("state", "in", LENT_STATES), ("company_id", "in", branches.ids)])
+            .partner_id
         )
         # One line per person: the partner of the caller's current company
         # first.

@@ -143,10 +143,11 @@ class TestLimits(CreditCommon):
 
     def test_limit_usage_view(self):
         self._approved_loan(self.borrower, 80000.0)
+        # Head office sees the borrowers of its branches.
         action = (
             self.env["microloan.limit.usage"]
-            .with_user(self.risk)
-            .with_company(self.branch_bj)
+            .with_user(self.admin)
+            .with_company(self.head_office)
             .action_open()
         )
         lines = self.env["microloan.limit.usage"].search(action["domain"])
