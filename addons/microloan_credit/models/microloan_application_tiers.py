@@ -1,0 +1,99 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class MicroloanApplicationTiers(models.AbstractModel):
+    """Approval tiers of a loan application (microloan.application) with OCA's
+    ``base_tier_validation``: tier definitions on the application (by amount,
+    product, branch, score grade, ...) reviewed by a group or a named user,
+    in sequence, requested when the application reaches its approval stage;
+    the move to the contract waits for every tier. An approver's authority
+    limit (授权额度) is the most he may approve alone."""
+
+    _name = "microloan.application.tiers"
+    _inherit = ["tier.validation"]
+    _description = "Loan Application: Approval Tiers"
+
+    _state_from = ["approval"]
+    _state_to = ["contract"]
+    # Rejected and withdrawn applications keep their reviews: no state of the
+    # application is the mixin's cancel state.
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = False
+
+    def _tier_validation_check_write_allowed(self, vals):
+        # The actions write as superuser once they have checked the caller;
+        # a client's context never lifts the check.
+        if self.env.su:
+            return None
+        return super(
+            MicroloanApplicationTiers, self.with_context(skip_validation_check=False)
+        )._tier_validation_check_write_allowed(vals)
+
+    def validate_tier(self):
+        """Validate the caller's tier; the loan officer and the investigator
+        may not."""
+        self._check_separation(self.env._("approve"))
+        return super().validate_tier()
+
+    def _move_to(self, state, values=None):
+        """Ask for the approval tiers when the application reaches approval."""
+        result = super()._move_to(state, values)
+        if state == "approval":
+            self._request_tiers()
+        return result
+
+    def _check_before_approval(self, amount):
+        """The tiers and the authority limit, after the other checks."""
+        result = super()._check_before_approval(amount)
+        self._check_tiers(amount)
+        return result
+
+    def _request_tiers(self):
+        """Ask for the tiers that apply to applications reaching approval."""
+        for application in self.filtered(lambda a: a.state == "approval"):
+            if application.need_validation:
+                application.request_validation()
+
+    def _check_tiers(self, amount):
+        """Validate the approver's own tiers, then refuse the approval while a
+        tier is open, or beyond his authority limit when no other approver
+        validated a tier."""
+        self.ensure_one()
+        user = self.env.user
+        if self.review_ids:
+            mine = self.review_ids.filtered(
+                lambda r: r.status in ("waiting", "pending") and user in r.reviewer_ids
+            )
+            if mine and self.can_review:
+                self._validate_tier(mine)
+            if self.validation_status != "validated":
+                open_reviews = self.review_ids.filtered(
+                    lambda r: r.status not in ("approved",)
+                )
+                raise UserError(
+                    self.env._(
+                        "%(application)s still waits for its approval tiers: "
+                        "%(tiers)s.",
+                        application=self.name,
+                        tiers=", ".join(
+                            f"{review.name} ({review.todo_by})"
+                            for review in open_reviews.sorted("sequence")
+                        ),
+                    )
+                )
+        limit = user.microloan_authority_limit
+        others = self.review_ids.filtered(
+            lambda r: r.status == "approved" and r.done_by != user
+        )
+        if limit and self.currency_id.compare_amounts(amount, limit) > 0 and not others:
+            raise UserError(
+                self.env._(
+                    "%(amount)s is beyond your authority limit (授权额度) of "
+                    "%(limit)s: %(application)s needs approval tiers with other "
+                    "approvers.",
+                    amount=amount,
+                    limit=limit,
+                    application=self.name,
+                )
+            )

@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.tools import float_repr
+
+from odoo.addons.microloan_base.tools import inputs
+
+from microloan_engine.monitoring import next_inspection
+
+
+class MicroloanLoan(models.Model):
+    _inherit = "microloan.loan"
+
+    application_id = fields.Many2one(
+        "microloan.application",
+        string="Application",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The application whose approval created this loan.",
+    )
+    inspection_ids = fields.One2many(
+        "microloan.inspection", "loan_id", string="Inspections", readonly=True
+    )
+    warning_signal_ids = fields.One2many(
+        "microloan.warning.signal", "loan_id", string="Warning Signals", readonly=True
+    )
+    warning_red = fields.Boolean(
+        string="Red Signal",
+        compute="_compute_warning_red",
+        help="An open red early-warning signal.",
+    )
+
+    @api.depends("warning_signal_ids.state", "warning_signal_ids.level")
+    def _compute_warning_red(self):
+        for loan in self:
+            loan.warning_red = any(
+                signal.state == "open" and signal.level == "red"
+                for signal in loan.warning_signal_ids
+            )
+
+    def _schedule_inspections(self):
+        """Plan the next inspection of active loans that have none planned,
+        by their product's rule (microloan_engine.monitoring), and give it to
+        the loan officer as an activity."""
+        # sudo: the inspections are planned by the rule, whoever triggers it.
+        Inspection = self.env["microloan.inspection"].sudo()
+        for loan in self.sudo().filtered(
+            lambda loan: loan.state == "active" and loan.first_disbursement_date
+        ):
+            if loan.inspection_ids.filtered(lambda i: i.state == "planned"):
+                continue
+            done = loan.inspection_ids.filtered(lambda i: i.state == "done")
+            last = max(done.mapped("date_done"), default=None)
+            planned = next_inspection(
+                loan.first_disbursement_date,
+                last,
+                loan.risk_tier or "normal",
+                loan.product_id._engine_inspection_rule(),
+            )
+            inspection = Inspection.create(
+                {
+                    "loan_id": loan.id,
+                    "user_id": loan.user_id.id,
+                    "kind": "routine" if done else "first",
+                    "date_planned": planned,
+                }
+            )
+            if loan.user_id:
+                inspection.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=planned,
+                    summary=self.env._("Post-loan inspection"),
+                    user_id=loan.user_id.id,
+                )
+
+    @api.model
+    def _cron_schedule_inspections(self):
+        """Scheduled: plan the inspections of every active loan."""
+        # sudo: the scheduled run sees every branch.
+        self.sudo().search([("state", "=", "active")])._schedule_inspections()
+        return True
+
+    def _disburse(self, amount, date, reference=False, note=False):
+        """Check the regulatory limits before the money goes out."""
+        self.ensure_one()
+        company = self.company_id
+        day = fields.Date.to_date(date) if date else None
+        currency = self.currency_id
+        # Bad values are refused by the disbursement itself, after this.
+        if day and isinstance(amount, int | float) and amount > 0:
+            # What this loan already owes: nothing before its first
+            # disbursement (its approved amount is what it pays out).
+            drawn = self.principal_outstanding if self.state == "active" else 0.0
+            self.env["microloan.regulatory.limit"]._check_new_exposure(
+                self.partner_id,
+                self.product_id,
+                company,
+                currency._convert(amount, company.currency_id, company, day),
+                day,
+                loan=self,
+                base=currency._convert(drawn, company.currency_id, company, day),
+            )
+        transaction = super()._disburse(amount, date, reference=reference, note=note)
+        self._schedule_inspections()
+        return transaction
+
+    def action_approve(self):
+        """Check the regulatory limits before the loan is approved."""
+        Limit = self.env["microloan.regulatory.limit"]
+        for loan in self.filtered(lambda loan: loan.state == "submitted"):
+            company = loan.company_id
+            day = fields.Date.context_today(self)
+            Limit._check_new_exposure(
+                loan.partner_id,
+                loan.product_id,
+                company,
+                loan.currency_id._convert(
+                    loan.amount, company.currency_id, company, day
+                ),
+                day,
+                loan=loan,
+            )
+        return super().action_approve()
+
+    def action_view_application(self):
+        """Open the application this loan comes from."""
+        loan = inputs.one(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "microloan.application",
+            "res_id": loan.application_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _credit_score_values(self):
+        """What a scorecard scores on this loan: its borrower and terms, and
+        the investigation of the application it came from (for the
+        back-test)."""
+        self.ensure_one()
+        application = self.application_id
+        return self.env["microloan.scorecard"]._values_for(
+            self.partner_id,
+            {
+                "amount": Decimal(
+                    float_repr(self.amount, self.currency_id.decimal_places)
+                ),
+                "term": Decimal(self.term),
+                "channel": application.channel or None,
+                "purpose": application.purpose_id.code or None,
+                "guarantee_type": self.guarantee_type_id.code or None,
+            },
+            application.investigation_id,
+        )
+
+    def _credit_installment_dates(self):
+        """``(due date, date cleared or None)`` of each installment, for the
+        engine's worst days past due."""
+        self.ensure_one()
+        result = []
+        for installment in self.installment_ids:
+            if installment.state == "cancelled":
+                continue
+            cleared = None
+            if installment.state == "paid":
+                dates = installment.transaction_line_ids.mapped("date")
+                cleared = max(dates) if dates else installment.due_date
+            result.append((installment.due_date, cleared))
+        return result
