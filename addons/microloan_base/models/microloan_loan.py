@@ -925,6 +925,13 @@ class MicroloanLoan(models.Model):
         if guarantee_type.requires_guarantee_group:
             self._check_guarantee_group()
 
+    def _exposure_amount(self):
+        """What this loan commits the company to, for limits: an approved loan
+        not yet disbursed counts at its amount (it owes nothing yet, see
+        ``principal_outstanding``), an active one at its principal outstanding."""
+        self.ensure_one()
+        return self.amount if self.state == "approved" else self.principal_outstanding
+
     def _check_guarantee_group(self):
         self.ensure_one()
         group = self.guarantee_group_id
@@ -956,15 +963,7 @@ class MicroloanLoan(models.Model):
         )
         exposure = group_exposure(
             [
-                # An approved loan not yet disbursed counts at its amount.
-                Decimal(
-                    float_repr(
-                        other.amount
-                        if other.state == "approved"
-                        else other.principal_outstanding,
-                        decimals,
-                    )
-                )
+                Decimal(float_repr(other._exposure_amount(), decimals))
                 for other in others
             ],
             Decimal(float_repr(self.amount, decimals)),

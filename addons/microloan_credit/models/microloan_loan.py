@@ -81,8 +81,9 @@ class MicroloanLoan(models.Model):
         self.sudo().search([("state", "=", "active")])._schedule_inspections()
         return True
 
-    def _disburse(self, amount, date, reference=False, note=False):
-        """Check the regulatory limits before the money goes out."""
+    def _disburse(self, amount, date, reference=False, note=False, **kwargs):
+        """Check the regulatory limits before the money goes out (``kwargs``:
+        how the money is paid out, passed on as they are)."""
         self.ensure_one()
         company = self.company_id
         day = fields.Date.to_date(date) if date else None
@@ -101,7 +102,9 @@ class MicroloanLoan(models.Model):
                 loan=self,
                 base=currency._convert(drawn, company.currency_id, company, day),
             )
-        transaction = super()._disburse(amount, date, reference=reference, note=note)
+        transaction = super()._disburse(
+            amount, date, reference=reference, note=note, **kwargs
+        )
         self._schedule_inspections()
         return transaction
 

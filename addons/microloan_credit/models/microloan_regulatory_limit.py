@@ -154,7 +154,7 @@ class MicroloanRegulatoryLimit(models.Model):
             loan_domain.append(("id", "!=", exclude_loan.id))
         parts = [
             loan.currency_id._convert(
-                loan.principal_outstanding, currency, company, date
+                loan._exposure_amount(), currency, company, date
             )
             for loan in Loan.search(loan_domain)
         ]
@@ -187,7 +187,7 @@ class MicroloanRegulatoryLimit(models.Model):
             decimals = loan.currency_id.decimal_places
             exposure = guaranteed_exposure(
                 Decimal(float_repr(guarantee.amount, decimals)),
-                Decimal(float_repr(loan.principal_outstanding, decimals)),
+                Decimal(float_repr(loan._exposure_amount(), decimals)),
             )
             parts.append(
                 loan.currency_id._convert(float(exposure), currency, company, date)
