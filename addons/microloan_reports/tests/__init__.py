@@ -1,0 +1,5 @@
+from . import test_translations
+from . import test_documents
+from . import test_contract_versions
+from . import test_branch_isolation
+from . import test_pdf_text

@@ -1,0 +1,2 @@
+from . import microloan_loan_statement
+from . import microloan_loan_overdue_notice
