@@ -7,7 +7,7 @@
     "author": "Microloan for Odoo",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["web", "microloan_base", "microloan_accounting"],
+    "depends": ["web", "report_xlsx", "microloan_base", "microloan_accounting"],
     "external_dependencies": {"python": ["microloan_engine"]},
     "data": [
         "security/ir.model.access.csv",
@@ -15,6 +15,7 @@
         "data/microloan_contract_template_data.xml",
         "wizards/microloan_loan_statement_views.xml",
         "wizards/microloan_loan_overdue_notice_views.xml",
+        "wizards/microloan_loan_ledger_export_views.xml",
         "views/microloan_contract_template_views.xml",
         "views/microloan_loan_contract_views.xml",
         "views/microloan_product_views.xml",

@@ -68,8 +68,9 @@ class MicroloanDocument(models.AbstractModel):
 
     @api.model
     def _get_document_values(self, docs, data):
-        """Hook: the figures of ``docs`` (a dict merged into the values)."""
-        return {}
+        """Hook of each report model: the figures of ``docs`` (a dict merged
+        into the values)."""
+        raise NotImplementedError
 
     @api.model
     def _document_lang(self):

@@ -1,2 +1,3 @@
 from . import microloan_loan_statement
 from . import microloan_loan_overdue_notice
+from . import microloan_loan_ledger_export
