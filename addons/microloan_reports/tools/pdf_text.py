@@ -16,10 +16,12 @@ decomposition, except ⼾, whose simplified glyph is 户).
 import io
 import re
 
-from reportlab.pdfgen import canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from odoo.tools.pdf import (
+    ArrayObject,
     DecodedStreamObject,
+    DictionaryObject,
     NameObject,
     PdfFileReader,
     PdfFileWriter,
@@ -361,31 +363,68 @@ def fix_cmap(data):
     return _SECTION.sub(section, data)
 
 
-def _page_number_stamps(reader):
-    packet = io.BytesIO()
-    overlay = canvas.Canvas(packet)
-    total = len(reader.pages)
-    for index, page in enumerate(reader.pages):
-        box = page.mediabox
-        width, height = float(abs(box.width)), float(abs(box.height))
-        overlay.setPageSize((width, height))
-        overlay.setFont("Helvetica", 8)
-        overlay.drawCentredString(width / 2, 18, f"- {index + 1} / {total} -")
-        overlay.showPage()
-    overlay.save()
-    return PdfFileReader(packet, strict=False, overwriteWarnings=False)
+PAGE_NUMBER_FONT = "/MicroloanPageNumber"
+
+
+def _stream(writer, data):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
+
+
+def _stamp_page_numbers(writer):
+    """Add "- page / pages -" at the bottom of every page of ``writer``: a
+    content stream appended to each page (its own drawing state saved and
+    restored around the page's), in Helvetica; the page's own content is not
+    parsed, which keeps this fast on long documents."""
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    font_ref = writer._add_object(font)
+    save = _stream(writer, b"q\n")
+    total = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        text = f"- {index + 1} / {total} -"
+        width = float(abs(page.mediabox.width))
+        x = width / 2 - stringWidth(text, "Helvetica", 8) / 2
+        draw = f"BT {PAGE_NUMBER_FONT} 8 Tf 1 0 0 1 {x:.2f} 18 Tm ({text}) Tj ET"
+        stamp = _stream(writer, f"Q\nq {draw} Q\n".encode())
+        contents = page.get("/Contents")
+        streams = ArrayObject([save])
+        if contents is not None:
+            target = contents.get_object()
+            if isinstance(target, ArrayObject):
+                streams.extend(target)
+            else:
+                streams.append(contents)
+        streams.append(stamp)
+        page[NameObject("/Contents")] = streams
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            resources[NameObject("/Font")] = fonts
+        fonts.get_object()[NameObject(PAGE_NUMBER_FONT)] = font_ref
 
 
 def postprocess_document(pdf, page_numbers=False):
     """``pdf`` (bytes) with a text layer of real characters and, with
     ``page_numbers``, "- page / pages -" at the bottom of every page."""
     reader = PdfFileReader(io.BytesIO(pdf), strict=False, overwriteWarnings=False)
-    stamps = _page_number_stamps(reader) if page_numbers else None
     writer = PdfFileWriter()
-    for index, page in enumerate(reader.pages):
-        if stamps:
-            page.merge_page(stamps.pages[index])
+    for page in reader.pages:
         writer.add_page(page)
+    if page_numbers:
+        _stamp_page_numbers(writer)
     fixed = {}
     for page in writer.pages:
         resources = page.get("/Resources")
