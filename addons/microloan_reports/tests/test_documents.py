@@ -200,3 +200,26 @@ class TestDocuments(ReportsCommon):
         self.assertEqual(str(version.maturity_date), "2026-01-10")
         self.assertEqual(str(self.loan.maturity_date), "2026-04-10")
         self.assertRegex(text, "到期日 +2026年01月10日 +2026年04月10日")
+
+    def test_print_menus(self):
+        """The loan's and the transaction's Print menus list the documents."""
+        Report = self.env["ir.actions.report"]
+        loan_reports = Report.search(
+            [("binding_model_id.model", "=", "microloan.loan")]
+        ).mapped("report_name")
+        for name in ("contract", "schedule", "settlement", "extension"):
+            self.assertIn(f"microloan_reports.report_loan_{name}", loan_reports)
+        wizards = self.env["ir.actions.act_window"].search(
+            [
+                ("binding_model_id.model", "=", "microloan.loan"),
+                ("binding_type", "=", "report"),
+            ]
+        )
+        self.assertEqual(
+            set(wizards.mapped("res_model")),
+            {"microloan.loan.statement", "microloan.loan.overdue.notice"},
+        )
+        transaction_reports = Report.search(
+            [("binding_model_id.model", "=", "microloan.loan.transaction")]
+        ).mapped("report_name")
+        self.assertIn("microloan_reports.report_loan_receipt", transaction_reports)
