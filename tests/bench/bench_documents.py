@@ -4,7 +4,8 @@ Run on a database where ``microloan_reports`` is installed with demo data
 (``scripts/run --no-start`` makes one):
 
     python3 tests/bench/bench_documents.py -d DB \\
-        --addons-path=/opt/odoo18/odoo/addons,addons,OCA_ADDONS [--runs 5]
+        --addons-path=/opt/odoo18/odoo/addons,addons,OCA_ADDONS \\
+        --data-dir=.local/odoo-data [--runs 5]
 
 (OCA_ADDONS: the ``odoo/addons`` folder under ``.local/oca-addons/``.) Each run
 renders, with wkhtmltopdf, every document of a demo loan of the Chengdu branch (the
@@ -20,6 +21,7 @@ import time
 
 from bench_data import argument_parser, open_registry
 
+import odoo
 from odoo import SUPERUSER_ID, api, fields
 
 CONTRACT_GOAL = 2.0
@@ -54,8 +56,15 @@ def documents(env):
 
 
 def main():
-    args = argument_parser(__doc__.splitlines()[0]).parse_args()
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data-dir", help="Odoo's data directory (scripts: .local/odoo-data)"
+    )
+    args = parser.parse_args()
     registry = open_registry(args)
+    if args.data_dir:
+        # the filestore holds the report assets the PDFs are rendered with
+        odoo.tools.config["data_dir"] = args.data_dir
     timings = {}
     for _run in range(args.runs):
         with registry.cursor() as cr:
