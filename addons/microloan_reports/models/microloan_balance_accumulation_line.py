@@ -52,7 +52,9 @@ class MicroloanBalanceAccumulationLine(models.TransientModel):
         balance and the daily average. One query: the principal movements of
         the sub-ledger per loan and day, their running sum (a window function)
         as the balance from that day to the next movement, multiplied by the
-        days each balance lasts within each bucket of the period."""
+        days each balance lasts within each bucket of the period; the lines
+        are inserted by the same query, their daily average rounded to the
+        currency's decimals (half away from zero, as Odoo rounds)."""
         loans = self.env["microloan.loan"].search(wizard._loan_domain())
         if not loans:
             return self.browse()
@@ -94,49 +96,48 @@ class MicroloanBalanceAccumulationLine(models.TransientModel):
                            %(date_to)s::date,
                            %(step)s
                        ) AS start
+            ), sums AS (
+                SELECT balances.loan_id, buckets.period_start,
+                       buckets.end_day - buckets.first_day AS days,
+                       SUM(balances.balance * (
+                           LEAST(balances.end_day, buckets.end_day)
+                           - GREATEST(balances.first_day, buckets.first_day)
+                       )) AS accumulation
+                  FROM balances
+                  JOIN buckets
+                    ON balances.first_day < buckets.end_day
+                   AND balances.end_day > buckets.first_day
+              GROUP BY balances.loan_id, buckets.period_start, buckets.end_day,
+                       buckets.first_day
             )
-            SELECT balances.loan_id, buckets.period_start,
-                   buckets.end_day - buckets.first_day AS days,
-                   SUM(balances.balance * (
-                       LEAST(balances.end_day, buckets.end_day)
-                       - GREATEST(balances.first_day, buckets.first_day)
-                   )) AS accumulation
-              FROM balances
-              JOIN buckets
-                ON balances.first_day < buckets.end_day
-               AND balances.end_day > buckets.first_day
-          GROUP BY balances.loan_id, buckets.period_start, buckets.end_day,
-                   buckets.first_day
-            HAVING SUM(balances.balance * (
-                       LEAST(balances.end_day, buckets.end_day)
-                       - GREATEST(balances.first_day, buckets.first_day)
-                   )) <> 0
+            INSERT INTO microloan_balance_accumulation_line (
+                wizard_id, loan_id, company_id, product_id, user_id, currency_id,
+                period_start, days, accumulation, average_balance,
+                create_uid, create_date, write_uid, write_date
+            )
+            SELECT %(wizard)s, loan.id, loan.company_id, loan.product_id, loan.user_id,
+                   loan.currency_id, sums.period_start, sums.days, sums.accumulation,
+                   ROUND(sums.accumulation / sums.days, currency.decimal_places),
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM sums
+              JOIN microloan_loan loan ON loan.id = sums.loan_id
+              JOIN res_currency currency ON currency.id = loan.currency_id
+             WHERE sums.accumulation <> 0
+         RETURNING id
             """,
             disbursing=DISBURSING_KINDS,
             settling=RECEIVABLE_SETTLING_KINDS,
             loans=tuple(loans.ids),
             date_from=wizard.date_from,
             date_to=wizard.date_to,
+            wizard=wizard.id,
+            uid=self.env.uid,
             unit=unit,
             step=SQL("interval %s", f"1 {unit}"),
         )
-        by_id = {loan.id: loan for loan in loans}
-        vals_list = []
-        for loan_id, period_start, days, accumulation in self.env.execute_query(query):
-            loan = by_id[loan_id]
-            currency = loan.currency_id
-            vals_list.append(
-                {
-                    "wizard_id": wizard.id,
-                    "loan_id": loan.id,
-                    "company_id": loan.company_id.id,
-                    "product_id": loan.product_id.id,
-                    "user_id": loan.user_id.id,
-                    "currency_id": currency.id,
-                    "period_start": period_start,
-                    "days": days,
-                    "accumulation": float(accumulation),
-                    "average_balance": currency.round(float(accumulation) / days),
-                }
-            )
-        return self.create(vals_list)
+        # One INSERT of every line (thousands per branch and year): the values
+        # are those of the query; the records' cache knows nothing of them yet.
+        self.env.flush_all()
+        ids = [row[0] for row in self.env.execute_query(query)]
+        self.invalidate_model()
+        return self.browse(ids)
