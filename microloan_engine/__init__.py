@@ -7,6 +7,7 @@ dataclasses, and invalid input raises :class:`EngineError`.
 from . import (
     allocation,
     apr,
+    capitals,
     classification,
     interest,
     overdue,
@@ -29,6 +30,7 @@ from .schedule import (
 __all__ = [
     "allocation",
     "apr",
+    "capitals",
     "classification",
     "interest",
     "overdue",

@@ -175,6 +175,27 @@ odoo_cmd() {
 # Debian packages that Odoo's requirements build against (psycopg2, python-ldap).
 ODOO_BUILD_DEBS=(libpq-dev libldap2-dev libsasl2-dev)
 
+# The PDF documents (microloan_reports) need wkhtmltopdf and a CJK font whose family
+# their style names (Noto CJK SC); the tests read the PDFs with pdftotext. Run as root
+# on Debian/Ubuntu, installs the missing packages; otherwise says which in one line.
+ensure_pdf_tools() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    if ! command -v fc-list >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto S[a-z]* CJK SC"; then
+        missing+=(fonts-noto-cjk)
+    fi
+    command -v pdftotext >/dev/null || missing+=(poppler-utils)
+    [ ${#missing[@]} -gt 0 ] || return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        step "Installing what the PDF documents need: apt-get install ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+            warn "could not install ${missing[*]}: the PDF documents need them"
+    else
+        warn "The PDF documents need ${missing[*]} (sudo apt-get install ${missing[*]})."
+    fi
+}
+
 # Odoo's Python requirements in .venv for the tree --get-odoo fetched: the pins of
 # its requirements.txt that have wheels for this Python
 # (scripts/lib/odoo_requirements.py), once per tree and requirements file.

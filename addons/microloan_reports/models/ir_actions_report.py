@@ -1,0 +1,61 @@
+import io
+
+from odoo import models
+
+from ..tools.pdf_text import postprocess_document
+from .microloan_document import wkhtmltopdf_has_patched_qt
+from .microloan_loan import CONTRACT_REPORT
+
+DOCUMENT_REPORTS = {
+    CONTRACT_REPORT,
+    "microloan_reports.report_loan_schedule",
+    "microloan_reports.report_loan_receipt",
+    "microloan_reports.report_loan_statement",
+    "microloan_reports.report_loan_overdue_notice",
+    "microloan_reports.report_loan_settlement",
+    "microloan_reports.report_loan_extension",
+}
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def retrieve_attachment(self, record):
+        # A loan's contract, once printed, is printed again as it was.
+        if self.report_name == CONTRACT_REPORT:
+            return record._latest_contract_attachment() or None
+        return super().retrieve_attachment(record)
+
+    def _render_template(self, template, values=None):
+        # The borrower's documents are rendered in their language, layout
+        # included (the report model chose it: microloan.document).
+        lang = (values or {}).get("microloan_document_lang")
+        report = self.with_context(lang=lang) if lang else self
+        return super(IrActionsReport, report)._render_template(template, values)
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        streams = super()._render_qweb_pdf_prepare_streams(
+            report_ref, data, res_ids=res_ids
+        )
+        report = self._get_report(report_ref)
+        if report.report_name in DOCUMENT_REPORTS:
+            # Real characters in the text layer; page numbers when wkhtmltopdf
+            # could not print the layout's footer.
+            page_numbers = not wkhtmltopdf_has_patched_qt()
+            for stream_data in streams.values():
+                if stream_data["stream"] and not stream_data["attachment"]:
+                    stream_data["stream"] = io.BytesIO(
+                        postprocess_document(
+                            stream_data["stream"].getvalue(), page_numbers
+                        )
+                    )
+        return streams
+
+    def _prepare_pdf_report_attachment_vals_list(self, report, streams):
+        if report.report_name != CONTRACT_REPORT:
+            return super()._prepare_pdf_report_attachment_vals_list(report, streams)
+        for res_id, stream_data in streams.items():
+            if res_id and stream_data["stream"] and not stream_data["attachment"]:
+                loan = self.env[report.model].browse(res_id)
+                loan._store_contract(stream_data["stream"].getvalue())
+        return []
