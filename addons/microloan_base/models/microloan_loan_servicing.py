@@ -400,10 +400,15 @@ class MicroloanLoanServicing(models.AbstractModel):
             return Decimal(float_repr(value, decimals)) if value else zero
 
         product = self.product_id
-        start = self.first_disbursement_date or self.disbursement_date
+        start = first_start = self.first_disbursement_date or self.disbursement_date
         accrued_to = self.microloan_accrued_to or start
         installments = []
         for row in rows:
+            # Rows that leave out installments (the daily close's, see
+            # microloan.loan.close._close_installment_rows) give the due date
+            # of the installment before each.
+            if "start_date" in row:
+                start = row["start_date"] or first_start
             installments.append(
                 InstallmentPosition(
                     n=row["sequence"],
@@ -1621,6 +1626,13 @@ class MicroloanLoanServicing(models.AbstractModel):
         )
 
     def _build_schedule(self):
+        """Build the schedules of these loans with the engine; the
+        installments that change are replaced in one ``unlink`` and one
+        ``create`` for all of them (a bulk import creates loans by the
+        hundred)."""
+        # sudo: installments are written by the engine only.
+        Installment = self.env["microloan.loan.installment"].sudo()
+        batch = {"unlink": Installment, "create": []}
         for loan in self:
             try:
                 schedule = build_schedule(loan._engine_terms())
@@ -1634,4 +1646,8 @@ class MicroloanLoanServicing(models.AbstractModel):
                         reason=error.message,
                     )
                 ) from error
-            loan._apply_schedule(schedule)
+            loan._apply_schedule(schedule, batch)
+        if batch["unlink"]:
+            batch["unlink"].unlink()
+        if batch["create"]:
+            Installment.create(batch["create"])
