@@ -8,3 +8,4 @@ from . import test_backfill
 from . import test_security_guards
 from . import test_translations
 from . import test_security_rpc
+from . import test_query_counts
