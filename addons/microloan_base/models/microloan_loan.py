@@ -1032,9 +1032,18 @@ class MicroloanLoan(models.Model):
         fee = self._money(per_installment)
         # sudo: installments are written by the engine only.
         installments = self.sudo().installment_ids
+        # The installments' stored related fields are given: computed at
+        # create, they would be computed for each record (and each amount's
+        # currency looked up through the loan).
+        related = {
+            "loan_id": self.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "partner_id": self.partner_id.id,
+        }
         rows = [
             {
-                "loan_id": self.id,
+                **related,
                 "sequence": line.n,
                 "due_date": line.due_date,
                 "days": line.days,
