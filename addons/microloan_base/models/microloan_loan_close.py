@@ -259,34 +259,31 @@ class MicroloanLoanClose(models.AbstractModel):
         names += INSTALLMENT_ROW_EXTRA_FIELDS
         # Plain SQL: what the previous day's close wrote must reach the table.
         Installment.flush_model()
-        columns = SQL(", ").join(SQL.identifier("i", name) for name in names)
-        uncleared = SQL(Installment.CLOSE_UNCLEARED_SQL)
-        charged = SQL(Installment.CLOSE_CHARGED_SQL)
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
         query = SQL(
             """
-            SELECT %(columns)s, (
+            SELECT i.*, (
                 SELECT p.due_date FROM microloan_loan_installment p
                  WHERE p.loan_id = i.loan_id AND p.state != 'cancelled'
                    AND (p.due_date, p.sequence, p.id) < (i.due_date, i.sequence, i.id)
                  ORDER BY p.due_date DESC, p.sequence DESC, p.id DESC
                  LIMIT 1
             ) AS start_date
-              FROM microloan_loan_installment i
-             WHERE i.id IN (
-                    SELECT id FROM microloan_loan_installment
+              FROM (
+                    SELECT %(columns)s FROM microloan_loan_installment
                      WHERE loan_id = ANY(%(loan_ids)s) AND due_date < %(until)s
                        AND %(uncleared)s
                     UNION
-                    SELECT id FROM microloan_loan_installment
+                    SELECT %(columns)s FROM microloan_loan_installment
                      WHERE loan_id = ANY(%(loan_ids)s) AND %(charged)s
-                   )
+                   ) AS i
              ORDER BY i.loan_id, i.due_date, i.sequence, i.id
             """,
             columns=columns,
             loan_ids=loan_ids,
             until=until,
-            uncleared=uncleared,
-            charged=charged,
+            uncleared=SQL(Installment.CLOSE_UNCLEARED_SQL),
+            charged=SQL(Installment.CLOSE_CHARGED_SQL),
         )
         for values in self.env.execute_query(query):
             row = dict(zip([*names, "start_date"], values, strict=True))
@@ -308,7 +305,7 @@ class MicroloanLoanClose(models.AbstractModel):
                      )
                     """,
                     loan_ids=loan_ids,
-                    uncleared=uncleared,
+                    uncleared=SQL(Installment.CLOSE_UNCLEARED_SQL),
                 )
             )
         ]

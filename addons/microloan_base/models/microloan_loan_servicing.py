@@ -499,13 +499,21 @@ class MicroloanLoanServicing(models.AbstractModel):
                 accrued[position.accrued_to].append(loan.id)
         # sudo: the accrual state is the engine's; callers check access first.
         Installment = self.env["microloan.loan.installment"].sudo()
-        for (penalty_product, compound_product), ids in products.items():
-            Installment.browse(ids).write(
-                {
-                    "penalty_product": penalty_product,
-                    "compound_product": compound_product,
-                }
-            )
+        if products:
+            # The products of overdue installments rarely match: one UPDATE of
+            # them all (ORM's own batch update), not one ``write`` per value.
+            # No field depends on them; the cache is invalidated after.
+            names = ["penalty_product", "compound_product"]
+            Installment.flush_model(names)
+            ids = [record_id for group in products.values() for record_id in group]
+            values = [
+                dict(zip(names, key, strict=True))
+                for key, group in products.items()
+                for _record_id in group
+            ]
+            written = Installment.browse(ids)
+            written._write_multi(values)
+            written.invalidate_recordset([*names, "write_date", "write_uid"])
         for accrued_to, ids in accrued.items():
             # sudo: engine figure, guarded against clients.
             # Untracked: spare the chatter's preparation of tracked values.
