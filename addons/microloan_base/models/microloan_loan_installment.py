@@ -122,7 +122,7 @@ class MicroloanLoanInstallment(models.Model):
                 installment.state = "open"
 
     def init(self):
-        super().init()
+        result = super().init()
         # The daily close's reads (see CLOSE_UNCLEARED_SQL): the installments
         # of a loan in engine order, its uncleared ones up to a date, and the
         # few bearing charges.
@@ -146,6 +146,7 @@ class MicroloanLoanInstallment(models.Model):
             ["loan_id"],
             where=self.CLOSE_CHARGED_SQL,
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
