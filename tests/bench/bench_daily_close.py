@@ -28,7 +28,9 @@ overdue and still accrues, so every loan gets its month-end charges.
 With ``microloan_accounting`` installed, ``--accounting`` gives the bench
 branch (when the first run creates it) the generic chart of accounts and the
 default loan accounts, so that the month-end charges are booked (one journal
-entry per transaction).
+entry per branch, product and date, an item per charge). ``--term`` sets the
+term of the loans (12 months by default): the cost of a loan's close must not
+depend on it. Each setting has its own branch.
 """
 
 import statistics
@@ -56,6 +58,12 @@ def parse_args():
         help="range of days the overdue loans are past their first due date",
     )
     parser.add_argument(
+        "--term",
+        type=int,
+        default=12,
+        help="term of the loans in months (the close's cost must not depend on it)",
+    )
+    parser.add_argument(
         "--accounting",
         action="store_true",
         help="book the bench branch's transactions (needs microloan_accounting)",
@@ -63,27 +71,36 @@ def parse_args():
     return parser.parse_args()
 
 
-def branch_name(overdue_every, overdue_days):
+def branch_name(overdue_every, overdue_days, term=12, accounting=False):
     low, high = overdue_days
-    return f"Bench Branch (1 in {overdue_every} overdue {low}-{high} days)"
+    name = f"Bench Branch (1 in {overdue_every} overdue {low}-{high} days"
+    if term != 12:
+        name += f", {term} months"
+    if accounting:
+        name += ", books"
+    return name + ")"
 
 
-def get_branch(env, overdue_every, overdue_days):
+def get_branch(env, overdue_every, overdue_days, term=12, accounting=False):
     return env["res.company"].search(
-        [("name", "=", branch_name(overdue_every, overdue_days))], limit=1
+        [("name", "=", branch_name(overdue_every, overdue_days, term, accounting))],
+        limit=1,
     )
 
 
-def create_data(env, count, close_day, overdue_every, overdue_days, accounting=False):
+def create_data(
+    env, count, close_day, overdue_every, overdue_days, accounting=False, term=12
+):
     """Create the bench branch, its product, borrowers and ``count`` loans;
     post the repayments of the installments due up to ``close_day`` of the
     loans that pay on time."""
     branch, product, borrowers = create_branch(
         env,
-        branch_name(overdue_every, overdue_days),
+        branch_name(overdue_every, overdue_days, term, accounting),
         "B%d" % env["res.company"].search_count([]),
         "11010519800101",
         accounting,
+        term_max=max(term, 36),
     )
 
     def disbursement_date(index):
@@ -97,7 +114,7 @@ def create_data(env, count, close_day, overdue_every, overdue_days, accounting=F
             age = 1 + (index // overdue_every) % 30
         return close_day - timedelta(days=age)
 
-    create_loans(env, product, borrowers, count, disbursement_date)
+    create_loans(env, product, borrowers, count, disbursement_date, term=term)
     installments = env["microloan.loan.installment"].search(
         [
             ("loan_id.company_id", "=", branch.id),
@@ -160,7 +177,9 @@ def main():
             cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True}
         )
         overdue_days = tuple(int(days) for days in args.overdue_days.split("-"))
-        branch = get_branch(env, args.overdue_every, overdue_days)
+        branch = get_branch(
+            env, args.overdue_every, overdue_days, args.term, args.accounting
+        )
         if not branch:
             print(f"Creating {args.loans} loans...")
             branch = create_data(
@@ -170,6 +189,7 @@ def main():
                 args.overdue_every,
                 overdue_days,
                 args.accounting,
+                args.term,
             )
         if not env["microloan.loan"].search_count(
             [("company_id", "=", branch.id), ("last_close_date", "!=", False)]

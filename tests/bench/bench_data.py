@@ -42,7 +42,7 @@ def resident_id(first17):
     return first17 + resident_id_check_char(first17)
 
 
-def create_branch(env, name, code, id_prefix, accounting=False):
+def create_branch(env, name, code, id_prefix, accounting=False, term_max=36):
     """Create a branch in CNY with an annuity product and 1,000 borrowers whose
     identity numbers start with ``id_prefix`` (14 digits); with
     ``accounting``, its generic chart of accounts and default loan accounts.
@@ -65,7 +65,7 @@ def create_branch(env, name, code, id_prefix, accounting=False):
             "company_id": branch.id,
             "currency_id": cny.id,
             "repayment_method": "annuity",
-            "term_max": 36,
+            "term_max": term_max,
         }
     )
     borrowers = env["res.partner"].create(
@@ -83,11 +83,13 @@ def create_branch(env, name, code, id_prefix, accounting=False):
     return branch, product, borrowers
 
 
-def create_loans(env, product, borrowers, count, disbursement_date, after_batch=None):
-    """Create ``count`` active loans of ``product`` (100,000 at 12% over 12
-    months, schedules built by the engine) in committed batches; the ``index``-th
-    is disbursed on ``disbursement_date(index)``. The loans are marked active
-    directly: the benchmarks read the installments, not the disbursement
+def create_loans(
+    env, product, borrowers, count, disbursement_date, after_batch=None, term=12
+):
+    """Create ``count`` active loans of ``product`` (100,000 at 12% over
+    ``term`` months, schedules built by the engine) in committed batches; the
+    ``index``-th is disbursed on ``disbursement_date(index)``. The loans are
+    marked active directly: the benchmarks read the installments, not the disbursement
     transaction. ``after_batch(loans)`` may change each batch before it is
     committed."""
     guarantee_type = env.ref("microloan_base.guarantee_type_credit")
@@ -107,7 +109,7 @@ def create_loans(env, product, borrowers, count, disbursement_date, after_batch=
                     "user_id": env.user.id,
                     "amount": 100000.0,
                     "interest_rate": 12.0,
-                    "term": 12,
+                    "term": term,
                     "application_date": disbursed,
                     "disbursement_date": disbursed,
                 }

@@ -35,9 +35,17 @@ class AccountMove(models.Model):
         store=True,
     )
 
+    def _microloan_books_transactions(self):
+        """Whether one of these entries books loan transactions: its own
+        (``microloan_transaction_id``) or, grouped, through its items."""
+        return any(
+            move.microloan_transaction_id or move.line_ids.microloan_transaction_id
+            for move in self
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_microloan(self):
-        if any(move.microloan_transaction_id for move in self):
+        if self._microloan_books_transactions():
             raise UserError(
                 self.env._(
                     "Entries of loan transactions cannot be deleted: reverse the "
@@ -63,7 +71,7 @@ class AccountMove(models.Model):
                     "draft: reverse the credit line entry instead."
                 )
             )
-        if any(move.microloan_transaction_id for move in self):
+        if self._microloan_books_transactions():
             raise UserError(
                 self.env._(
                     "Entries of loan transactions cannot be reset to draft: reverse "

@@ -15,6 +15,16 @@ class AccountMoveLine(models.Model):
         help="Loan of the line, in loan entries and in grouped runs (accrual, "
         "provisioning) alike: the ledger side of the control report.",
     )
+    microloan_transaction_id = fields.Many2one(
+        "microloan.loan.transaction",
+        string="Loan Transaction",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Loan transaction this item books, in the grouped entries of the "
+        "penalty and compound interest charged (one entry per branch, product "
+        "and date, one item per charge).",
+    )
     microloan_credit_line_id = fields.Many2one(
         "microloan.credit.line",
         string="Credit Line",

@@ -316,18 +316,23 @@ class MicroloanLoanAccruing(models.AbstractModel):
                 receivable_accounts |= product._get_microloan_accounts(company)[
                     "interest_receivable"
                 ]
-        lines = self.env["account.move.line"]._read_group(
-            [
-                ("microloan_loan_id", "in", self.ids),
-                ("account_id", "in", receivable_accounts.ids),
-                ("parent_state", "=", "posted"),
-                ("move_id.microloan_transaction_id", "!=", False),
-            ],
-            ["move_id"],
+        Line = self.env["account.move.line"]
+        domain = [
+            ("microloan_loan_id", "in", self.ids),
+            ("account_id", "in", receivable_accounts.ids),
+            ("parent_state", "=", "posted"),
+        ]
+        lines = Line._read_group(
+            [*domain, ("move_id.microloan_transaction_id", "!=", False)], ["move_id"]
         )
-        transactions = self.env["microloan.loan.transaction"].browse(
-            {move.microloan_transaction_id.id for (move,) in lines}
+        transaction_ids = {move.microloan_transaction_id.id for (move,) in lines}
+        # The charges booked in grouped entries, each through its own item.
+        grouped = Line._read_group(
+            [*domain, ("microloan_transaction_id", "!=", False)],
+            ["microloan_transaction_id"],
         )
+        transaction_ids.update(transaction.id for (transaction,) in grouped)
+        transactions = self.env["microloan.loan.transaction"].browse(transaction_ids)
         for loan, kind, component, effect, amount in self.env[
             "microloan.loan.transaction.line"
         ]._read_group(

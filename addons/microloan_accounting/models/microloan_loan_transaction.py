@@ -10,6 +10,8 @@ PAYMENT_TYPES = {
     "recovery": "inbound",
     "refund": "outbound",
 }
+# Kinds booked in grouped entries (one per branch, product and date).
+CHARGE_ENTRY_KINDS = ("penalty", "compound")
 # Income account of each interest-like component.
 INCOME_KEYS = {
     "interest": "interest_income",
@@ -35,6 +37,12 @@ class MicroloanLoanTransaction(models.Model):
         index="btree_not_null",
         help="Entry of the loan journal booking this transaction.",
     )
+    move_line_ids = fields.One2many(
+        "account.move.line",
+        "microloan_transaction_id",
+        string="Journal Items",
+        help="Items booking this penalty or compound charge in its grouped " "entry.",
+    )
     payment_ids = fields.One2many(
         "account.payment", "microloan_transaction_id", string="Payments"
     )
@@ -59,10 +67,15 @@ class MicroloanLoanTransaction(models.Model):
         readonly=True,
     )
 
-    @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
+    @api.depends(
+        "move_ids.origin_payment_id", "move_ids.reversed_entry_id", "move_line_ids"
+    )
     def _compute_move_id(self):
         for transaction in self:
-            transaction.move_id = transaction._microloan_loan_entries()[:1]
+            transaction.move_id = (
+                transaction._microloan_loan_entries()[:1]
+                or transaction.move_line_ids.move_id[:1]
+            )
 
     @api.depends("payment_ids")
     def _compute_payment_id(self):
@@ -88,11 +101,16 @@ class MicroloanLoanTransaction(models.Model):
 
     def _microloan_book_all(self):
         """Book these transactions in order (see :meth:`_microloan_book`). The
-        entries of transactions that move no money (charges, fees, waivers,
-        write-offs: the month-end close posts thousands) are created and posted
-        together, one entry per transaction, in one ``create``."""
+        entries of transactions that move no money (fees, waivers,
+        write-offs) are created and posted together, one entry per
+        transaction, in one ``create``. Penalty and compound interest charged
+        (the month-end close posts thousands) are booked grouped like the
+        accrual: one entry per branch, product, date and currency, an item
+        per charge on the interest receivable, linked to its transaction
+        (``microloan_transaction_id``), and an income item per component."""
         checked = {}
         pending = []
+        charges = defaultdict(list)
         analytic_cache = {}
 
         def flush():
@@ -101,6 +119,11 @@ class MicroloanLoanTransaction(models.Model):
                 moves = self.env["account.move"].sudo().create(pending)
                 moves.action_post()
                 pending.clear()
+            for (company, product, date, _currency), group in charges.items():
+                self._microloan_book_charges(
+                    company, product, date, group, analytic_cache
+                )
+            charges.clear()
 
         for transaction in self:
             loan = transaction.loan_id
@@ -117,13 +140,130 @@ class MicroloanLoanTransaction(models.Model):
                 transaction._microloan_book(accounts)
                 continue
             specs = transaction._prepare_microloan_line_specs(accounts)
-            if specs:
+            if specs and transaction.kind in CHARGE_ENTRY_KINDS:
+                key = (loan.company_id, loan.product_id, transaction.date)
+                charges[(*key, transaction.currency_id)].append(
+                    (transaction, accounts, specs)
+                )
+            elif specs:
                 pending.append(
                     transaction._prepare_microloan_move_vals(
                         accounts, specs, analytic_cache
                     )
                 )
         flush()
+
+    def _microloan_book_charges(self, company, product, date, group, analytic_cache):
+        """Post the grouped entry of the penalty and compound charges
+        ``group`` (a list of ``(transaction, accounts, specs)`` of ``product``
+        in ``company`` on ``date``, one currency): an item per transaction on
+        each account other than the income accounts, linked to it, and an
+        income item per account."""
+        company_currency = company.currency_id
+        accounts = group[0][1]
+        currency = group[0][0].currency_id
+        income_accounts = {accounts[key] for key in INCOME_KEYS.values()}
+        line_vals = []
+        income = defaultdict(lambda: [0.0, 0.0])
+        for transaction, _accounts, specs in group:
+            label = transaction._microloan_label()
+            link = transaction._microloan_line_link_vals()
+            for spec in specs:
+                amount = spec["amount"]
+                balance = currency._convert(amount, company_currency, company, date)
+                account = spec["account"]
+                if account in income_accounts:
+                    income[account][0] += amount
+                    income[account][1] += balance
+                    continue
+                line_vals.append(
+                    {
+                        "account_id": account.id,
+                        "partner_id": transaction.partner_id.id,
+                        "name": label,
+                        "currency_id": currency.id,
+                        "amount_currency": amount,
+                        "balance": balance,
+                        "microloan_transaction_id": transaction.id,
+                        **link,
+                    }
+                )
+        labels = {
+            accounts["penalty_income"]: self.env._("Penalty interest income"),
+            accounts["compound_income"]: self.env._("Compound interest income"),
+        }
+        for account, (amount, balance) in income.items():
+            line_vals.append(
+                {
+                    "account_id": account.id,
+                    "name": labels[account],
+                    "currency_id": currency.id,
+                    "amount_currency": currency.round(amount),
+                    "balance": company_currency.round(balance),
+                }
+            )
+        company._microloan_fill_analytic_distribution(line_vals, analytic_cache)
+        # Conversion rounding goes to the largest item.
+        difference = company_currency.round(sum(v["balance"] for v in line_vals))
+        if not company_currency.is_zero(difference):
+            largest = max(line_vals, key=lambda v: abs(v["balance"]))
+            largest["balance"] -= difference
+        # sudo: loan users cannot create the entries booking the transactions.
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .with_context(skip_invoice_sync=True, check_move_validity=False)
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": accounts["loan_journal"].id,
+                    "date": date,
+                    "currency_id": currency.id,
+                    "ref": self.env._(
+                        "Penalty and compound interest %(product)s %(date)s",
+                        product=product.display_name,
+                        date=date,
+                    ),
+                    "line_ids": [fields.Command.create(vals) for vals in line_vals],
+                }
+            )
+        )
+        move.with_context(check_move_validity=True)._post(soft=False)
+        return move
+
+    def _microloan_book_reversal(self):
+        """A charge booked in a grouped entry is reversed by an entry of its
+        own: its items reversed, and the income they brought."""
+        original = self.reversal_of_id
+        lines = original.move_line_ids.filtered(
+            lambda line: line.parent_state == "posted"
+        )
+        if original.move_ids or not lines:
+            return super()._microloan_book_reversal()
+        accounts = self.loan_id._microloan_check_accounting(self.date)
+        income = accounts[INCOME_KEYS[original.kind]]
+        totals = defaultdict(float)
+        for line in lines:
+            totals[line.account_id] -= line.amount_currency
+            totals[income] += line.amount_currency
+        currency = self.currency_id
+        specs = [
+            {"account": account, "amount": currency.round(amount)}
+            for account, amount in totals.items()
+            if not currency.is_zero(amount)
+        ]
+        if not specs:
+            return None
+        # sudo: the entry books the transaction; loan users cannot create entries.
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(self._prepare_microloan_move_vals(accounts, specs))
+        )
+        move.action_post()
+        return move
 
     def _microloan_book(self, accounts=None):
         """Book this transaction in the branch's journals, in the same database

@@ -72,6 +72,16 @@ class MicroloanProductAccounting(models.AbstractModel):
                 )
             )
         allowed = defaults.parent_ids
+        # The accounts' and journals' fields in one read each, not one per record.
+        accounts = self.env["account.account"].sudo()
+        journals = self.env["account.journal"].sudo()
+        for key in MAPPING_KEYS:
+            if key in JOURNAL_KEYS:
+                journals |= result[key]
+            else:
+                accounts |= result[key]
+        accounts.fetch(["deprecated", "company_ids"])
+        journals.fetch(["company_id", "active"])
         for key, _code, _name, _type in ACCOUNT_SPECS:
             account = result[key]
             if account.deprecated or not (account.company_ids & allowed):

@@ -76,7 +76,11 @@ class ResCompanyMicroloanBackfill(models.AbstractModel):
     def _microloan_unbooked(self, records, owner_field):
         """Of ``records`` (loan transactions or credit line entries), those
         posted before the first booked one of their loan or credit line."""
-        booked = records.filtered(lambda r: r.move_ids or r.payment_ids)
+        booked = records.filtered(
+            lambda r: r.move_ids
+            or r.payment_ids
+            or ("move_line_ids" in r._fields and r.move_line_ids)
+        )
         first_booked = {}
         for record in booked:
             owner = record[owner_field].id

@@ -11,3 +11,4 @@ from . import test_security_rpc
 from . import test_payment_choice
 from . import test_demo
 from . import test_tour
+from . import test_query_counts

@@ -150,16 +150,24 @@ class TestEntries(MicroloanAccountingCommon):
         penalty = charges.filtered(lambda t: t.kind == "penalty")
         compound = charges.filtered(lambda t: t.kind == "compound")
         self.assertEqual((penalty.amount, compound.amount), (39.42, 5.0))
+        # Charges are booked grouped (one entry per branch, product and date):
+        # an item per charge on the receivable, linked to its transaction,
+        # and an income item per component.
+        self.assertEqual(penalty.move_id, compound.move_id)
+        self.assertFalse(penalty.move_id.microloan_transaction_id)
         self._expect(
             penalty.move_id,
             ("interest_receivable", 39.42, 0.0),
-            ("penalty_income", 0.0, 39.42),
-        )
-        self._expect(
-            compound.move_id,
             ("interest_receivable", 5.0, 0.0),
+            ("penalty_income", 0.0, 39.42),
             ("compound_income", 0.0, 5.0),
         )
+        self.assertEqual(
+            penalty.move_line_ids.mapped(lambda line: (line.account_id, line.debit)),
+            [(self.accounts["interest_receivable"], 39.42)],
+        )
+        self.assertEqual(compound.move_line_ids.debit, 5.0)
+        self.assertEqual(penalty.move_line_ids.microloan_loan_id, loan)
         self._expect(
             repayment.move_id,
             (self.receivable, 8929.30, 0.0),

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
@@ -607,15 +608,22 @@ class MicroloanLoan(models.Model):
 
     @api.model
     def _microloan_create_values(self, vals_list):
+        # Numbered per branch, the branch's sequence looked up once per batch.
+        unnamed = defaultdict(list)
+        new = self.env._("New")
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) in (self.env._("New"), "New"):
+            if vals.get("name", new) in (new, "New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
                     or self.env.company
                 )
-                vals["name"] = self._get_next_number(
-                    company, vals.get("application_date")
-                )
+                unnamed[company].append(vals)
+        for company, company_vals in unnamed.items():
+            names = self._get_next_numbers(
+                company, [vals.get("application_date") for vals in company_vals]
+            )
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name
         return super()._microloan_create_values(vals_list)
 
     @api.model_create_multi
@@ -841,10 +849,17 @@ class MicroloanLoan(models.Model):
 
     def _get_next_number(self, company, application_date=None):
         """Return the next loan number of ``company``, e.g. ``BJ-2026-00001``."""
+        return self._get_next_numbers(company, [application_date])[0]
+
+    def _get_next_numbers(self, company, application_dates):
+        """Return the next loan numbers of ``company`` for loans applied for on
+        ``application_dates`` (a list; today when unset), in that order."""
+        today = fields.Date.context_today(self)
+        dates = [fields.Date.to_date(date) or today for date in application_dates]
         sequence = company._get_microloan_loan_sequence()
-        date = fields.Date.to_date(application_date) or fields.Date.context_today(self)
-        number = sequence.next_by_id(sequence_date=date)
-        return f"{company._get_microloan_branch_code()}-{number}"
+        code = company._get_microloan_branch_code()
+        numbers = company._microloan_next_numbers(sequence, dates)
+        return [f"{code}-{number}" for number in numbers]
 
     def _check_user_group(self, group_xmlid, message):
         if not self.env.su and not self.env.user.has_group(group_xmlid):
@@ -1062,17 +1077,30 @@ class MicroloanLoan(models.Model):
         totals = self.product_id.fee_ids._get_totals(self.amount)
         return float(totals.upfront), float(totals.per_installment)
 
-    def _apply_schedule(self, schedule):
+    def _apply_schedule(self, schedule, batch=None):
         """Replace the installments with those of ``schedule``
-        (``microloan_engine.Schedule``) and store its annualized rate."""
+        (``microloan_engine.Schedule``) and store its annualized rate. With
+        ``batch`` (a dict with ``"unlink"``, a recordset, and ``"create"``, a
+        list of values; see ``_build_schedule``) the installments to replace
+        are added to it, for one ``unlink`` and one ``create`` for all the
+        loans of a batch; the caller applies it."""
         self.ensure_one()
         upfront, per_installment = self._get_fees()
         fee = self._money(per_installment)
         # sudo: installments are written by the engine only.
         installments = self.sudo().installment_ids
+        # The installments' stored related fields are given: computed at
+        # create, they would be computed for each record (and each amount's
+        # currency looked up through the loan).
+        related = {
+            "loan_id": self.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "partner_id": self.partner_id.id,
+        }
         rows = [
             {
-                "loan_id": self.id,
+                **related,
                 "sequence": line.n,
                 "due_date": line.due_date,
                 "days": line.days,
@@ -1086,7 +1114,12 @@ class MicroloanLoan(models.Model):
         ]
         # Rebuilt only when it changes: submitting or disbursing a loan on its
         # planned terms keeps the installments it has.
-        if not self._schedule_unchanged(installments, rows):
+        if self._schedule_unchanged(installments, rows):
+            pass
+        elif batch is not None:
+            batch["unlink"] |= installments
+            batch["create"] += rows
+        else:
             installments.unlink()
             installments.create(rows)
         simple, compound = self._get_annualized_rate(schedule, upfront, per_installment)

@@ -6,10 +6,17 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from microloan_engine import EngineError
 from microloan_engine.overdue import close_day, crystallize, overdue_status
+
+from .microloan_loan_servicing import (
+    ENGINE_INSTALLMENT_FIELDS,
+    INSTALLMENT_ROW_EXTRA_FIELDS,
+    NUMERIC_INSTALLMENT_FIELDS,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -168,13 +175,14 @@ class MicroloanLoanClose(models.AbstractModel):
         classify, and schedule reminders and overdue activities."""
         month_end = (day + timedelta(days=1)).day == 1
         Installment = self.env["microloan.loan.installment"]
-        # The installments of the whole batch in one query, as plain rows.
-        rows_by_loan = self._engine_installment_rows(self.ids)
+        # The installments of the whole batch the close needs, in one query,
+        # as plain rows; and the loans that owe nothing any more.
+        rows_by_loan, settled_ids = self._close_installment_rows(day)
         statuses = {}
         positions = {}
         charges = []
         for loan in self:
-            rows = [r for r in rows_by_loan[loan.id] if r["state"] != "cancelled"]
+            rows = rows_by_loan[loan.id]
             position = loan._engine_position_from_rows(rows)
             horizon = max(day + timedelta(days=1), position.accrued_to)
             try:
@@ -214,19 +222,103 @@ class MicroloanLoanClose(models.AbstractModel):
             loans.write(dict(items))
         self.with_context(mail_notrack=True).write({"last_close_date": day})
         self._schedule_servicing_activities(day, rows_by_loan)
-        # Charges do not change the state of an installment (amount_residual
-        # counts principal, interest and fees): the rows read above tell which
-        # loans may be settled.
-        settled = self.browse(
-            loan_id
-            for loan_id, rows in rows_by_loan.items()
-            if all(r["state"] == "paid" for r in rows)
-        )
+        # The month-end charges post on installments already read, and
+        # settle nothing: the loans found settled above are the candidates.
+        settled = self.browse(settled_ids)
         for loan in settled.filtered(
             lambda loan: all(i.state == "paid" for i in loan.installment_ids)
         ):
             loan._close_if_settled()
         return True
+
+    def _close_installment_rows(self, day):
+        """Return ``(rows_by_loan, settled_ids)`` for closing ``day``.
+
+        ``rows_by_loan`` maps each of these loans to the rows (as
+        ``_engine_installment_rows``, plus ``start_date``: the due date of the
+        installment before, or None for the first) of the installments the
+        close of ``day`` needs, in engine order: those not cleared that fall
+        due before the close's horizon or a reminder's, and those bearing
+        penalty or compound interest or a pending product. A cleared
+        installment adds nothing to any figure of the close, and one due later
+        has nothing overdue: every function of ``microloan_engine.overdue``
+        stops at the first installment due on or after the day it works to.
+        So the cost of a loan does not grow with its term: the rows are found
+        through the partial indexes of ``microloan.loan.installment`` (see its
+        ``CLOSE_UNCLEARED_SQL``). ``settled_ids``: the loans none of whose
+        installments is uncleared (they may be closed as settled)."""
+        Installment = self.env["microloan.loan.installment"]
+        loan_ids = list(self.ids)
+        rows = {loan_id: [] for loan_id in loan_ids}
+        if not loan_ids:
+            return rows, []
+        # Reminders look ahead by the product's days or the branch's.
+        ahead = max(
+            (
+                loan.product_id.reminder_days or loan.company_id.microloan_reminder_days
+                for loan in self
+            ),
+            default=0,
+        )
+        until = day + timedelta(days=max(ahead, 0) + 1)
+        for loan in self:
+            if loan.microloan_accrued_to and loan.microloan_accrued_to > until:
+                until = loan.microloan_accrued_to
+        names = ["loan_id", "id", *ENGINE_INSTALLMENT_FIELDS]
+        names += INSTALLMENT_ROW_EXTRA_FIELDS
+        # Plain SQL: what the previous day's close wrote must reach the table.
+        Installment.flush_model()
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        query = SQL(
+            """
+            SELECT i.*, (
+                SELECT p.due_date FROM microloan_loan_installment p
+                 WHERE p.loan_id = i.loan_id AND p.state != 'cancelled'
+                   AND (p.due_date, p.sequence, p.id) < (i.due_date, i.sequence, i.id)
+                 ORDER BY p.due_date DESC, p.sequence DESC, p.id DESC
+                 LIMIT 1
+            ) AS start_date
+              FROM (
+                    SELECT %(columns)s FROM microloan_loan_installment
+                     WHERE loan_id = ANY(%(loan_ids)s) AND due_date < %(until)s
+                       AND %(uncleared)s
+                    UNION
+                    SELECT %(columns)s FROM microloan_loan_installment
+                     WHERE loan_id = ANY(%(loan_ids)s) AND %(charged)s
+                   ) AS i
+             ORDER BY i.loan_id, i.due_date, i.sequence, i.id
+            """,
+            columns=columns,
+            loan_ids=loan_ids,
+            until=until,
+            uncleared=SQL(Installment.CLOSE_UNCLEARED_SQL),
+            charged=SQL(Installment.CLOSE_CHARGED_SQL),
+        )
+        for values in self.env.execute_query(query):
+            row = dict(zip([*names, "start_date"], values, strict=True))
+            for name in NUMERIC_INSTALLMENT_FIELDS:
+                row[name] = row[name] or 0.0
+            for name in INSTALLMENT_ROW_EXTRA_FIELDS:
+                if name != "state":
+                    row[name] = bool(row[name])
+            rows[row.pop("loan_id")].append(row)
+        settled_ids = [
+            loan_id
+            for (loan_id,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT l.id FROM unnest(%(loan_ids)s::int[]) AS l(id)
+                     WHERE NOT EXISTS (
+                        SELECT 1 FROM microloan_loan_installment
+                         WHERE loan_id = l.id AND %(uncleared)s
+                     )
+                    """,
+                    loan_ids=loan_ids,
+                    uncleared=SQL(Installment.CLOSE_UNCLEARED_SQL),
+                )
+            )
+        ]
+        return rows, settled_ids
 
     def _post_overdue_charges(self, position, day, horizon):
         """Charge the pending penalty and compound interest of ``position``

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 # Written by the engine only (see microloan.loan._apply_schedule); every other
 # field too: a client writes no installment (see _check_schedule_editable).
@@ -25,6 +26,30 @@ class MicroloanLoanInstallment(models.Model):
     ]
     _order = "loan_id, sequence, id"
     _rec_name = "sequence"
+
+    # SQL conditions the daily close reads the installments with
+    # (microloan.loan.close._close_installment_rows), each backed by a partial
+    # index (init) so that the close of a loan reads its open installments
+    # only, whatever its term. UNCLEARED: something is still owed, or an
+    # overdue product is pending (microloan_engine.overdue.is_cleared);
+    # CHARGED: penalty or compound interest owed, or a product pending.
+    CLOSE_UNCLEARED_SQL = (
+        "state != 'cancelled' AND NOT ("
+        "COALESCE(principal_paid, 0) = COALESCE(principal, 0)"
+        " AND COALESCE(interest_paid, 0) = COALESCE(interest, 0)"
+        " AND COALESCE(fee_paid, 0) = COALESCE(fee, 0) + COALESCE(fee_charged, 0)"
+        " AND COALESCE(penalty_paid, 0) = COALESCE(penalty, 0)"
+        " AND COALESCE(compound_paid, 0) = COALESCE(compound, 0)"
+        " AND COALESCE(penalty_product, 0) = 0"
+        " AND COALESCE(compound_product, 0) = 0)"
+    )
+    CLOSE_CHARGED_SQL = (
+        "state != 'cancelled' AND ("
+        "COALESCE(penalty_paid, 0) != COALESCE(penalty, 0)"
+        " OR COALESCE(compound_paid, 0) != COALESCE(compound, 0)"
+        " OR COALESCE(penalty_product, 0) != 0"
+        " OR COALESCE(compound_product, 0) != 0)"
+    )
 
     loan_id = fields.Many2one(
         "microloan.loan", required=True, ondelete="cascade", index=True
@@ -95,6 +120,33 @@ class MicroloanLoanInstallment(models.Model):
                 installment.state = "paid"
             else:
                 installment.state = "open"
+
+    def init(self):
+        result = super().init()
+        # The daily close's reads (see CLOSE_UNCLEARED_SQL): the installments
+        # of a loan in engine order, its uncleared ones up to a date, and the
+        # few bearing charges.
+        create_index(
+            self.env.cr,
+            "microloan_loan_installment_loan_due_index",
+            self._table,
+            ["loan_id", "due_date", "sequence"],
+        )
+        create_index(
+            self.env.cr,
+            "microloan_loan_installment_uncleared_index",
+            self._table,
+            ["loan_id", "due_date"],
+            where=self.CLOSE_UNCLEARED_SQL,
+        )
+        create_index(
+            self.env.cr,
+            "microloan_loan_installment_charged_index",
+            self._table,
+            ["loan_id"],
+            where=self.CLOSE_CHARGED_SQL,
+        )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -400,10 +400,15 @@ class MicroloanLoanServicing(models.AbstractModel):
             return Decimal(float_repr(value, decimals)) if value else zero
 
         product = self.product_id
-        start = self.first_disbursement_date or self.disbursement_date
+        start = first_start = self.first_disbursement_date or self.disbursement_date
         accrued_to = self.microloan_accrued_to or start
         installments = []
         for row in rows:
+            # Rows that leave out installments (the daily close's, see
+            # microloan.loan.close._close_installment_rows) give the due date
+            # of the installment before each.
+            if "start_date" in row:
+                start = row["start_date"] or first_start
             installments.append(
                 InstallmentPosition(
                     n=row["sequence"],
@@ -494,13 +499,21 @@ class MicroloanLoanServicing(models.AbstractModel):
                 accrued[position.accrued_to].append(loan.id)
         # sudo: the accrual state is the engine's; callers check access first.
         Installment = self.env["microloan.loan.installment"].sudo()
-        for (penalty_product, compound_product), ids in products.items():
-            Installment.browse(ids).write(
-                {
-                    "penalty_product": penalty_product,
-                    "compound_product": compound_product,
-                }
-            )
+        if products:
+            # The products of overdue installments rarely match: one UPDATE of
+            # them all (ORM's own batch update), not one ``write`` per value.
+            # No field depends on them; the cache is invalidated after.
+            names = ["penalty_product", "compound_product"]
+            Installment.flush_model(names)
+            ids = [record_id for group in products.values() for record_id in group]
+            values = [
+                dict(zip(names, key, strict=True))
+                for key, group in products.items()
+                for _record_id in group
+            ]
+            written = Installment.browse(ids)
+            written._write_multi(values)
+            written.invalidate_recordset([*names, "write_date", "write_uid"])
         for accrued_to, ids in accrued.items():
             # sudo: engine figure, guarded against clients.
             # Untracked: spare the chatter's preparation of tracked values.
@@ -1655,6 +1668,13 @@ class MicroloanLoanServicing(models.AbstractModel):
         )
 
     def _build_schedule(self):
+        """Build the schedules of these loans with the engine; the
+        installments that change are replaced in one ``unlink`` and one
+        ``create`` for all of them (a bulk import creates loans by the
+        hundred)."""
+        # sudo: installments are written by the engine only.
+        Installment = self.env["microloan.loan.installment"].sudo()
+        batch = {"unlink": Installment, "create": []}
         for loan in self:
             try:
                 schedule = build_schedule(loan._engine_terms())
@@ -1668,4 +1688,8 @@ class MicroloanLoanServicing(models.AbstractModel):
                         reason=error.message,
                     )
                 ) from error
-            loan._apply_schedule(schedule)
+            loan._apply_schedule(schedule, batch)
+        if batch["unlink"]:
+            batch["unlink"].unlink()
+        if batch["create"]:
+            Installment.create(batch["create"])

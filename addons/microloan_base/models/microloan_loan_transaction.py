@@ -232,40 +232,11 @@ class MicroloanLoanTransaction(models.Model):
 
     def _get_next_numbers(self, company, dates):
         """Return the next transaction numbers of ``company`` for transactions
-        dated ``dates`` (a list), e.g. ``BJ-TX-2026-000001``, in that order.
-
-        The branch's sequence and its yearly ranges are looked up once for the
-        batch; each number is then drawn from its range as ``ir.sequence``
-        does (which creates a range when a year has none yet)."""
-        sequence = self._get_sequence(company)
+        dated ``dates`` (a list), e.g. ``BJ-TX-2026-000001``, in that order
+        (see ``res.company._microloan_next_numbers``)."""
         code = company._get_microloan_branch_code()
-        # sudo: the yearly ranges of the branch's own sequence; only numbers are drawn.
-        DateRange = self.env["ir.sequence.date_range"].sudo()
-        ranges = []
-        numbers = []
-        for date in dates:
-            date_range = next(
-                (r for r in ranges if r.date_from <= date <= r.date_to), None
-            )
-            if date_range and sequence.implementation == "standard":
-                # What ``next_by_id`` does once it has found the range.
-                number = date_range.with_context(
-                    ir_sequence_date_range=date_range.date_from
-                )._next()
-            else:
-                number = sequence.next_by_id(sequence_date=date)
-                ranges.append(
-                    DateRange.search(
-                        [
-                            ("sequence_id", "=", sequence.id),
-                            ("date_from", "<=", date),
-                            ("date_to", ">=", date),
-                        ],
-                        limit=1,
-                    )
-                )
-            numbers.append(f"{code}-TX-{number}")
-        return numbers
+        numbers = company._microloan_next_numbers(self._get_sequence(company), dates)
+        return [f"{code}-TX-{number}" for number in numbers]
 
     def _get_sequence(self, company):
         """Return the transaction-number sequence of ``company``, creating it on

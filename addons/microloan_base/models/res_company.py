@@ -133,6 +133,42 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.microloan_branch_code or f"C{self.id}"
 
+    def _microloan_next_numbers(self, sequence, dates):
+        """Return the next numbers of ``sequence`` (one of this branch's, see
+        :meth:`_get_microloan_sequence`) for records dated ``dates`` (a
+        list), in that order.
+
+        The sequence's yearly ranges are looked up once for the batch; each
+        number is then drawn from its range as ``ir.sequence`` does (which
+        creates a range when a year has none yet)."""
+        # sudo: the yearly ranges of the branch's own sequence; only numbers are drawn.
+        DateRange = self.env["ir.sequence.date_range"].sudo()
+        ranges = []
+        numbers = []
+        for date in dates:
+            date_range = next(
+                (r for r in ranges if r.date_from <= date <= r.date_to), None
+            )
+            if date_range and sequence.implementation == "standard":
+                # What ``next_by_id`` does once it has found the range.
+                number = date_range.with_context(
+                    ir_sequence_date_range=date_range.date_from
+                )._next()
+            else:
+                number = sequence.next_by_id(sequence_date=date)
+                ranges.append(
+                    DateRange.search(
+                        [
+                            ("sequence_id", "=", sequence.id),
+                            ("date_from", "<=", date),
+                            ("date_to", ">=", date),
+                        ],
+                        limit=1,
+                    )
+                )
+            numbers.append(number)
+        return numbers
+
     def _get_microloan_sequence(
         self, code, name, prefix, padding, implementation="standard"
     ):

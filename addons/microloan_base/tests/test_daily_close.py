@@ -5,6 +5,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from microloan_engine.overdue import overdue_status
+
 from ..models import microloan_loan_close as close_module
 from .lifecycle_common import LifecycleCommon
 
@@ -277,3 +279,62 @@ class TestDailyClose(LifecycleCommon):
         self.env["microloan.loan"]._run_daily_close(self.d("2025-02-16"))
         self.assertEqual(loan_sh.days_past_due, 6)
         self.assertEqual(loan_bj.days_past_due, 6)
+
+    def test_close_reads_only_what_the_position_needs(self):
+        """The close of a loan reads its uncleared installments due before the
+        horizon or a reminder's, not its paid history nor its later
+        installments; the figures are those of the whole position."""
+        loan = self._active_loan(term=36)
+        for installment in loan.installment_ids.sorted("sequence")[:3]:
+            loan.register_repayment(installment.amount, installment.due_date)
+        # The 4th installment (due 2025-05-10) is missed.
+        day = self.d("2025-05-20")
+        self._close(day - timedelta(days=1))
+        rows, settled = loan._close_installment_rows(day)
+        self.assertEqual([row["sequence"] for row in rows[loan.id]], [4])
+        self.assertEqual(rows[loan.id][0]["start_date"], self.d("2025-04-10"))
+        self.assertEqual(settled, [])
+        # The same figures as the position of every installment.
+        partial = loan._engine_position_from_rows(rows[loan.id], day)
+        whole = loan._engine_position(day)
+        self.assertEqual(overdue_status(partial, day), overdue_status(whole, day))
+        # Near the next due date, its reminder window brings it in.
+        rows, _settled = loan._close_installment_rows(self.d("2025-06-08"))
+        self.assertEqual([row["sequence"] for row in rows[loan.id]], [4, 5])
+        self._close(day)
+        self.assertEqual(loan.days_past_due, 10)
+        self.assertAlmostEqual(
+            loan.overdue_principal,
+            loan.installment_ids.filtered(lambda i: i.sequence == 4).principal,
+            places=2,
+        )
+
+    def test_close_query_counts(self):
+        """The query counts of the daily close that must not grow: per loan
+        (five loans cost about what one costs) and per installment (a
+        360-month loan costs what a 12-month one does). Benchmark:
+        tests/bench/bench_daily_close.py."""
+        self.product.term_max = 360
+
+        def queries(count, term):
+            with self.env.cr.savepoint() as savepoint:
+                for _index in range(count):
+                    self._active_loan(term=term)
+                self._close(self.d("2025-03-19"))
+                self.env.flush_all()
+                start = self.env.cr.sql_log_count
+                self._close(self.d("2025-03-20"))
+                self.env.flush_all()
+                result = self.env.cr.sql_log_count - start
+                savepoint.rollback()
+            self.env.invalidate_all()
+            return result
+
+        one = queries(1, 12)
+        five = queries(5, 12)
+        long_term = queries(1, 360)
+        counts = (one, five, long_term)
+        # Measured: 11 queries for one loan, five loans and a 360-month loan.
+        self.assertLessEqual(one, 20, counts)
+        self.assertLessEqual(five - one, 4, counts)
+        self.assertLessEqual(long_term - one, 2, counts)

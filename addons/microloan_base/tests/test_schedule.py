@@ -229,3 +229,24 @@ class TestSchedule(MicroloanCommon):
             loan.installment_ids[0].with_user(self.officer).principal = 1.0
         with self.assertRefused(UserError, "computed from the loan terms"):
             loan.with_user(self.officer)._check_schedule_editable()
+
+    def test_bulk_create_query_counts(self):
+        """Loans created in one call (an import) get their schedules in one
+        installment create and their numbers from one sequence lookup: five
+        loans cost about the queries of one (benchmark:
+        tests/bench/bench_bulk_loans.py)."""
+        counts = {}
+        # The first create of the test also creates the year's number range.
+        for count in (1, 1, 5):
+            self.env.flush_all()
+            start = self.env.cr.sql_log_count
+            loans = self.env["microloan.loan"].create(
+                [self._loan_vals(user_id=self.officer.id) for _index in range(count)]
+            )
+            self.env.flush_all()
+            counts[count] = self.env.cr.sql_log_count - start
+            self.assertEqual(len(loans.installment_ids), 12 * count)
+            self.assertEqual(len(set(loans.mapped("name"))), count)
+        # Measured: 13 queries for one loan, 17 for five.
+        self.assertLessEqual(counts[1], 20, counts)
+        self.assertLessEqual(counts[5] - counts[1], 4 * 2, counts)

@@ -1,0 +1,205 @@
+"""Benchmark of the bulk creation, approval and disbursement of loans through the
+public API (the import of an existing book); prints loans per second and queries
+per loan of each step (not a test).
+
+Run on a database where ``microloan_base`` is installed (demo data or not):
+
+    python3 tests/bench/bench_bulk_loans.py -c ODOO_CONF -d DB [--loans 1000]
+        [--batch 100] [--runs 3] [--term 12] [--company-id ID]
+
+A loan officer, an approver and a finance user of the company (the main company
+by default; with ``microloan_accounting`` installed and the company's loan
+accounts set, every disbursement is booked with its payment) call the public
+methods as an integration would over XML-RPC, ``--batch`` loans at a time:
+``microloan.loan.create`` (the schedules built by the engine),
+``action_submit``, ``action_approve`` and ``disburse`` (one loan per call, as
+the servicing API takes it). Each step is timed with its flush. Every run is
+rolled back. Goal (issue 13): 100 loans/s for the three steps together.
+"""
+
+import argparse
+import statistics
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.tools import config
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--loans", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--term", type=int, default=12)
+    parser.add_argument("--company-id", type=int)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        results = []
+        for _run in range(args.runs):
+            setup = _setup(env, args.company_id)
+            results.append(_run_once(env, setup, args))
+            cr.rollback()
+            env.invalidate_all()
+        books = setup_books(env, args.company_id)
+        print(
+            f"{args.loans} loans of {args.term} months in batches of {args.batch}"
+            f" ({'disbursements booked' if books else 'no accounting'}),"
+            f" median of {args.runs}:"
+        )
+        total = 0.0
+        for step in ("create", "submit", "approve", "disburse"):
+            seconds = statistics.median(r[step][0] for r in results)
+            queries = statistics.median(r[step][1] for r in results)
+            total += seconds
+            print(
+                f"  {step:<9} {seconds:6.2f} s  {args.loans / seconds:7.0f} loans/s"
+                f"  {queries / args.loans:6.1f} queries/loan"
+            )
+        print(
+            f"  all steps {total:6.2f} s  {args.loans / total:7.0f} loans/s"
+            " (goal: 100 loans/s)"
+        )
+
+
+def setup_books(env, company_id):
+    company = env["res.company"].browse(company_id) if company_id else None
+    company = company or env.ref("base.main_company")
+    loan = env["microloan.loan"].new({"company_id": company.id})
+    return bool(
+        hasattr(loan, "_microloan_accounting_active")
+        and loan._microloan_accounting_active()
+    )
+
+
+def _setup(env, company_id):
+    company = env["res.company"].browse(company_id) if company_id else None
+    company = company or env.ref("base.main_company")
+    credit = env.ref("microloan_base.guarantee_type_credit")
+    product = env["microloan.product"].create(
+        {
+            "name": "Bulk Bench",
+            "code": "BULKB",
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            "repayment_method": "annuity",
+            "rate_min": 1.0,
+            "rate_max": 24.0,
+            "term_min": 1,
+            "term_max": 400,
+            "amount_min": 1.0,
+            "amount_max": 10**7,
+            "guarantee_type_ids": [(6, 0, credit.ids)],
+        }
+    )
+    partner = env["res.partner"].create(
+        {
+            "name": "Bulk Bench Borrower",
+            "company_id": company.id,
+            "microloan_borrower_type": "enterprise",
+            "microloan_id_type": "uscc",
+            "microloan_id_number": "91350100M000100Y43",
+        }
+    )
+
+    def user(login, *groups):
+        return env["res.users"].create(
+            {
+                "name": login,
+                "login": login,
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [
+                    (4, env.ref(f"microloan_base.group_microloan_{group}").id)
+                    for group in groups
+                ],
+            }
+        )
+
+    return {
+        "company": company,
+        "credit": credit,
+        "product": product,
+        "partner": partner,
+        "officer": user("bulk_bench_officer", "officer"),
+        "approver": user("bulk_bench_approver", "approver"),
+        "finance": user("bulk_bench_finance", "finance"),
+    }
+
+
+def _timed(env, figures, step, function):
+    cr = env.cr
+    env.flush_all()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    function()
+    env.flush_all()
+    seconds, count = figures.get(step, (0.0, 0))
+    figures[step] = (
+        seconds + time.perf_counter() - start,
+        count + cr.sql_log_count - queries,
+    )
+
+
+def _run_once(env, setup, args):
+    company = setup["company"]
+
+    def as_user(user):
+        return env(user=user.id, context={})["microloan.loan"].with_company(company)
+
+    officer = as_user(setup["officer"])
+    approver = as_user(setup["approver"])
+    finance = as_user(setup["finance"])
+    figures = {}
+    done = 0
+    while done < args.loans:
+        size = min(args.batch, args.loans - done)
+        holder = {}
+
+        def create(size=size, holder=holder):
+            holder["ids"] = officer.create(
+                [
+                    {
+                        "partner_id": setup["partner"].id,
+                        "product_id": setup["product"].id,
+                        "company_id": company.id,
+                        "guarantee_type_id": setup["credit"].id,
+                        "amount": 100000.0,
+                        "interest_rate": 12.0,
+                        "term": args.term,
+                        "application_date": "2025-01-05",
+                        "disbursement_date": "2025-01-15",
+                    }
+                    for _index in range(size)
+                ]
+            ).ids
+
+        _timed(env, figures, "create", create)
+        ids = holder["ids"]
+        _timed(
+            env, figures, "submit", lambda ids=ids: officer.browse(ids).action_submit()
+        )
+        _timed(
+            env,
+            figures,
+            "approve",
+            lambda ids=ids: approver.browse(ids).action_approve(),
+        )
+
+        def disburse(ids=ids):
+            for loan_id in ids:
+                finance.browse(loan_id).disburse(100000.0, "2025-01-15")
+
+        _timed(env, figures, "disburse", disburse)
+        env.invalidate_all()
+        done += size
+    return figures
+
+
+if __name__ == "__main__":
+    main()
