@@ -153,9 +153,7 @@ class MicroloanRegulatoryLimit(models.Model):
         if exclude_loan:
             loan_domain.append(("id", "!=", exclude_loan.id))
         parts = [
-            loan.currency_id._convert(
-                loan._exposure_amount(), currency, company, date
-            )
+            loan.currency_id._convert(loan._exposure_amount(), currency, company, date)
             for loan in Loan.search(loan_domain)
         ]
         line_domain = [("partner_id", "in", group.ids), ("state", "=", "active")]
