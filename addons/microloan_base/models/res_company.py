@@ -149,8 +149,9 @@ class ResCompany(models.Model):
             date_range = next(
                 (r for r in ranges if r.date_from <= date <= r.date_to), None
             )
-            if date_range and sequence.implementation == "standard":
-                # What ``next_by_id`` does once it has found the range.
+            if date_range:
+                # What ``next_by_id`` does once it has found the range (for a
+                # ``no_gap`` sequence too: the range locks and updates its row).
                 number = date_range.with_context(
                     ir_sequence_date_range=date_range.date_from
                 )._next()

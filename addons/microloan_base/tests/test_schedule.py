@@ -247,6 +247,8 @@ class TestSchedule(MicroloanCommon):
             counts[count] = self.env.cr.sql_log_count - start
             self.assertEqual(len(loans.installment_ids), 12 * count)
             self.assertEqual(len(set(loans.mapped("name"))), count)
-        # Measured: 13 queries for one loan, 17 for five.
+        # Measured: 15 queries for one loan, 27 for five. Each further loan
+        # costs its number (a gapless sequence: the year's range is locked and
+        # updated, two queries) and one more.
         self.assertLessEqual(counts[1], 20, counts)
-        self.assertLessEqual(counts[5] - counts[1], 4 * 2, counts)
+        self.assertLessEqual(counts[5] - counts[1], 4 * 3, counts)
