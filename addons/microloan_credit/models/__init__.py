@@ -27,6 +27,8 @@ from . import microloan_application_workflow
 from . import microloan_application_tiers
 from . import microloan_application_limits
 from . import microloan_application_scoring
+from . import microloan_repeat_pricing_rule
+from . import microloan_application_repeat_pricing
 from . import microloan_application
 from . import microloan_warning_rule
 from . import microloan_warning_signal

@@ -36,6 +36,7 @@ class MicroloanApplication(models.Model):
         "microloan.application.tiers",
         "microloan.application.limits",
         "microloan.application.scoring",
+        "microloan.application.repeat.pricing",
         "microloan.application.workflow",
         "mail.thread",
         "mail.activity.mixin",

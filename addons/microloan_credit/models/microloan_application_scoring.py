@@ -139,12 +139,14 @@ class MicroloanApplicationScoring(models.AbstractModel):
         return self.scorecard_id._engine_cutoffs_by_grade().get(self.score_grade)
 
     def _credit_adjusted_rate(self, rate):
-        """``rate`` with the scored grade's rate adjustment (the engine's)."""
+        """``rate`` with the scored grade's rate adjustment and the
+        repeat-borrower rule's reduction (the engine's)."""
         self.ensure_one()
         cutoff = self._credit_scored_cutoff()
-        if cutoff is None:
-            return rate
-        return float(adjusted_rate(Decimal(float_repr(rate, 4)), cutoff))
+        if cutoff is not None:
+            rate = float(adjusted_rate(Decimal(float_repr(rate, 4)), cutoff))
+        # then the repeat-borrower rule (microloan_application_repeat_pricing.py)
+        return self._credit_repeat_terms(rate, 0.0)[0]
 
     def _check_score(self, amount):
         """Refuse an approval the score declines, or above its maximum."""
@@ -164,16 +166,15 @@ class MicroloanApplicationScoring(models.AbstractModel):
         amount = inputs.money(
             self.env, amount, self.currency_id, self.env._("The approved amount")
         )
-        if (
-            self.score_max_amount
-            and self.currency_id.compare_amounts(amount, self.score_max_amount) > 0
-        ):
+        # The maximum by score, raised by a repeat-borrower rule.
+        maximum = self.repeat_max_amount
+        if maximum and self.currency_id.compare_amounts(amount, maximum) > 0:
             raise UserError(
                 self.env._(
                     "Grade %(grade)s allows at most %(maximum)s: %(amount)s asked "
                     "for %(application)s.",
                     grade=self.score_grade,
-                    maximum=self.score_max_amount,
+                    maximum=maximum,
                     amount=amount,
                     application=self.name,
                 )

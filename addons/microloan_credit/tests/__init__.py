@@ -7,3 +7,4 @@ from . import test_limits
 from . import test_tiers
 from . import test_monitoring
 from . import test_translations
+from . import test_repeat_pricing

@@ -37,6 +37,15 @@ class MicroloanApplicationApprove(models.TransientModel):
         precompute=True,
     )
     conditions = fields.Text()
+    repeat_rule_id = fields.Many2one(related="application_id.repeat_rule_id")
+    max_amount = fields.Monetary(
+        string="Maximum Amount",
+        compute="_compute_terms",
+        store=True,
+        precompute=True,
+        help="The maximum by score, raised by the repeat-borrower rule (empty: "
+        "no maximum).",
+    )
 
     @api.depends("application_id")
     def _compute_terms(self):
@@ -45,6 +54,7 @@ class MicroloanApplicationApprove(models.TransientModel):
             # branch mixin and the rule keep other branches out).
             application = wizard.sudo().application_id
             if application.company_id != wizard.company_id:
+                wizard.max_amount = 0.0
                 continue
             report = application.investigation_id
             wizard.amount = report.proposed_amount or application.amount
@@ -52,6 +62,7 @@ class MicroloanApplicationApprove(models.TransientModel):
             wizard.rate = application._credit_adjusted_rate(
                 report.proposed_rate or application.interest_rate
             )
+            wizard.max_amount = application.repeat_max_amount
 
     def action_approve(self):
         """Approve the application on these terms and open its loan."""
