@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -84,6 +85,64 @@ class TestRepeatPricing(CreditCommon):
         self.assertEqual(wizard.repeat_rule_id, self.rule)
         wizard.save().action_approve()
         self.assertEqual(application.loan_id.interest_rate, 11.0)
+
+    def test_rule_raises_the_maximum_by_score(self):
+        scorecard = self.env["microloan.scorecard"].create(
+            {
+                "name": "Flat",
+                "code": "FLAT",
+                "company_id": self.head_office.id,
+                "product_ids": [Command.set(self.product.ids)],
+                "characteristic_ids": [
+                    Command.create(
+                        {
+                            "source": "amount",
+                            "sequence": 1,
+                            "bin_ids": [
+                                Command.create(
+                                    {
+                                        "lower_open": True,
+                                        "upper_open": True,
+                                        "points": 10,
+                                    }
+                                )
+                            ],
+                        }
+                    )
+                ],
+                "cutoff_ids": [
+                    Command.create(
+                        {
+                            "min_score": 0,
+                            "grade": "B",
+                            "decision": "approve",
+                            "max_amount": 90000,
+                            "rate_adjustment": 0.5,
+                        }
+                    )
+                ],
+            }
+        )
+        scorecard.with_user(self.risk).action_activate()
+        self._settled_loan("2025-01-20")
+        self._settled_loan("2025-01-21")
+        application = self._to_approval(self._create_application())
+        self.assertEqual(
+            (application.score_max_amount, application.repeat_max_amount),
+            (90000.0, 108000.0),
+        )
+        wizard = Form(
+            self.env["microloan.application.approve"]
+            .with_user(self.approver)
+            .with_context(default_application_id=application.id)
+        )
+        # 12% + grade B's 0.5 point - the rule's point; the maximum 90,000 + 20%.
+        self.assertEqual((wizard.rate, wizard.max_amount), (11.5, 108000.0))
+        with self.assertRefused(UserError, "at most 108"):
+            application.with_user(self.approver).action_approve(amount=108000.01)
+        self.assertEqual(application.state, "approval")
+        application.with_user(self.approver).action_approve(amount=100000.0)
+        self.assertEqual(application.loan_id.amount, 100000.0)
 
     def test_no_rule_after_a_90_day_delinquency(self):
         self._settled_loan("2025-01-20")
