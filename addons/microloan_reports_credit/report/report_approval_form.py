@@ -21,9 +21,7 @@ class ReportApprovalForm(models.AbstractModel):
             votes = application.committee_item_ids.vote_ids.sorted("date")
             figures[application.id] = {
                 "amount_words": self._capitals(application.amount, currency),
-                "approved_words": self._capitals(
-                    application.approved_amount, currency
-                ),
+                "approved_words": self._capitals(application.approved_amount, currency),
                 "score_lines": application.score_line_ids.sorted("sequence"),
                 "reviews": application.review_round_ids.sorted("date"),
                 "votes": votes,

@@ -123,9 +123,7 @@ class TestCreditDocuments(CreditCommon):
         self.assertIn("12,000.00", text)
         self.assertIn("380,000.00", text)
         self.assertIn("ICBC", text)
-        self.assertIn(
-            f"{application.investigation_id.debt_service_ratio:.2f}", text
-        )
+        self.assertIn(f"{application.investigation_id.debt_service_ratio:.2f}", text)
 
     def test_another_branch_cannot_print(self):
         application = self._approved_application()
