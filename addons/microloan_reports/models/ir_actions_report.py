@@ -20,6 +20,11 @@ DOCUMENT_REPORTS = {
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _microloan_document_reports(self):
+        """The report names of the documents whose PDFs get their text layer
+        fixed (and page numbers stamped): bridge modules add theirs."""
+        return set(DOCUMENT_REPORTS)
+
     def retrieve_attachment(self, record):
         # A loan's contract, once printed, is printed again as it was.
         if self.report_name == CONTRACT_REPORT:
@@ -38,7 +43,7 @@ class IrActionsReport(models.Model):
             report_ref, data, res_ids=res_ids
         )
         report = self._get_report(report_ref)
-        if report.report_name in DOCUMENT_REPORTS:
+        if report.report_name in self._microloan_document_reports():
             # Real characters in the text layer; page numbers when wkhtmltopdf
             # could not print the layout's footer.
             page_numbers = not wkhtmltopdf_has_patched_qt()

@@ -1,0 +1,2 @@
+from . import report_approval_form
+from . import report_investigation

@@ -1,0 +1,2 @@
+from . import test_credit_documents
+from . import test_translations
