@@ -21,6 +21,8 @@ import argparse
 import statistics
 import time
 
+from bench_data import create_product_and_borrower
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.tools import config
@@ -81,31 +83,7 @@ def _setup(env, company_id):
     company = env["res.company"].browse(company_id) if company_id else None
     company = company or env.ref("base.main_company")
     credit = env.ref("microloan_base.guarantee_type_credit")
-    product = env["microloan.product"].create(
-        {
-            "name": "Bulk Bench",
-            "code": "BULKB",
-            "company_id": company.id,
-            "currency_id": company.currency_id.id,
-            "repayment_method": "annuity",
-            "rate_min": 1.0,
-            "rate_max": 24.0,
-            "term_min": 1,
-            "term_max": 400,
-            "amount_min": 1.0,
-            "amount_max": 10**7,
-            "guarantee_type_ids": [(6, 0, credit.ids)],
-        }
-    )
-    partner = env["res.partner"].create(
-        {
-            "name": "Bulk Bench Borrower",
-            "company_id": company.id,
-            "microloan_borrower_type": "enterprise",
-            "microloan_id_type": "uscc",
-            "microloan_id_number": "91350100M000100Y43",
-        }
-    )
+    product, partner = create_product_and_borrower(env, company, "Bulk Bench", "BULKB")
 
     def user(login, *groups):
         return env["res.users"].create(

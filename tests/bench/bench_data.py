@@ -83,6 +83,39 @@ def create_branch(env, name, code, id_prefix, accounting=False, term_max=36):
     return branch, product, borrowers
 
 
+def create_product_and_borrower(env, company, name, code):
+    """Create in ``company`` an annuity product ``name`` (``code``) open to any
+    rate, term up to 400 months and amount, and one enterprise borrower; for the
+    benchmarks that time single loans. Return (product, partner)."""
+    credit = env.ref("microloan_base.guarantee_type_credit")
+    product = env["microloan.product"].create(
+        {
+            "name": name,
+            "code": code,
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            "repayment_method": "annuity",
+            "rate_min": 1.0,
+            "rate_max": 24.0,
+            "term_min": 1,
+            "term_max": 400,
+            "amount_min": 1.0,
+            "amount_max": 10**7,
+            "guarantee_type_ids": [(6, 0, credit.ids)],
+        }
+    )
+    partner = env["res.partner"].create(
+        {
+            "name": f"{name} Borrower",
+            "company_id": company.id,
+            "microloan_borrower_type": "enterprise",
+            "microloan_id_type": "uscc",
+            "microloan_id_number": "91350100M000100Y43",
+        }
+    )
+    return product, partner
+
+
 def create_loans(
     env, product, borrowers, count, disbursement_date, after_batch=None, term=12
 ):

@@ -18,6 +18,8 @@ import argparse
 import statistics
 import time
 
+from bench_data import create_product_and_borrower
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.tools import config
@@ -56,30 +58,8 @@ def main():
 def _setup(env):
     company = env.ref("base.main_company")
     credit = env.ref("microloan_base.guarantee_type_credit")
-    product = env["microloan.product"].create(
-        {
-            "name": "Schedule Bench",
-            "code": "SBNCH",
-            "company_id": company.id,
-            "currency_id": company.currency_id.id,
-            "repayment_method": "annuity",
-            "rate_min": 1.0,
-            "rate_max": 24.0,
-            "term_min": 1,
-            "term_max": 400,
-            "amount_min": 1.0,
-            "amount_max": 10**7,
-            "guarantee_type_ids": [(6, 0, credit.ids)],
-        }
-    )
-    partner = env["res.partner"].create(
-        {
-            "name": "Schedule Bench Borrower",
-            "company_id": company.id,
-            "microloan_borrower_type": "enterprise",
-            "microloan_id_type": "uscc",
-            "microloan_id_number": "91350100M000100Y43",
-        }
+    product, partner = create_product_and_borrower(
+        env, company, "Schedule Bench", "SBNCH"
     )
     approver = env["res.users"].create(
         {
