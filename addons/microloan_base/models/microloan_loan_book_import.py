@@ -385,6 +385,15 @@ class MicroloanLoanBookImport(models.AbstractModel):
                 else self.env._("give the product's code."),
             )
         plan["product"] = product
+        if product and not self._import_guarantee_type(product):
+            error(
+                number,
+                "product_code",
+                self.env._(
+                    "the product's loans need collateral or guarantors, which an "
+                    "import does not bring: choose a product that lends on credit."
+                ),
+            )
         rate = _number(values.get("interest_rate"))
         if rate is None or rate < 0 or rate > 100:
             error(
@@ -423,6 +432,21 @@ class MicroloanLoanBookImport(models.AbstractModel):
                 )
         plan["officer"] = officer
         plan["repayments"] = []
+
+    @api.model
+    def _import_guarantee_type(self, product):
+        """The guarantee type of an imported loan: credit (信用) when the
+        product allows it, else one of its types that needs no collateral,
+        guarantor nor group (the import brings none); none otherwise."""
+        credit = self.env.ref("microloan_base.guarantee_type_credit")
+        allowed = product.guarantee_type_ids
+        if not allowed or credit in allowed:
+            return credit
+        return allowed.filtered(
+            lambda kind: not kind.requires_collateral
+            and not kind.requires_guarantor
+            and not kind.requires_guarantee_group
+        )[:1]
 
     @api.model
     def _check_product_limits(
@@ -617,9 +641,7 @@ class MicroloanLoanBookImport(models.AbstractModel):
                 raise refused(number, "id_number", error) from error
             borrowers[plan["id_number"]] = partner
         product = plan["product"]
-        credit = env.ref("microloan_base.guarantee_type_credit")
-        allowed = product.guarantee_type_ids
-        guarantee = credit if not allowed or credit in allowed else allowed[:1]
+        guarantee = self._import_guarantee_type(product)
         Loan = env["microloan.loan"]
         try:
             loan = Loan.create(

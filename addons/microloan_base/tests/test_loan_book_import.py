@@ -276,6 +276,12 @@ class TestLoanBookImport(MicroloanCommon):
         ):
             self.assertIn(expected, str(caught.exception))
         self.assertEqual(Loan.search_count([]), before)
+        # A product whose loans need guarantors: the import brings none.
+        self.product.guarantee_type_ids = self.type_guaranty
+        with self.assertRaises(UserError) as caught:
+            self._import(self._book())
+        self.assertIn("Row 2, column Product Code", str(caught.exception))
+        self.assertEqual(Loan.search_count([]), before)
 
     def test_branch_security(self):
         """A branch administrator imports into his branch only; the loans and
