@@ -85,7 +85,7 @@ class MicroloanCloseRun(models.Model):
         help="Loans closed, counted once per day closed.",
     )
     charge_count = fields.Integer(
-        string="Charges",
+        string="Charges Posted",
         readonly=True,
         help="Penalty and compound interest charges posted at month end.",
     )
