@@ -20,7 +20,7 @@ class MicroloanLoanImport(models.TransientModel):
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
-    file = fields.Binary(string="File", attachment=False)
+    file = fields.Binary(attachment=False)
     file_name = fields.Char()
     template_file = fields.Binary(
         string="Template", attachment=False, compute="_compute_template_file"

@@ -64,8 +64,9 @@ class MicroloanCloseRun(models.Model):
             run.job_count = run.job_done_count = run.job_failed_count = 0
             run.loan_count = run.loan_done_count = run.loan_processed_count
             run.loan_left_count = 0
+        result = None
         if inline:
-            super(MicroloanCloseRun, inline)._compute_progress()
+            result = super(MicroloanCloseRun, inline)._compute_progress()
         queued = self - inline
         # Computed on demand (not stored): the jobs of a run finish in parallel
         # and would otherwise all write the run's row.
@@ -114,6 +115,7 @@ class MicroloanCloseRun(models.Model):
                     if run.day_count
                     else 0.0
                 )
+        return result
 
     def action_open_jobs(self):
         """Open the jobs of this run, grouped by state."""
