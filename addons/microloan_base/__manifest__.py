@@ -29,6 +29,8 @@
         "wizards/microloan_loan_write_off_views.xml",
         "wizards/microloan_loan_recover_views.xml",
         "wizards/microloan_loan_classify_views.xml",
+        "wizards/microloan_close_wizard_views.xml",
+        "wizards/microloan_loan_import_views.xml",
         "views/microloan_loan_installment_views.xml",
         "views/microloan_loan_views.xml",
         "views/microloan_product_views.xml",
@@ -45,6 +47,7 @@
         "views/microloan_collection_views.xml",
         "views/microloan_loan_transaction_views.xml",
         "views/microloan_loan_desk_views.xml",
+        "views/microloan_close_run_views.xml",
         "views/microloan_base_menus.xml",
     ],
     "demo": [

@@ -15,7 +15,6 @@
         "data/queue_job_function_data.xml",
         "data/microloan_queue_cron_data.xml",
         "views/microloan_close_run_views.xml",
-        "views/microloan_queue_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

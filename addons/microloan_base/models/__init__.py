@@ -24,6 +24,8 @@ from . import microloan_loan_risk
 from . import microloan_loan_restructure
 from . import microloan_loan_writeoff
 from . import microloan_loan_close
+from . import microloan_close_run
+from . import microloan_loan_book_import
 from . import microloan_collateral
 from . import microloan_collateral_valuation
 from . import microloan_guarantee

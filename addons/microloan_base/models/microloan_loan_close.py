@@ -70,14 +70,13 @@ class MicroloanLoanClose(models.AbstractModel):
         Called directly (no cron progress), it closes everything in one go."""
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
         chunked = bool(self.env.context.get("ir_cron_progress_id"))
-        started = time.monotonic()
-        done = 0
-        for batch in self._iter_daily_close(yesterday):
-            if batch._name != self._name:
-                continue  # a branch's day is closed: nothing to count
-            done += len(batch)
-            if chunked and time.monotonic() - started > CRON_CHUNK_SECONDS:
-                break
+        deadline = time.monotonic() + CRON_CHUNK_SECONDS if chunked else None
+        # Each run records what it closed (microloan.close.run): the runs an
+        # administrator started first, then the nightly one.
+        # sudo: the scheduled action writes the close's runs.
+        done = (
+            self.env["microloan.close.run"].sudo()._cron_run_inline(yesterday, deadline)
+        )
         self.env["ir.cron"]._notify_progress(
             done=done, remaining=self._daily_close_remaining(yesterday)
         )
@@ -200,6 +199,18 @@ class MicroloanLoanClose(models.AbstractModel):
         # The month-end charges of the whole batch in one go.
         self._post_transactions(charges)
         risk_vals = self._get_risk_vals(day, statuses)
+        # The figures of the close's run, when one records them.
+        self.env["microloan.close.run"]._record_close_stats(
+            self.env.context.get("microloan_close_stats"),
+            loans=len(self),
+            charges=len(charges),
+            # A first classification is not a change.
+            classified=sum(
+                1
+                for loan in self
+                if loan.risk_tier and risk_vals[loan].get("risk_tier") != loan.risk_tier
+            ),
+        )
         self._write_engine_states(positions, rows_by_loan)
         # Loans getting the same values are written together.
         changes = defaultdict(list)

@@ -20,3 +20,5 @@ from . import test_servicing_rpc
 from . import test_model_layout
 from . import test_repayment_guidance
 from . import test_servicing_followup
+from . import test_close_run
+from . import test_loan_book_import

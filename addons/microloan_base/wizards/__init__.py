@@ -9,3 +9,6 @@ from . import microloan_credit_line_repay
 from . import microloan_loan_disburse
 from . import microloan_loan_repay
 from . import microloan_loan_prepay
+from . import microloan_close_wizard
+from . import microloan_close_wizard_line
+from . import microloan_loan_import

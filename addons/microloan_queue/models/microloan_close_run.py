@@ -30,38 +30,15 @@ class MicroloanCloseRun(models.Model):
     """A run of the daily close (and of the month ends it reaches) or of a month
     end, as queue jobs on the channel ``root.microloan``: for each branch and
     day, one job per batch of loans, then one job that finishes the branch's
-    day and plans the next one. The run shows the progress of its jobs."""
+    day and plans the next one. The run (``microloan_base``'s record, ``mode``
+    queue) shows the progress of its jobs."""
 
-    _name = "microloan.close.run"
-    _description = "Close Run"
-    _order = "id desc"
+    _inherit = "microloan.close.run"
 
-    name = fields.Char(required=True, readonly=True)
-    kind = fields.Selection(
-        [("daily_close", "Daily Close"), ("month_end", "Month End")],
-        required=True,
-        readonly=True,
-    )
-    date = fields.Date(
-        required=True,
-        readonly=True,
-        help="The daily close runs up to this day; the month end for this day.",
-    )
-    company_ids = fields.Many2many(
-        "res.company", string="Branches", readonly=True, required=True
-    )
     job_ids = fields.One2many(
         "queue.job", "microloan_close_run_id", string="Jobs", readonly=True
     )
-    state = fields.Selection(
-        [
-            ("queued", "Queued"),
-            ("running", "Running"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-        ],
-        compute="_compute_progress",
-    )
+    state = fields.Selection(compute="_compute_progress")
     job_count = fields.Integer(string="Jobs Enqueued", compute="_compute_progress")
     job_done_count = fields.Integer(string="Jobs Done", compute="_compute_progress")
     job_failed_count = fields.Integer(string="Jobs Failed", compute="_compute_progress")
@@ -74,28 +51,39 @@ class MicroloanCloseRun(models.Model):
     loan_done_count = fields.Integer(string="Loans Done", compute="_compute_progress")
     loan_left_count = fields.Integer(string="Loans Left", compute="_compute_progress")
     progress = fields.Float(
-        string="Progress (%)",
         compute="_compute_progress",
-        help="Loans done over loans planned.",
+        help="Loans done over loans planned (queue jobs); branch-days closed over "
+        "branch-days to close (server process).",
     )
 
     def _compute_progress(self):
+        # Runs of the server process: their own figures (microloan_base).
+        inline = self.filtered(lambda run: run.mode != "queue")
+        for run in inline:
+            run.state = run.run_state
+            run.job_count = run.job_done_count = run.job_failed_count = 0
+            run.loan_count = run.loan_done_count = run.loan_processed_count
+            run.loan_left_count = 0
+        result = None
+        if inline:
+            result = super(MicroloanCloseRun, inline)._compute_progress()
+        queued = self - inline
         # Computed on demand (not stored): the jobs of a run finish in parallel
         # and would otherwise all write the run's row.
-        stats = {run.id: {} for run in self}
+        stats = {run.id: {} for run in queued}
         # sudo: the figures of the run's jobs, whoever reads the run.
         rows = (
             self.env["queue.job"]
             .sudo()
             ._read_group(
-                [("microloan_close_run_id", "in", self.ids)],
+                [("microloan_close_run_id", "in", queued.ids)],
                 ["microloan_close_run_id", "state"],
                 ["__count", "microloan_loan_count:sum"],
             )
         )
         for run, state, count, loans in rows:
             stats[run.id][state] = (count, loans)
-        for run in self:
+        for run in queued:
             by_state = stats.get(run.id, {})
             jobs = sum(count for count, _loans in by_state.values())
             done = sum(by_state.get(s, (0, 0))[0] for s in FINISHED_STATES)
@@ -117,7 +105,17 @@ class MicroloanCloseRun(models.Model):
             run.loan_count = loans
             run.loan_done_count = loans_done
             run.loan_left_count = loans - loans_done
-            run.progress = 100.0 * loans_done / loans if loans else 0.0
+            if loans:
+                run.progress = 100.0 * loans_done / loans
+            else:
+                # No job stored (yet, or run in the test's transaction): the
+                # branch-days closed.
+                run.progress = (
+                    min(100.0, 100.0 * run.day_done_count / run.day_count)
+                    if run.day_count
+                    else 0.0
+                )
+        return result
 
     def action_open_jobs(self):
         """Open the jobs of this run, grouped by state."""
@@ -136,6 +134,17 @@ class MicroloanCloseRun(models.Model):
     # ------------------------------------------------------------------
     # Enqueueing
     # ------------------------------------------------------------------
+
+    @api.model
+    def _enqueue_close_up_to(self, date, companies):
+        """Close up to date (the administrator's wizard): as jobs, like the
+        nightly run; the caller was checked (``_start_close_up_to``)."""
+        super()._enqueue_close_up_to(date, companies)
+        run = self._enqueue_daily_close(date, companies)
+        if not run.user_id:
+            # sudo: runs are written by the close only.
+            run.sudo().user_id = self.env.user
+        return run
 
     @api.model
     def _cron_enqueue_daily_close(self):
@@ -160,17 +169,26 @@ class MicroloanCloseRun(models.Model):
         run = self._find_unfinished("daily_close", date, companies)
         if run:
             return run
+        Loan = self.env["microloan.loan"].sudo()
+        first_days = {
+            company: Loan._get_first_close_day(company) for company in companies
+        }
+        starts = [day for day in first_days.values() if day and day <= date]
         run = self.sudo().create(
             {
                 "name": self.env._("Daily close to %(date)s", date=date),
                 "kind": "daily_close",
+                "mode": "queue",
+                "run_state": "running",
                 "date": date,
+                "date_from": min(starts, default=False),
+                "day_count": sum((date - day).days + 1 for day in starts),
+                "started_at": fields.Datetime.now(),
                 "company_ids": [fields.Command.set(companies.ids)],
             }
         )
-        Loan = self.env["microloan.loan"].sudo()
         for company in companies:
-            day = Loan._get_first_close_day(company)
+            day = first_days[company]
             if day and day <= date:
                 run._delayable_plan(company, day).delay()
             elif not day and self._is_month_end(date) and self._has_books():
@@ -199,6 +217,8 @@ class MicroloanCloseRun(models.Model):
             {
                 "name": self.env._("Month end of %(date)s", date=date),
                 "kind": "month_end",
+                "mode": "queue",
+                "run_state": "running",
                 "date": date,
                 "company_ids": [fields.Command.set(companies.ids)],
             }
@@ -439,8 +459,48 @@ class MicroloanCloseRun(models.Model):
         # Read again under the lock: another run may have closed some meanwhile.
         loans = Loan.search(domain, order="id")
         if loans:
-            loans._close_day(day)
+            stats = {}
+            loans.with_context(microloan_close_stats=stats)._close_day(day)
+            self._add_run_figures(stats)
         return self.env._("%(count)s loans closed.", count=len(loans))
+
+    def _add_run_figures(self, stats, days=0):
+        """Add a job's figures to the run's (in one UPDATE at the job's end:
+        the row is locked only until the job commits)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE microloan_close_run
+                   SET loan_processed_count = COALESCE(loan_processed_count, 0)
+                           + %(loans)s,
+                       charge_count = COALESCE(charge_count, 0) + %(charges)s,
+                       classification_change_count =
+                           COALESCE(classification_change_count, 0) + %(classified)s,
+                       day_done_count = COALESCE(day_done_count, 0) + %(days)s,
+                       ended_at = clock_timestamp() AT TIME ZONE 'UTC',
+                       duration = EXTRACT(EPOCH FROM
+                           (clock_timestamp() AT TIME ZONE 'UTC')
+                           - COALESCE(started_at, create_date))
+                 WHERE id = %(id)s
+                """,
+                loans=stats.get("loans", 0),
+                charges=stats.get("charges", 0),
+                classified=stats.get("classified", 0),
+                days=days,
+                id=self.id,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "loan_processed_count",
+                "charge_count",
+                "classification_change_count",
+                "day_done_count",
+                "ended_at",
+                "duration",
+            ]
+        )
 
     def _job_finish_close_day(self, company_id, day):
         """Job: finish the close of ``day`` for a branch once its batches are
@@ -453,10 +513,13 @@ class MicroloanCloseRun(models.Model):
         day = fields.Date.to_date(day)
         Loan = self.env["microloan.loan"].sudo()
         if not company.microloan_closed_date or company.microloan_closed_date < day:
-            for _batch in Loan._iter_close_company_day(company, day):
+            stats = {}
+            closing = Loan.with_context(microloan_close_stats=stats)
+            for _batch in closing._iter_close_company_day(company, day):
                 pass
             # sudo: the closed date is the daily close's stamp.
             company.sudo().microloan_closed_date = day
+            self._add_run_figures(stats, days=1)
         following = None
         next_day = day + timedelta(days=1)
         if next_day <= self.date:
