@@ -78,9 +78,7 @@ class MicroloanProvision(models.Model):
     # The rates of the product this provisioning used (in percent), and the
     # allowance held before it split into what was provisioned and what
     # write-offs took from it: the row explains its figures with them.
-    rate_normal = fields.Float(
-        string="Normal Rate (%)", digits=(7, 4), readonly=True
-    )
+    rate_normal = fields.Float(string="Normal Rate (%)", digits=(7, 4), readonly=True)
     rate_special_mention = fields.Float(
         string="Special Mention Rate (%)", digits=(7, 4), readonly=True
     )
