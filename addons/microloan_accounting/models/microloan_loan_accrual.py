@@ -103,43 +103,36 @@ class MicroloanLoanAccrual(models.Model):
             previous_month_end = accrual.date.replace(day=1) - timedelta(days=1)
             accrual.catch_up = start < previous_month_end
 
-    @api.depends("date", "date_from", "days", "catch_up", "kind", "component")
+    @api.depends("date", "date_from", "days", "catch_up", "kind")
     @api.depends_context("lang")
     def _compute_description(self):
+        # The component and the kind have their own columns: the text says
+        # the period, the catch-up and the reason.
         env = self.env
-        components = dict(self._fields["component"]._description_selection(env))
         for accrual in self:
             values = {
-                "component": components.get(accrual.component, ""),
                 "start": format_date(env, accrual.date_from),
                 "end": format_date(env, accrual.date),
                 "days": accrual.days,
             }
             if accrual.kind == "non_accrual":
                 text = env._(
-                    "Non-accrual: %(component)s receivable unpaid on %(end)s taken "
-                    "back to the off-balance memo",
+                    "Unpaid on %(end)s, taken to the off-balance memo (non-accrual)",
                     **values,
                 )
             elif not accrual.date_from:
-                text = env._("%(component)s accrued to %(end)s", **values)
+                text = env._("To %(end)s", **values)
             elif accrual.kind == "adjustment":
                 text = env._(
-                    "Adjustment of %(component)s receivable for %(start)s to "
-                    "%(end)s: the schedule or the payments changed",
+                    "%(start)s – %(end)s: the schedule or the payments changed",
                     **values,
                 )
             elif accrual.catch_up:
                 text = env._(
-                    "Catch-up: %(component)s accrued from %(start)s to %(end)s, "
-                    "%(days)s days caught up",
-                    **values,
+                    "Catch-up %(start)s – %(end)s: %(days)s days caught up", **values
                 )
             else:
-                text = env._(
-                    "%(component)s accrued from %(start)s to %(end)s (%(days)s days)",
-                    **values,
-                )
+                text = env._("%(start)s – %(end)s, %(days)s days", **values)
             accrual.description = text
 
     @api.model_create_multi

@@ -238,19 +238,18 @@ class MicroloanProvision(models.Model):
                     amount=money(-self.amount),
                 )
             )
-        summary = env._(
-            "Required %(target)s, held %(held)s: %(amount)s booked",
-            target=money(self.target_allowance),
-            held=money(self.allowance_before),
-            amount=money(self.amount),
-        )
         if negative:
             summary = env._(
-                "%(summary)s; held is negative: write-offs %(written_off)s above "
-                "provisions %(provisioned)s",
-                summary=summary,
+                "Held is negative: write-offs %(written_off)s above provisions "
+                "booked %(provisioned)s",
                 written_off=money(self.allowance_written_off),
                 provisioned=money(self.allowance_provisioned),
+            )
+        else:
+            summary = env._(
+                "Specific %(specific)s + general %(general)s",
+                specific=money(self.specific_provision),
+                general=money(self.general_provision),
             )
         return rows, summary
 

@@ -102,7 +102,7 @@ class MicroloanLoanGuidance(models.AbstractModel):
                 env._("Fee"),
                 env._("When Due"),
                 env._("Amount"),
-                env._("Paid"),
+                env._("Collected"),
             )
         )
         body = Markup("").join(
