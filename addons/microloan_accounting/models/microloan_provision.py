@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr, formatLang
+from odoo.tools import float_repr, format_date, formatLang
 
 from microloan_engine import EngineError
 from microloan_engine.classification import TIERS
@@ -131,6 +131,15 @@ class MicroloanProvision(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+
+    @api.depends("product_id", "date")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._(
+                "%(product)s, %(date)s",
+                product=row.product_id.display_name or "",
+                date=format_date(self.env, row.date),
+            )
 
     @api.depends_context("lang")
     def _compute_explanation(self):
