@@ -15,7 +15,7 @@ class AccountPaymentMethodLine(models.Model):
     @api.depends("name", "payment_method_id.name", "journal_id")
     @api.depends_context("lang", "hide_payment_journal_id")
     def _compute_display_name(self):
-        super()._compute_display_name()
+        result = super()._compute_display_name()
         for line in self:
             label = line._microloan_translated_name()
             if not label:
@@ -28,6 +28,7 @@ class AccountPaymentMethodLine(models.Model):
                     method=label,
                     journal=line.journal_id.name,
                 )
+        return result
 
     def _microloan_translated_name(self):
         """The line's name in the user's language when it is still its
