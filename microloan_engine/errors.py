@@ -95,6 +95,7 @@ MESSAGE_CODES = {
     "must be in (0, 1]": "in_0_1",
     "must be less than amount_advanced": "less_than_amount_advanced",
     "must be less than the first advance": "less_than_first_advance",
+    "must be less than the principal": "less_than_principal",
     "must be 'months' or 'days'": "months_days",
     "must be one of: schedule, apr, servicing": "one_schedule_apr",
     "must be positive": "positive",

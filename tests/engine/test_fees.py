@@ -105,3 +105,81 @@ def test_installment_amount_adds_the_fee(total, fee, expected):
 def test_installment_amount_refuses_a_negative_fee():
     with pytest.raises(EngineError):
         fees.installment_amount(D("100.00"), D("-1.00"))
+
+
+def test_deducted_fees_are_counted_at_disbursement_apart():
+    product_fees = [
+        Fee("percent", "deducted", percentage=D("1")),  # 1,000.00
+        Fee("fixed", "upfront", amount=D("300")),  # 300.00
+        Fee("fixed", "installment", amount=D("20")),
+    ]
+    totals = fee_totals(product_fees, D("100000"))
+    assert totals.upfront == D("1300.00")
+    assert totals.deducted == D("1000.00")
+    assert totals.paid_at_disbursement == D("300.00")
+    assert totals.per_installment == D("20.00")
+
+
+def test_disbursement_pays_out_the_principal_less_the_fees_deducted():
+    totals = fee_totals(
+        [
+            Fee("percent", "deducted", percentage=D("1")),
+            Fee("fixed", "upfront", amount=D("300")),
+        ],
+        D("100000"),
+    )
+    paid = fees.disbursement(D("100000.00"), totals)
+    assert paid.principal == D("100000.00")
+    assert paid.fees_deducted == D("1000.00")
+    assert paid.paid_out == D("99000.00")
+    assert paid.fees_paid == D("300.00")
+    assert paid.fees == D("1300.00")
+
+
+def test_disbursement_without_fees_pays_out_the_principal():
+    paid = fees.disbursement(D("5000.00"), fee_totals([], D("5000")))
+    assert (paid.paid_out, paid.fees) == (D("5000.00"), D("0.00"))
+
+
+@pytest.mark.parametrize(
+    "principal, deducted, field",
+    [
+        (D("1000"), D("1000"), "fees_deducted"),
+        (D("1000"), D("1200"), "fees_deducted"),
+        (D("0"), D("0"), "principal"),
+        (D("-5"), D("0"), "principal"),
+    ],
+)
+def test_disbursement_refuses_nothing_to_pay_out(principal, deducted, field):
+    totals = fees.FeeTotals(upfront=deducted, per_installment=D("0"), deducted=deducted)
+    with pytest.raises(EngineError) as caught:
+        fees.disbursement(principal, totals)
+    assert caught.value.field == field
+
+
+def test_loan_cost_counts_every_fee_once():
+    # 2 installments of principal, interest and a 100 fee, and 1,000 at disbursement.
+    cost = fees.loan_cost(
+        [
+            (D("50600.00"), D("500.00"), D("100.00")),
+            (D("50350.00"), D("250.00"), D("100.00")),
+        ],
+        D("1000.00"),
+    )
+    assert cost.fees == D("1200.00")
+    # The installments (principal 100,000, interest 750, fees 200) and 1,000.
+    assert cost.total_payment == D("101950.00")
+    # What the loan costs above the principal: interest and every fee.
+    assert cost.total_cost == D("1950.00")
+    assert cost.total_payment - D("100000") == cost.total_cost
+
+
+def test_loan_cost_refuses_negative_fees_at_disbursement():
+    with pytest.raises(EngineError):
+        fees.loan_cost([], D("-1"))
+
+
+def test_unknown_timing_is_refused_with_the_choices():
+    with pytest.raises(EngineError) as caught:
+        fees.check_timing("monthly")
+    assert caught.value.params == {"choices": "deducted, upfront, installment"}

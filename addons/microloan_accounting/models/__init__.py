@@ -16,6 +16,7 @@ from . import microloan_link_guard_mixin
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import account_payment_method_line
 from . import microloan_loan_accrual
 from . import microloan_memo_entry
 from . import microloan_provision

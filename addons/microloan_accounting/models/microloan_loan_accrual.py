@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 ACCRUAL_COMPONENTS = [
     ("interest", "Interest"),
@@ -56,6 +59,30 @@ class MicroloanLoanAccrual(models.Model):
         "interest recognized and unpaid taken back to the off-balance memo.",
     )
     amount = fields.Monetary(readonly=True)
+    date_from = fields.Date(
+        string="Accrued From",
+        readonly=True,
+        help="The loan's previous accrual (or its disbursement): the row "
+        "accrues the days from this date to its date.",
+    )
+    days = fields.Integer(
+        compute="_compute_period",
+        store=True,
+        help="Days from the previous accrual (or the disbursement) to this one.",
+    )
+    catch_up = fields.Boolean(
+        string="Catch-Up",
+        compute="_compute_period",
+        store=True,
+        help="The row accrues days before the previous month end: a run for "
+        "earlier month ends did not accrue this loan (it was disbursed or "
+        "changed back-dated, or the run was late).",
+    )
+    description = fields.Char(
+        compute="_compute_description",
+        help="What the row is: the accrual of which period, a catch-up with "
+        "the days caught up, an adjustment or a non-accrual reversal.",
+    )
     move_id = fields.Many2one(
         "account.move",
         string="Journal Entry",
@@ -63,6 +90,50 @@ class MicroloanLoanAccrual(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+
+    @api.depends("date", "date_from")
+    def _compute_period(self):
+        for accrual in self:
+            start = accrual.date_from
+            if not (start and accrual.date):
+                accrual.days = 0
+                accrual.catch_up = False
+                continue
+            accrual.days = (accrual.date - start).days
+            previous_month_end = accrual.date.replace(day=1) - timedelta(days=1)
+            accrual.catch_up = start < previous_month_end
+
+    @api.depends("date", "date_from", "days", "catch_up", "kind")
+    @api.depends_context("lang")
+    def _compute_description(self):
+        # The component and the kind have their own columns: the text says
+        # the period, the catch-up and the reason.
+        env = self.env
+        for accrual in self:
+            values = {
+                "start": format_date(env, accrual.date_from),
+                "end": format_date(env, accrual.date),
+                "days": accrual.days,
+            }
+            if accrual.kind == "non_accrual":
+                text = env._(
+                    "Unpaid on %(end)s, taken to the off-balance memo (non-accrual)",
+                    **values,
+                )
+            elif not accrual.date_from:
+                text = env._("To %(end)s", **values)
+            elif accrual.kind == "adjustment":
+                text = env._(
+                    "%(start)s – %(end)s: the schedule or the payments changed",
+                    **values,
+                )
+            elif accrual.catch_up:
+                text = env._(
+                    "Catch-up %(start)s – %(end)s: %(days)s days caught up", **values
+                )
+            else:
+                text = env._("%(start)s – %(end)s, %(days)s days", **values)
+            accrual.description = text
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -216,6 +216,7 @@ class MicroloanLoanAccruing(models.AbstractModel):
                         "component": change["component"],
                         "kind": change["kind"],
                         "amount": float(change["amount"]),
+                        "date_from": change.get("date_from") or False,
                         "move_id": move.id,
                     }
                     for change in product_changes
@@ -289,6 +290,9 @@ class MicroloanLoanAccruing(models.AbstractModel):
                         "component": component,
                         "kind": kind,
                         "amount": delta,
+                        # The period the row accrues (explained on the row).
+                        "date_from": loan.interest_accrued_to
+                        or loan.first_disbursement_date,
                     }
                 )
             for memo_type in ("interest", "written_off"):

@@ -80,7 +80,15 @@ class MicroloanLoanTransaction(models.Model):
     @api.depends("payment_ids")
     def _compute_payment_id(self):
         for transaction in self:
-            transaction.payment_id = transaction.payment_ids[:1]
+            # The payment of the transaction's own direction: a disbursement
+            # may also have the payment of the fees collected at it.
+            payments = transaction.payment_ids
+            transaction.payment_id = (
+                payments.filtered(
+                    lambda p, t=transaction: p.payment_type == PAYMENT_TYPES.get(t.kind)
+                )[:1]
+                or payments[:1]
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -241,7 +249,15 @@ class MicroloanLoanTransaction(models.Model):
             lambda line: line.parent_state == "posted"
         )
         if original.move_ids or not lines:
-            return super()._microloan_book_reversal()
+            result = super()._microloan_book_reversal()
+            # The payment of the fees collected at a disbursement is cancelled
+            # with it (its entry was reversed above).
+            others = original.payment_ids - original.payment_id
+            # sudo: the reversal cancels its payments; loan users cannot write them.
+            others.filtered(lambda p: p.state != "canceled").sudo().write(
+                {"state": "canceled"}
+            )
+            return result
         accounts = self.loan_id._microloan_check_accounting(self.date)
         income = accounts[INCOME_KEYS[original.kind]]
         totals = defaultdict(float)
@@ -288,6 +304,38 @@ class MicroloanLoanTransaction(models.Model):
         move.action_post()
         if self.kind in PAYMENT_TYPES:
             self._microloan_pay(accounts, move)
+        if self.kind == "disbursement" and not self.currency_id.is_zero(
+            self.fee_collected_amount
+        ):
+            self._microloan_collect_fees(accounts, move)
+
+    def _microloan_collect_fees(self, accounts, move):
+        """Create and post the inbound payment of the fees the borrower pays
+        at this disbursement (``fee_collected_amount``), in the disbursement's
+        journal, and reconcile it with the borrower's receivable of ``move``
+        and the disbursement's payment."""
+        clearing = self._microloan_clearing_account()
+        vals = self._prepare_microloan_payment_vals(accounts, clearing)
+        journal = self.env["account.journal"].sudo().browse(vals["journal_id"])
+        method_lines = journal._get_available_payment_method_lines("inbound")
+        vals.update(
+            payment_type="inbound",
+            amount=self.fee_collected_amount,
+            payment_method_line_id=method_lines[:1].id,
+            memo=self.env._("Fees of %(memo)s", memo=self._microloan_memo()),
+        )
+        # sudo: the payment is part of the booking; loan users cannot create payments.
+        payment = self.env["account.payment"].sudo().create(vals)
+        payment.action_post()
+        payment.move_id.write(self._microloan_move_link_vals())
+        payment.move_id.line_ids.write(self._microloan_line_link_vals())
+        # The loan entry's and both payments' items on the borrower's
+        # receivable: what the payment out left open is closed by this one.
+        lines = (move.line_ids + self.payment_ids.move_id.line_ids).filtered(
+            lambda line: line.account_id == clearing and not line.reconciled
+        )
+        lines.reconcile()
+        return payment
 
     def _prepare_microloan_line_specs(self, accounts):
         """Lines of this transaction's loan entry, as a list of dicts
@@ -328,7 +376,11 @@ class MicroloanLoanTransaction(models.Model):
                 add("borrower_credit", -amount, component)
                 continue
             if kind == "disbursement":
-                add("principal", amount, component)
+                # The fees charged at the disbursement are income at once.
+                if component == "fee":
+                    add("fee_income", -amount, component)
+                else:
+                    add("principal", amount, component)
             elif kind in ("penalty", "compound"):
                 if not non_accrual:
                     add("interest_receivable", amount, component)
@@ -344,7 +396,14 @@ class MicroloanLoanTransaction(models.Model):
                 self._microloan_add_waiver(add, line, non_accrual, fee_charged_open)
             elif kind == "write_off":
                 self._microloan_add_write_off(add, line, non_accrual, fee_charged_open)
-        if kind in PAYMENT_TYPES:
+        if kind == "disbursement":
+            # The money side: the borrower's receivable, cleared by the payment
+            # of what is paid out (the principal less the fees deducted) and
+            # by the borrower's payment of the other fees.
+            clearing = self._microloan_clearing_account()
+            totals[clearing] -= self.paid_out_amount or self.amount
+            totals[clearing] += self.fee_collected_amount
+        elif kind in PAYMENT_TYPES:
             # The money side: the borrower's receivable, cleared by the payment.
             sign = 1 if PAYMENT_TYPES[kind] == "inbound" else -1
             totals[self._microloan_clearing_account()] += sign * self.amount
@@ -432,6 +491,9 @@ class MicroloanLoanTransaction(models.Model):
         vals = super()._prepare_microloan_payment_vals(accounts, clearing)
         if self.payment_method_line_id:
             vals["payment_method_line_id"] = self.payment_method_line_id.id
+        if self.kind == "disbursement" and self.paid_out_amount:
+            # What the borrower receives: the principal less the fees deducted.
+            vals["amount"] = self.paid_out_amount
         return vals
 
     def _microloan_label(self):

@@ -1,13 +1,17 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr
+from odoo.tools import float_repr, format_date, formatLang
 
 from microloan_engine import EngineError
 from microloan_engine.classification import TIERS
-from microloan_engine.provisioning import provision
+from microloan_engine.provisioning import ProvisionRates, provision
+
+from .microloan_product_provisioning import RATE_FIELDS
 
 ZERO = Decimal(0)
 PROVISIONED_STATES = ("active",)
@@ -71,6 +75,48 @@ class MicroloanProvision(models.Model):
         readonly=True,
         help="Charged to impairment when positive, released when negative.",
     )
+    # The rates of the product this provisioning used (in percent), and the
+    # allowance held before it split into what was provisioned and what
+    # write-offs took from it: the row explains its figures with them.
+    rate_normal = fields.Float(string="Normal Rate (%)", digits=(7, 4), readonly=True)
+    rate_special_mention = fields.Float(
+        string="Special Mention Rate (%)", digits=(7, 4), readonly=True
+    )
+    rate_substandard = fields.Float(
+        string="Substandard Rate (%)", digits=(7, 4), readonly=True
+    )
+    rate_doubtful = fields.Float(
+        string="Doubtful Rate (%)", digits=(7, 4), readonly=True
+    )
+    rate_loss = fields.Float(string="Loss Rate (%)", digits=(7, 4), readonly=True)
+    rate_general = fields.Float(
+        string="General Provision Rate (%)", digits=(7, 4), readonly=True
+    )
+    allowance_provisioned = fields.Monetary(
+        string="Provisions Booked Before",
+        readonly=True,
+        help="The provisions (net of releases) of the product booked before "
+        "this one.",
+    )
+    allowance_written_off = fields.Monetary(
+        string="Write-Offs Against the Allowance",
+        readonly=True,
+        help="Principal and interest of the product's loans written off against "
+        "the allowance (net of reinstatements) before this provisioning.",
+    )
+    explanation = fields.Html(
+        string="How It Is Made",
+        compute="_compute_explanation",
+        sanitize=False,
+        help="Each tier's base, rate and provision, the general provision, the "
+        "allowance held before and why it is negative, and the charge or release.",
+    )
+    summary = fields.Char(
+        string="Explanation",
+        compute="_compute_explanation",
+        help="The required allowance, the allowance held and the difference "
+        "booked; why the allowance held is negative.",
+    )
     npl_ratio = fields.Float(string="NPL Ratio (%)", digits=(7, 2), readonly=True)
     coverage_ratio = fields.Float(
         string="Coverage Ratio (%)",
@@ -85,6 +131,136 @@ class MicroloanProvision(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+
+    @api.depends("product_id", "date")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._(
+                "%(product)s, %(date)s",
+                product=row.product_id.display_name or "",
+                date=format_date(self.env, row.date),
+            )
+
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        for row in self:
+            rows, summary = row._get_explanation()
+            row.summary = summary
+            row.explanation = Markup('<ul class="mb-0 ps-3">%s</ul>') % Markup("").join(
+                Markup("<li>%s</li>") % text for text in rows
+            )
+
+    def _rates_used(self):
+        """The ``ProvisionRates`` this provisioning used."""
+        return ProvisionRates(
+            **{
+                key: Decimal(float_repr(self[f"rate_{key.removesuffix('_rate')}"], 4))
+                / 100
+                for key in RATE_FIELDS
+            }
+        )
+
+    def _get_explanation(self):
+        """``(rows, summary)``: the provisioning explained line by line (each
+        tier's base × rate = provision from the engine, the general provision,
+        the allowance held before and the charge or release) and in one
+        sentence."""
+        self.ensure_one()
+        env = self.env
+        currency = self.currency_id
+
+        def money(value):
+            return currency.format(float(value))
+
+        def rate(value):
+            return formatLang(env, float(value * 100), digits=2)
+
+        tiers = dict(
+            env["microloan.loan"]._fields["risk_tier"]._description_selection(env)
+        )
+        book = {
+            tier: Decimal(float_repr(self[f"balance_{tier}"], currency.decimal_places))
+            for tier in TIERS
+        }
+        rates = self._rates_used()
+        report = provision(book, rates, decimals=currency.decimal_places)
+        rows = []
+        for tier, amount in report.specific_by_tier:
+            if not book[tier]:
+                continue
+            rows.append(
+                env._(
+                    "%(tier)s: base %(base)s × %(rate)s%% = %(provision)s",
+                    tier=tiers.get(tier, tier),
+                    base=money(book[tier]),
+                    rate=rate(rates.rate(tier)),
+                    provision=money(amount),
+                )
+            )
+        rows.append(
+            env._(
+                "General provision: all loans %(base)s × %(rate)s%% = %(provision)s",
+                base=money(report.total_loans),
+                rate=rate(rates.general_rate),
+                provision=money(report.general),
+            )
+        )
+        rows.append(
+            env._(
+                "New provision (required allowance): %(target)s",
+                target=money(self.target_allowance),
+            )
+        )
+        rows.append(
+            env._(
+                "Previous provision (allowance held): %(held)s = provisions "
+                "booked %(provisioned)s less write-offs against the allowance "
+                "%(written_off)s",
+                held=money(self.allowance_before),
+                provisioned=money(self.allowance_provisioned),
+                written_off=money(self.allowance_written_off),
+            )
+        )
+        negative = currency.compare_amounts(self.allowance_before, 0.0) < 0
+        if negative:
+            rows.append(
+                env._(
+                    "The allowance held is negative: loans written off "
+                    "(%(written_off)s) were charged against it beyond what had "
+                    "been provisioned (%(provisioned)s); this provisioning "
+                    "charges the difference.",
+                    written_off=money(self.allowance_written_off),
+                    provisioned=money(self.allowance_provisioned),
+                )
+            )
+        if currency.compare_amounts(self.amount, 0.0) >= 0:
+            rows.append(
+                env._(
+                    "Charged to impairment: %(amount)s (new less previous)",
+                    amount=money(self.amount),
+                )
+            )
+        else:
+            rows.append(
+                env._(
+                    "Released: %(amount)s (previous above new)",
+                    amount=money(-self.amount),
+                )
+            )
+        if negative:
+            summary = env._(
+                "Held is negative: write-offs %(written_off)s above provisions "
+                "booked %(provisioned)s",
+                written_off=money(self.allowance_written_off),
+                provisioned=money(self.allowance_provisioned),
+            )
+        else:
+            summary = env._(
+                "Specific %(specific)s + general %(general)s",
+                specific=money(self.specific_provision),
+                general=money(self.general_provision),
+            )
+        return rows, summary
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -203,7 +379,10 @@ class MicroloanProvision(models.Model):
                     reason=error.message,
                 )
             ) from error
-        held = self._get_allowance_held(company, product, accounts["allowance"])
+        provisioned, written_off = self._get_allowance_parts(
+            company, product, accounts["allowance"]
+        )
+        held = currency.round(provisioned - written_off)
         target = float(report.total_allowance)
         amount = currency.round(target - held)
         # sudo: only counts whether the day is provisioned, whatever the caller reads.
@@ -236,6 +415,12 @@ class MicroloanProvision(models.Model):
                 "general_provision": float(report.general),
                 "target_allowance": target,
                 "allowance_before": held,
+                "allowance_provisioned": provisioned,
+                "allowance_written_off": written_off,
+                **{
+                    f"rate_{key.removesuffix('_rate')}": product[field]
+                    for key, field in RATE_FIELDS.items()
+                },
                 "amount": amount,
                 "npl_ratio": float(report.npl_ratio * 100),
                 "coverage_ratio": float(report.coverage_ratio * 100)
@@ -251,6 +436,15 @@ class MicroloanProvision(models.Model):
         """Credit balance of the allowance ``account`` for ``product`` in
         ``company``: the provisioning entries of the product, less the
         write-offs (and plus the reinstatements) of its loans."""
+        provisioned, written_off = self._get_allowance_parts(company, product, account)
+        return company.currency_id.round(provisioned - written_off)
+
+    @api.model
+    def _get_allowance_parts(self, company, product, account):
+        """``(provisioned, written_off)``: the credit balance of the allowance
+        ``account`` for ``product`` in ``company`` from its provisioning
+        entries, and the debit balance its loans' write-offs (less their
+        reinstatements) left on it."""
         # sudo: the allowance held is the ledger's balance, whatever the caller reads.
         Line = self.env["account.move.line"].sudo()
         # sudo: every provision of the product in the branch counts.
@@ -264,14 +458,16 @@ class MicroloanProvision(models.Model):
             ("account_id", "=", account.id),
             ("parent_state", "=", "posted"),
         ]
-        held = 0.0
+        parts = []
         for domain in (
             [("move_id", "in", provision_moves.ids)],
             [("microloan_loan_id.product_id", "=", product.id)],
         ):
             rows = Line._read_group(base + domain, [], ["balance:sum"])
-            held -= rows[0][0] or 0.0
-        return company.currency_id.round(held)
+            parts.append(rows[0][0] or 0.0)
+        round_ = company.currency_id.round
+        # Provisions credit the allowance; write-offs debit it.
+        return round_(-parts[0]), round_(parts[1])
 
     def _create_provision_move(self, company, product, accounts, date, amount):
         label = (

@@ -75,3 +75,33 @@ class TestDemo(TransactionCase):
         self.assertEqual(
             admin.action_id.id, self.env.ref("microloan_base.microloan_loan_action").id
         )
+
+    def test_odoo_terms_in_chinese_and_admin_where_the_loans_are(self):
+        # The demo loads Odoo's own Chinese (its accounting's menus, payment
+        # methods...), not only the language.
+        menu = self.env.ref("account.menu_finance").with_context(lang="zh_CN")
+        self.assertEqual(menu.name, "发票")
+        payment_labels = (
+            self.env["account.move.line"]
+            .search(
+                [
+                    ("move_id.origin_payment_id.microloan_transaction_id", "!=", False),
+                    ("company_id", "=", self.officer.company_id.id),
+                ]
+            )
+            .mapped("name")
+        )
+        self.assertTrue(payment_labels)
+        english = [label for label in payment_labels if LATIN_WORD.search(label or "")]
+        self.assertEqual(english, [])
+        self.assertTrue(any(label.startswith("手工支付") for label in payment_labels))
+        # Head office has no loans: admin lands in a branch that has.
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(
+            admin.company_id, self.env.ref("microloan_base.company_chengdu")
+        )
+        self.assertTrue(
+            self.env["microloan.loan"].search_count(
+                [("company_id", "=", admin.company_id.id)]
+            )
+        )

@@ -3,6 +3,7 @@ from . import microloan_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_lang
 from . import microloan_guarantee_type
 from . import microloan_collateral_type
 from . import microloan_product_servicing

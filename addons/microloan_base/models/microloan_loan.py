@@ -8,7 +8,7 @@ from odoo.tools import float_compare, float_repr, formatLang, plaintext2html
 from microloan_engine import EngineError, Frequency, ScheduleTerms
 from microloan_engine.apr import annualized_rate, lpr_cap, periods_per_year
 from microloan_engine.collateral import Pledge, group_exposure, loan_to_value
-from microloan_engine.fees import installment_amount
+from microloan_engine.fees import installment_amount, loan_cost
 from microloan_engine.overdue import PenaltyTerms, penalty_day_basis
 
 from .microloan_loan_servicing import RATE_DIGITS
@@ -252,7 +252,32 @@ class MicroloanLoan(models.Model):
         "disbursed.",
     )
     fee_amount = fields.Monetary(
-        string="Fees", compute="_compute_schedule_totals", store=True
+        string="Fees",
+        compute="_compute_schedule_totals",
+        store=True,
+        help="Every fee of the loan: those due at disbursement and those of "
+        "every installment.",
+    )
+    upfront_fee_amount = fields.Monetary(
+        string="Fees at Disbursement",
+        readonly=True,
+        copy=False,
+        help="Fees of the product due when the loan is paid out (deducted from "
+        "the amount paid out or paid by the borrower), on the amount lent; with "
+        "the fees of each installment they are counted in the annualized rate.",
+    )
+    fee_deducted_amount = fields.Monetary(
+        string="Fees Deducted",
+        readonly=True,
+        copy=False,
+        help="Of the fees at disbursement, those deducted from the amount paid " "out.",
+    )
+    total_cost = fields.Monetary(
+        string="Total Cost of Credit",
+        compute="_compute_schedule_totals",
+        store=True,
+        help="Interest and every fee: what the loan costs the borrower above the "
+        "amount lent.",
     )
     annualized_rate = fields.Float(
         string="Annualized Rate (%)",
@@ -378,13 +403,25 @@ class MicroloanLoan(models.Model):
         "installment_ids.interest",
         "installment_ids.due_date",
         "installment_ids.fee",
+        "upfront_fee_amount",
     )
     def _compute_schedule_totals(self):
         for loan in self:
             installments = loan.installment_ids
+            money = loan._money
+            # microloan_engine.fees.loan_cost: the fees at disbursement count
+            # in the fees, the total repayment (还款总额) and the cost.
+            cost = loan_cost(
+                [
+                    (money(line.amount), money(line.interest), money(line.fee))
+                    for line in installments
+                ],
+                money(loan.upfront_fee_amount),
+            )
             loan.total_interest = sum(installments.mapped("interest"))
-            loan.total_payment = sum(installments.mapped("amount"))
-            loan.fee_amount = sum(installments.mapped("fee"))
+            loan.total_payment = float(cost.total_payment)
+            loan.fee_amount = float(cost.fees)
+            loan.total_cost = float(cost.total_cost)
             loan.maturity_date = max(installments.mapped("due_date"), default=False)
 
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
@@ -1073,9 +1110,15 @@ class MicroloanLoan(models.Model):
 
     def _get_fees(self):
         """Return ``(upfront, per_installment)`` fee amounts of this loan."""
-        self.ensure_one()
-        totals = self.product_id.fee_ids._get_totals(self.amount)
+        totals = self._get_fee_totals()
         return float(totals.upfront), float(totals.per_installment)
+
+    def _get_fee_totals(self):
+        """Return the ``microloan_engine.fees.FeeTotals`` of this loan's
+        product fees on its amount (at disbursement, deducted, per
+        installment)."""
+        self.ensure_one()
+        return self.product_id.fee_ids._get_totals(self.amount)
 
     def _apply_schedule(self, schedule, batch=None):
         """Replace the installments with those of ``schedule``
@@ -1085,7 +1128,8 @@ class MicroloanLoan(models.Model):
         are added to it, for one ``unlink`` and one ``create`` for all the
         loans of a batch; the caller applies it."""
         self.ensure_one()
-        upfront, per_installment = self._get_fees()
+        totals = self._get_fee_totals()
+        upfront, per_installment = float(totals.upfront), float(totals.per_installment)
         fee = self._money(per_installment)
         # sudo: installments are written by the engine only.
         installments = self.sudo().installment_ids
@@ -1128,6 +1172,8 @@ class MicroloanLoan(models.Model):
             {
                 "annualized_rate": simple * 100,
                 "annualized_rate_compound": compound * 100,
+                "upfront_fee_amount": upfront,
+                "fee_deducted_amount": float(totals.deducted),
             }
         )
 

@@ -1,11 +1,12 @@
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.tools import formatLang
+from odoo.tools import format_date, formatLang
 
 from microloan_engine import EngineError
 from microloan_engine.allocation import allocate_with_credit, use_credit
 from microloan_engine.due import due_amounts
+from microloan_engine.fees import disbursement as fee_disbursement
 
 from ..tools import inputs
 
@@ -19,14 +20,12 @@ class MicroloanLoanGuidance(models.AbstractModel):
     _name = "microloan.loan.guidance"
     _description = "Loan: Repayment Guidance"
 
-    # The loan's own currency field (microloan.loan), declared here for the
-    # fee amount.
-    currency_id = fields.Many2one("res.currency")
-    upfront_fee_amount = fields.Monetary(
-        string="Fees at Disbursement",
+    fee_table = fields.Html(
+        string="Fee Lines",
         compute="_compute_rate_explanation",
-        help="Fees of the product due when the loan is paid out; with the fees "
-        "of each installment they are counted in the annualized rate.",
+        sanitize=False,
+        help="Each fee of the product: when it is due, its amount on this loan "
+        "and what is paid of it.",
     )
     rate_explanation = fields.Html(
         string="How the Annualized Rate Is Made",
@@ -38,8 +37,83 @@ class MicroloanLoanGuidance(models.AbstractModel):
         # No dependencies: read when shown. The fee amounts come from the
         # engine (microloan.product.fee, microloan_engine.fees).
         for loan in self:
-            loan.upfront_fee_amount = loan._get_fees()[0]
             loan.rate_explanation = loan._get_rate_explanation()
+            loan.fee_table = loan._get_fee_table()
+
+    def _get_fee_table(self):
+        """The fees of the loan as a table: name, when due, amount on this
+        loan and what is paid (with the first disbursement, or with how many
+        installments)."""
+        self.ensure_one()
+        env = self.env
+        fees = self.product_id.fee_ids
+        if not fees:
+            return Markup('<p class="text-muted mb-0">%s</p>') % env._("No fees")
+        currency = self.currency_id
+        timings = dict(fees._fields["timing"]._description_selection(env))
+        disbursement = self.transaction_ids.filtered(
+            lambda t: t.kind == "disbursement"
+            and t.state == "posted"
+            and not currency.is_zero(t.fee_amount)
+        ).sorted("date")[:1]
+        installments = self.installment_ids.filtered(lambda i: i.state != "cancelled")
+        rows = []
+        for fee in fees:
+            amount = fee._get_amount(self.amount)
+            if fee.timing == "installment":
+                shown = env._(
+                    "%(amount)s with each of %(count)s installments",
+                    amount=currency.format(amount),
+                    count=len(installments),
+                )
+                paid_count = len(
+                    installments.filtered(
+                        lambda i: i.fee
+                        and currency.compare_amounts(i.fee_paid, i.fee) >= 0
+                    )
+                )
+                paid = env._(
+                    "paid with %(paid)s of %(count)s installments",
+                    paid=paid_count,
+                    count=len(installments),
+                )
+            else:
+                shown = currency.format(amount)
+                if disbursement:
+                    paid = (
+                        env._(
+                            "deducted on %(date)s (%(number)s)",
+                            date=format_date(env, disbursement.date),
+                            number=disbursement.name,
+                        )
+                        if fee.timing == "deducted"
+                        else env._(
+                            "paid on %(date)s (%(number)s)",
+                            date=format_date(env, disbursement.date),
+                            number=disbursement.name,
+                        )
+                    )
+                else:
+                    paid = env._("due at disbursement")
+            rows.append((fee.name, timings[fee.timing], shown, paid))
+        head = Markup("").join(
+            Markup("<th>%s</th>") % label
+            for label in (
+                env._("Fee"),
+                env._("When Due"),
+                env._("Amount"),
+                env._("Collected"),
+            )
+        )
+        body = Markup("").join(
+            Markup("<tr>%s</tr>")
+            % Markup("").join(Markup("<td>%s</td>") % cell for cell in row)
+            for row in rows
+        )
+        return Markup(
+            '<table class="table table-sm mb-0 o_microloan_fee_table">'
+            "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (head, body)
 
     def _get_rate_explanation(self):
         """The annualized rate broken down: the nominal rate, each fee of the
@@ -76,6 +150,32 @@ class MicroloanLoanGuidance(models.AbstractModel):
             )
         if not self.product_id.fee_ids:
             rows.append(env._("No fees"))
+        else:
+            rows.append(
+                env._(
+                    "Fees over the loan: %(fees)s; total cost of credit (interest "
+                    "and fees): %(cost)s",
+                    fees=currency.format(self.fee_amount),
+                    cost=currency.format(self.total_cost),
+                )
+            )
+        totals = self._get_fee_totals()
+        if totals.upfront and self.currency_id.compare_amounts(self.amount, 0.0) > 0:
+            try:
+                paid = fee_disbursement(self._money(self.amount), totals)
+            except EngineError:
+                paid = None
+            if paid:
+                rows.append(
+                    env._(
+                        "Principal in use: %(amount)s lent less %(fees)s of fees at "
+                        "disbursement = %(used)s (paid out: %(paid_out)s)",
+                        amount=currency.format(self.amount),
+                        fees=currency.format(float(paid.fees)),
+                        used=currency.format(float(paid.principal_in_use)),
+                        paid_out=currency.format(float(paid.paid_out)),
+                    )
+                )
         rows.append(
             env._(
                 "Annualized rate (simple, PBOC announcement [2021] No. 3, "

@@ -26,7 +26,8 @@ from microloan_engine.allocation import (
     tranche,
     use_credit,
 )
-from microloan_engine.fees import installment_amount
+from microloan_engine.fees import FeeTotals, installment_amount
+from microloan_engine.fees import disbursement as fee_disbursement
 from microloan_engine.overdue import accrue
 
 from ..tools import inputs
@@ -603,6 +604,9 @@ class MicroloanLoanServicing(models.AbstractModel):
                         loan=self.name,
                     )
                 )
+            # The product's fees due at disbursement are charged with the
+            # first one (microloan_engine.fees.disbursement).
+            paid = self._disbursement_with_fees(amount, self._get_fee_totals())
             self._disburse_first(amount, date)
         else:
             if date < self.first_disbursement_date:
@@ -614,18 +618,50 @@ class MicroloanLoanServicing(models.AbstractModel):
                         date=self.first_disbursement_date,
                     )
                 )
+            paid = self._disbursement_with_fees(amount, None)
             self._disburse_tranche(amount, date)
+        lines = [{"installment_id": False, "component": "principal", "amount": amount}]
+        if paid.fees:
+            lines.append(
+                {
+                    "installment_id": False,
+                    "component": "fee",
+                    "amount": float(paid.fees),
+                }
+            )
         return self._post_transaction(
             "disbursement",
             date,
             amount,
-            lines=[
-                {"installment_id": False, "component": "principal", "amount": amount}
-            ],
+            lines=lines,
             reference=reference,
             note=note,
+            paid_out_amount=float(paid.paid_out),
+            fee_deducted_amount=float(paid.fees_deducted),
+            fee_collected_amount=float(paid.fees_paid),
             **(extra or {}),
         )
+
+    def _disbursement_with_fees(self, amount, totals):
+        """The ``microloan_engine.fees.Disbursement`` of ``amount`` with the
+        fees ``totals`` (``FeeTotals``; None for none): what is paid out, the
+        fees deducted and the fees the borrower pays."""
+        if totals is None:
+            totals = FeeTotals(Decimal(0), Decimal(0))
+        try:
+            return fee_disbursement(self._money(amount), totals)
+        except EngineError as error:
+            if error.code == "less_than_principal":
+                raise UserError(
+                    self.env._(
+                        "The fees of %(loan)s deducted at disbursement "
+                        "(%(fees)s) leave nothing to pay out of %(amount)s.",
+                        loan=self.name,
+                        fees=self.currency_id.format(float(totals.deducted)),
+                        amount=self.currency_id.format(amount),
+                    )
+                ) from error
+            raise self._engine_user_error(error) from error
 
     def register_repayment(self, amount, date, reference=None, note=False, **payment):
         """Register ``amount`` received on ``date``; return the id of the

@@ -104,6 +104,24 @@ class MicroloanLoanTransaction(models.Model):
         help="Part of the payment kept as the borrower's credit (negative when "
         "credit is used or refunded).",
     )
+    paid_out_amount = fields.Monetary(
+        string="Paid Out",
+        readonly=True,
+        help="Of a disbursement: the money paid to the borrower, the principal "
+        "less the fees deducted.",
+    )
+    fee_deducted_amount = fields.Monetary(
+        string="Fees Deducted",
+        readonly=True,
+        help="Of a first disbursement: the product's fees deducted from the "
+        "amount paid out.",
+    )
+    fee_collected_amount = fields.Monetary(
+        string="Fees Paid at Disbursement",
+        readonly=True,
+        help="Of a first disbursement: the product's fees the borrower paid at "
+        "it, besides the amount paid out.",
+    )
     payment_charge = fields.Boolean(
         string="Charged at Payment",
         readonly=True,

@@ -24,6 +24,8 @@ FREQUENCIES = [
     ("yearly", "Yearly"),
 ]
 # Buckets of microloan_engine.allocation, in the order each setting settles them.
+# The current installment's fee ("current_fee": its fee with each installment)
+# comes with it, just before its interest (microloan_engine.allocation).
 ALLOCATION_ORDERS = {
     "penalty_first": (
         "fee",
@@ -31,6 +33,7 @@ ALLOCATION_ORDERS = {
         "compound",
         "overdue_interest",
         "overdue_principal",
+        "current_fee",
         "current_interest",
         "current_principal",
     ),
@@ -40,6 +43,7 @@ ALLOCATION_ORDERS = {
         "penalty",
         "compound",
         "fee",
+        "current_fee",
         "current_interest",
         "current_principal",
     ),
@@ -49,6 +53,7 @@ ALLOCATION_ORDERS = {
         "penalty",
         "compound",
         "fee",
+        "current_fee",
         "current_interest",
         "current_principal",
     ),

@@ -30,11 +30,17 @@ class MicroloanProductFee(models.Model):
     )
     timing = fields.Selection(
         selection=[
-            ("upfront", "At Disbursement"),
+            ("deducted", "Deducted at Disbursement"),
+            ("upfront", "Paid at Disbursement"),
             ("installment", "With Each Installment"),
         ],
+        string="When Due",
         required=True,
         default="upfront",
+        help="Deducted at disbursement: taken from the amount paid out (the "
+        "borrower receives the amount lent less the fee). Paid at disbursement: "
+        "the borrower pays it when the loan is paid out. With each installment: "
+        "added to every installment of the schedule.",
     )
     collected_by = fields.Char(
         help="Who receives the fee when it is not the lender (a guarantee company, "

@@ -113,6 +113,6 @@ class TestServicingFollowUp(LifecycleCommon):
         explanation = str(loan.rate_explanation)
         self.assertIn("Nominal annual rate: 12.00%", explanation)
         self.assertRegex(
-            explanation, r"Arrangement Fee, At Disbursement: \S+\s?1,000\.00"
+            explanation, r"Arrangement Fee, Paid at Disbursement: \S+\s?1,000\.00"
         )
         self.assertIn("13.91%", explanation)

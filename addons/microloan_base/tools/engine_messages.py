@@ -15,6 +15,7 @@ _lt = LazyTranslate(__name__)
 MESSAGES = {
     "positive": _lt("must be positive"),
     "not_negative": _lt("must not be negative"),
+    "less_than_principal": _lt("must be less than the principal"),
     "amounts_not_negative": _lt("amounts must not be negative"),
     "paid_more_than_due": _lt("more is paid than is due"),
     "more_decimals_than_currency": _lt("has more decimals than the currency"),
@@ -100,6 +101,8 @@ FIELD_LABELS = {
     "principal": _lt("principal"),
     "interest": _lt("interest"),
     "fee": _lt("fee"),
+    "fees": _lt("fees"),
+    "fees_deducted": _lt("fees deducted"),
     "penalty": _lt("penalty interest"),
     "compound": _lt("compound interest"),
     "annual_rate": _lt("annual rate"),
