@@ -101,7 +101,7 @@ def _setup(env, company_id, borrowers):
                 "name": f"Bulk Bench Borrower {index}",
                 "company_id": company.id,
                 "microloan_borrower_type": "individual",
-                "microloan_id_type": "resident",
+                "microloan_id_type": "resident_id",
                 "microloan_id_number": resident_id(
                     f"110105{1950 + index // 1000}0101{index % 1000:03d}"
                 ),
