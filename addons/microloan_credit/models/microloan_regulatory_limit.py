@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -208,6 +209,134 @@ class MicroloanRegulatoryLimit(models.Model):
             group = group._microloan_related_group()._microloan_same_person()
         return group
 
+    def _exposure_groups(self, partners):
+        """``_exposure_group`` of each of ``partners`` (a dict partner id ->
+        set of partner ids), read with a few queries for all of them."""
+        self.ensure_one()
+        # sudo: the groups are counted whatever branch their members belong to.
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partners = partners.sudo()
+
+        def same_person(groups):
+            members = Partner.browse(set().union(*groups.values()))
+            numbers = {p.id: p.microloan_id_number for p in members}
+            wanted = {n for n in numbers.values() if n}
+            holders = defaultdict(set)
+            if wanted:
+                for row in Partner.search_read(
+                    [("microloan_id_number", "in", list(wanted))],
+                    ["microloan_id_number"],
+                ):
+                    holders[row["microloan_id_number"]].add(row["id"])
+            return {
+                key: ids.union(*(holders[numbers[i]] for i in ids if numbers[i]))
+                for key, ids in groups.items()
+            }
+
+        groups = same_person({p.id: {p.id} for p in partners})
+        if self.scope != "related":
+            return groups
+        # The related group (res.partner._microloan_related_group) of each.
+        members = Partner.browse(set().union(*groups.values()))
+        commercial = {p.id: p.commercial_partner_id.id for p in members}
+        groups = {
+            key: ids | {commercial[i] for i in ids if commercial[i]}
+            for key, ids in groups.items()
+        }
+        everyone = list(set().union(*groups.values()))
+        by_commercial = defaultdict(set)
+        # Active contacts only, as res.partner._microloan_related_group reads.
+        Active = self.env["res.partner"].sudo()
+        for row in Active.search_read(
+            [("commercial_partner_id", "in", everyone)], ["commercial_partner_id"]
+        ):
+            by_commercial[row["commercial_partner_id"][0]].add(row["id"])
+        groups = {
+            key: ids.union(*(by_commercial[i] for i in ids))
+            for key, ids in groups.items()
+        }
+        members = Partner.browse(set().union(*groups.values()))
+        related = {p.id: set(p.microloan_related_partner_ids.ids) for p in members}
+        groups = {
+            key: ids.union(*(related[i] for i in ids)) for key, ids in groups.items()
+        }
+        everyone = list(set().union(*groups.values()))
+        relating = defaultdict(set)
+        for partner in Active.search(
+            [("microloan_related_partner_ids", "in", everyone)]
+        ):
+            for target in partner.microloan_related_partner_ids.ids:
+                relating[target].add(partner.id)
+        groups = {
+            key: ids.union(*(relating[i] for i in ids)) for key, ids in groups.items()
+        }
+        return same_person(groups)
+
+    def _exposure_parts_many(self, groups, company, date, exclude_loans):
+        """``_exposure_parts`` of several borrowers at once: ``groups`` is
+        what ``_exposure_groups`` returns; the loans, credit lines and
+        guarantees of all of them are read in one query each. Returns a dict
+        partner id -> list of amounts in the company's currency."""
+        self.ensure_one()
+        currency = company.currency_id
+        everyone = list(set().union(*groups.values()))
+        product_ids = self.product_ids.ids
+        # sudo: the exposure counts every branch; only totals are shown.
+        Loan = self.env["microloan.loan"].sudo()
+        loan_domain = [("partner_id", "in", everyone), ("state", "in", LENT_STATES)]
+        if product_ids:
+            loan_domain.append(("product_id", "in", product_ids))
+        if exclude_loans:
+            loan_domain.append(("id", "not in", exclude_loans.ids))
+        owed = defaultdict(list)
+        for loan in Loan.search(loan_domain):
+            owed[loan.partner_id.id].append(
+                loan.currency_id._convert(
+                    loan._exposure_amount(), currency, company, date
+                )
+            )
+        line_domain = [("partner_id", "in", everyone), ("state", "=", "active")]
+        if product_ids:
+            line_domain.append(("product_id", "in", product_ids))
+        for line in self.env["microloan.credit.line"].sudo().search(line_domain):
+            owed[line.partner_id.id].append(
+                line.currency_id._convert(
+                    line.principal_outstanding, currency, company, date
+                )
+            )
+        guarantees = (
+            self.env["microloan.guarantee"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", everyone),
+                    ("loan_id.state", "in", LENT_STATES),
+                ]
+            )
+        )
+        result = {}
+        for key, ids in groups.items():
+            parts = [part for i in ids for part in owed.get(i, ())]
+            for guarantee in guarantees:
+                loan = guarantee.loan_id
+                if (
+                    guarantee.partner_id.id not in ids
+                    or loan.partner_id.id in ids
+                    or (product_ids and loan.product_id.id not in product_ids)
+                    or loan in exclude_loans
+                ):
+                    continue
+                decimals = loan.currency_id.decimal_places
+                exposure = guaranteed_exposure(
+                    Decimal(float_repr(guarantee.amount, decimals)),
+                    Decimal(float_repr(loan._exposure_amount(), decimals)),
+                )
+                parts.append(
+                    loan.currency_id._convert(float(exposure), currency, company, date)
+                )
+            result[key] = parts
+        return result
+
     def _usage(self, partner, company, date, amount=0.0, exclude_loan=None, base=0.0):
         """The engine's ``LimitUsage`` of this limit by ``partner`` with a new
         ``amount`` (and ``base``: what the excluded loan already owes)."""
@@ -273,9 +402,7 @@ class MicroloanRegulatoryLimit(models.Model):
                 loan._exposure_amount() if loan.state in LENT_STATES else 0.0
             )
         in_force = {}
-        groups = {}
-        outside = {}
-        limit_amounts = {}
+        prepared = {}
         for index, entry in enumerate(entries):
             company, date, partner = entry["company"], entry["date"], entry["partner"]
             if (company, date) not in in_force:
@@ -285,19 +412,25 @@ class MicroloanRegulatoryLimit(models.Model):
             for limit in in_force[company, date]:
                 if limit.product_ids and product not in limit.product_ids:
                     continue
-                if (limit, partner) not in groups:
-                    groups[limit, partner] = limit._exposure_group(partner)
-                group = groups[limit, partner]
-                key = (limit, partner, company, date)
-                if key not in outside:
-                    outside[key] = limit._exposure_parts(
-                        partner, company, date, group=group, exclude_loans=batch
+                if (limit, company, date) not in prepared:
+                    # Once per limit, branch and date: the groups and the
+                    # exposure outside the batch of every borrower of it.
+                    borrowers = self.env["res.partner"].browse(
+                        {
+                            other["partner"].id
+                            for other in entries
+                            if other["company"] == company and other["date"] == date
+                        }
                     )
-                if (limit, company, date) not in limit_amounts:
-                    limit_amounts[limit, company, date] = limit._limit_amount(
-                        company, date
+                    groups = limit._exposure_groups(borrowers)
+                    prepared[limit, company, date] = (
+                        groups,
+                        limit._exposure_parts_many(groups, company, date, batch),
+                        limit._limit_amount(company, date),
                     )
-                parts = outside[key] + limit._batch_parts(
+                groups, outside, maximum = prepared[limit, company, date]
+                group = self.env["res.partner"].browse(groups[partner.id])
+                parts = outside[partner.id] + limit._batch_parts(
                     entries, index, group, company, date
                 )
                 if entry["base"]:
@@ -305,7 +438,7 @@ class MicroloanRegulatoryLimit(models.Model):
                 usage = limit_usage(
                     [Decimal(float_repr(part, decimals)) for part in parts],
                     Decimal(float_repr(entry["amount"], decimals)),
-                    Decimal(float_repr(limit_amounts[limit, company, date], decimals)),
+                    Decimal(float_repr(maximum, decimals)),
                 )
                 if usage.breached:
                     limit._raise_breached(partner, company, usage)
