@@ -10,18 +10,24 @@ Run on a database where ``microloan_base`` is installed (demo data or not):
 A loan officer, an approver and a finance user of the company (the main company
 by default; with ``microloan_accounting`` installed and the company's loan
 accounts set, every disbursement is booked with its payment) call the public
-methods as an integration would over XML-RPC, ``--batch`` loans at a time:
-``microloan.loan.create`` (the schedules built by the engine),
-``action_submit``, ``action_approve`` and ``disburse`` (one loan per call, as
-the servicing API takes it). Each step is timed with its flush. Every run is
-rolled back. Goal (issue 13): 100 loans/s for the three steps together.
+methods as an integration would over XML-RPC, ``--batch`` loans at a time, for
+``--borrowers`` borrowers (round robin; with ``microloan_credit`` every
+approval and disbursement is checked against the regulatory limits):
+
+- ``--api bulk`` (default): the bulk API, ``create_loans``, ``submit_loans``,
+  ``approve_loans`` and ``disburse_loans`` (one call per step and batch);
+- ``--api single``: ``microloan.loan.create``, ``action_submit``,
+  ``action_approve`` and ``disburse`` (one loan per call), as before.
+
+Each step is timed with its flush. Every run is rolled back. Goal (issue 13):
+100 loans/s for the three steps together.
 """
 
 import argparse
 import statistics
 import time
 
-from bench_data import create_product_and_borrower
+from bench_data import create_product_and_borrower, resident_id
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -37,6 +43,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--term", type=int, default=12)
     parser.add_argument("--company-id", type=int)
+    parser.add_argument("--borrowers", type=int, default=1000)
+    parser.add_argument("--api", choices=("bulk", "single"), default="bulk")
     args = parser.parse_args()
     config.parse_config(["-c", args.config])
     registry = odoo.modules.registry.Registry(args.database)
@@ -44,14 +52,17 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         results = []
         for _run in range(args.runs):
-            setup = _setup(env, args.company_id)
+            setup = _setup(env, args.company_id, args.borrowers)
             results.append(_run_once(env, setup, args))
             cr.rollback()
             env.invalidate_all()
         books = setup_books(env, args.company_id)
+        limits = "microloan.regulatory.limit" in env
         print(
-            f"{args.loans} loans of {args.term} months in batches of {args.batch}"
-            f" ({'disbursements booked' if books else 'no accounting'}),"
+            f"{args.loans} loans of {args.term} months in batches of {args.batch},"
+            f" {args.api} API, {args.borrowers} borrowers"
+            f" ({'disbursements booked' if books else 'no accounting'};"
+            f" {'limits checked' if limits else 'no credit'}),"
             f" median of {args.runs}:"
         )
         total = 0.0
@@ -79,11 +90,25 @@ def setup_books(env, company_id):
     )
 
 
-def _setup(env, company_id):
+def _setup(env, company_id, borrowers):
     company = env["res.company"].browse(company_id) if company_id else None
     company = company or env.ref("base.main_company")
     credit = env.ref("microloan_base.guarantee_type_credit")
     product, partner = create_product_and_borrower(env, company, "Bulk Bench", "BULKB")
+    partners = partner | env["res.partner"].create(
+        [
+            {
+                "name": f"Bulk Bench Borrower {index}",
+                "company_id": company.id,
+                "microloan_borrower_type": "individual",
+                "microloan_id_type": "resident_id",
+                "microloan_id_number": resident_id(
+                    f"110105{1950 + index // 1000}0101{index % 1000:03d}"
+                ),
+            }
+            for index in range(1, borrowers)
+        ]
+    )
 
     def user(login, *groups):
         return env["res.users"].create(
@@ -103,7 +128,7 @@ def _setup(env, company_id):
         "company": company,
         "credit": credit,
         "product": product,
-        "partner": partner,
+        "partners": partners,
         "officer": user("bulk_bench_officer", "officer"),
         "approver": user("bulk_bench_approver", "approver"),
         "finance": user("bulk_bench_finance", "finance"),
@@ -133,47 +158,75 @@ def _run_once(env, setup, args):
     officer = as_user(setup["officer"])
     approver = as_user(setup["approver"])
     finance = as_user(setup["finance"])
+    partners = setup["partners"]
     figures = {}
     done = 0
     while done < args.loans:
         size = min(args.batch, args.loans - done)
+        rows = [
+            {
+                "reference": f"BULK-{done + index}",
+                "partner_id": partners[(done + index) % len(partners)].id,
+                "product_id": setup["product"].id,
+                "company_id": company.id,
+                "guarantee_type_id": setup["credit"].id,
+                "amount": 100000.0,
+                "interest_rate": 12.0,
+                "term": args.term,
+                "application_date": "2025-01-05",
+                "disbursement_date": "2025-01-15",
+            }
+            for index in range(size)
+        ]
         holder = {}
+        if args.api == "bulk":
 
-        def create(size=size, holder=holder):
-            holder["ids"] = officer.create(
-                [
-                    {
-                        "partner_id": setup["partner"].id,
-                        "product_id": setup["product"].id,
-                        "company_id": company.id,
-                        "guarantee_type_id": setup["credit"].id,
-                        "amount": 100000.0,
-                        "interest_rate": 12.0,
-                        "term": args.term,
-                        "application_date": "2025-01-05",
-                        "disbursement_date": "2025-01-15",
-                    }
-                    for _index in range(size)
-                ]
-            ).ids
+            def create(rows=rows, holder=holder):
+                holder["ids"] = [row["id"] for row in officer.create_loans(rows)]
 
-        _timed(env, figures, "create", create)
-        ids = holder["ids"]
-        _timed(
-            env, figures, "submit", lambda ids=ids: officer.browse(ids).action_submit()
-        )
-        _timed(
-            env,
-            figures,
-            "approve",
-            lambda ids=ids: approver.browse(ids).action_approve(),
-        )
+            def submit(holder=holder):
+                officer.submit_loans(holder["ids"])
 
-        def disburse(ids=ids):
-            for loan_id in ids:
-                finance.browse(loan_id).disburse(100000.0, "2025-01-15")
+            def approve(holder=holder):
+                approver.approve_loans(holder["ids"])
 
-        _timed(env, figures, "disburse", disburse)
+            def disburse(holder=holder):
+                finance.disburse_loans(
+                    [
+                        {
+                            "loan_id": loan_id,
+                            "amount": 100000.0,
+                            "date": "2025-01-15",
+                            "reference": f"BULK-D-{loan_id}",
+                        }
+                        for loan_id in holder["ids"]
+                    ]
+                )
+
+        else:
+
+            def create(rows=rows, holder=holder):
+                for row in rows:
+                    del row["reference"]
+                holder["ids"] = officer.create(rows).ids
+
+            def submit(holder=holder):
+                officer.browse(holder["ids"]).action_submit()
+
+            def approve(holder=holder):
+                approver.browse(holder["ids"]).action_approve()
+
+            def disburse(holder=holder):
+                for loan_id in holder["ids"]:
+                    finance.browse(loan_id).disburse(100000.0, "2025-01-15")
+
+        for step, function in (
+            ("create", create),
+            ("submit", submit),
+            ("approve", approve),
+            ("disburse", disburse),
+        ):
+            _timed(env, figures, step, function)
         env.invalidate_all()
         done += size
     return figures

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Kinds whose money goes through a payment of the payment journal:
 # kind -> payment type.
@@ -119,9 +120,13 @@ class MicroloanLoanTransaction(models.Model):
         checked = {}
         pending = []
         charges = defaultdict(list)
+        disbursements = []
         analytic_cache = {}
 
         def flush():
+            if disbursements:
+                self._microloan_book_disbursements(disbursements, analytic_cache)
+                disbursements.clear()
             if pending:
                 # sudo: loan users cannot create the entries booking the transactions.
                 moves = self.env["account.move"].sudo().create(pending)
@@ -143,6 +148,13 @@ class MicroloanLoanTransaction(models.Model):
             if key not in checked:
                 checked[key] = loan._microloan_check_accounting(transaction.date)
             accounts = checked[key]
+            if transaction.kind == "disbursement":
+                # Disbursements of a batch (microloan.loan._disburse_batch):
+                # their entries and payments created together.
+                specs = transaction._prepare_microloan_line_specs(accounts)
+                if specs:
+                    disbursements.append((transaction, accounts, specs))
+                continue
             if transaction.kind == "reversal" or transaction.kind in PAYMENT_TYPES:
                 flush()
                 transaction._microloan_book(accounts)
@@ -160,6 +172,65 @@ class MicroloanLoanTransaction(models.Model):
                     )
                 )
         flush()
+
+    def _microloan_book_disbursements(self, group, analytic_cache):
+        """Book the disbursements ``group`` (a list of ``(transaction,
+        accounts, specs)``) as ``_microloan_book`` does one by one, in batch:
+        their loan entries created and posted in one ``create``, their
+        payments likewise, and each payment's entry reconciled with its loan
+        entry on the borrower's receivable in one reconciliation plan."""
+        # sudo: loan users cannot create the entries and payments booking the
+        # transactions.
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                [
+                    transaction._prepare_microloan_move_vals(
+                        accounts, specs, analytic_cache
+                    )
+                    for transaction, accounts, specs in group
+                ]
+            )
+        )
+        moves.action_post()
+        clearings = [
+            transaction._microloan_clearing_account() for transaction, _a, _s in group
+        ]
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                [
+                    transaction._prepare_microloan_payment_vals(accounts, clearing)
+                    for (transaction, accounts, _specs), clearing in zip(
+                        group, clearings, strict=True
+                    )
+                ]
+            )
+        )
+        payments.action_post()
+        plan = []
+        for (transaction, _accounts, _specs), move, payment, clearing in zip(
+            group, moves, payments, clearings, strict=True
+        ):
+            if not payment.move_id:
+                raise UserError(
+                    self.env._(
+                        "The payment method of the journal %(journal)s has no "
+                        "outstanding account: loan payments need one.",
+                        journal=payment.journal_id.display_name,
+                    )
+                )
+            payment.move_id.write(transaction._microloan_move_link_vals())
+            payment.move_id.line_ids.write(transaction._microloan_line_link_vals())
+            plan.append(
+                (move.line_ids + payment.move_id.line_ids).filtered(
+                    lambda line, clearing=clearing: line.account_id == clearing
+                    and not line.reconciled
+                )
+            )
+        self.env["account.move.line"].sudo()._reconcile_plan(plan)
 
     def _microloan_book_charges(self, company, product, date, group, analytic_cache):
         """Post the grouped entry of the penalty and compound charges

@@ -12,3 +12,4 @@ from . import test_payment_choice
 from . import test_demo
 from . import test_tour
 from . import test_query_counts
+from . import test_bulk_disbursement

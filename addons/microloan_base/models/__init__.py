@@ -31,6 +31,7 @@ from . import microloan_collateral
 from . import microloan_collateral_valuation
 from . import microloan_guarantee
 from . import microloan_loan_revolving
+from . import microloan_loan_bulk
 from . import microloan_credit_line
 from . import microloan_credit_line_entry
 from . import microloan_collection_action

@@ -52,6 +52,7 @@ class MicroloanLoan(models.Model):
         "microloan.loan.activities",
         "microloan.loan.servicing",
         "microloan.loan.guidance",
+        "microloan.loan.bulk",
         "mail.thread",
         "mail.activity.mixin",
         "microloan.guard.mixin",
@@ -185,6 +186,8 @@ class MicroloanLoan(models.Model):
     )
     application_date = fields.Date(
         required=True,
+        # The loans list's default order (_order) reads this index backwards.
+        index=True,
         default=fields.Date.context_today,
         copy=False,
     )
@@ -427,7 +430,32 @@ class MicroloanLoan(models.Model):
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
+        # A list of loans asks in one query which have an open installment
+        # already due, rather than reading every installment of every loan.
+        stored = self.filtered(
+            lambda loan: isinstance(loan.id, int)
+            and loan.state in ("approved", "active")
+        )
+        overdue = set()
+        if stored:
+            # sudo: a flag of the loans the caller reads, from their schedules.
+            rows = (
+                self.env["microloan.loan.installment"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("loan_id", "in", stored.ids),
+                        ("state", "=", "open"),
+                        ("due_date", "<", today),
+                    ],
+                    ["loan_id"],
+                )
+            )
+            overdue = {loan.id for (loan,) in rows}
         for loan in self:
+            if isinstance(loan.id, int):
+                loan.is_overdue = loan.id in overdue
+                continue
             loan.is_overdue = loan.state in ("approved", "active") and any(
                 installment.state == "open" and installment.due_date < today
                 for installment in loan.installment_ids

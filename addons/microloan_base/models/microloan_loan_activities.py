@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 # Loans in these states owe nothing more to follow up: their reminders and
 # overdue activities are marked done.
@@ -32,8 +33,30 @@ class MicroloanLoanActivities(models.AbstractModel):
     )
 
     def _compute_next_installment(self):
-        # No dependencies: read when shown, from the loan's installments.
+        # No dependencies: read when shown. A list of loans (the officer's
+        # desk) reads the oldest open installment of each in one query, not
+        # every installment of every loan.
+        stored = [loan_id for loan_id in self.ids if isinstance(loan_id, int)]
+        found = {}
+        if stored:
+            Installment = self.env["microloan.loan.installment"]
+            Installment.flush_model(["loan_id", "state", "due_date", "amount_residual"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT ON (loan_id) loan_id, due_date, amount_residual"
+                    " FROM %s WHERE loan_id IN %s AND state = 'open'"
+                    " ORDER BY loan_id, due_date, sequence",
+                    SQL.identifier(Installment._table),
+                    tuple(stored),
+                )
+            )
+            found = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for loan in self:
+            if isinstance(loan.id, int):
+                due_date, residual = found.get(loan.id, (False, 0.0))
+                loan.next_due_date = due_date
+                loan.next_due_amount = residual
+                continue
             installment = loan.installment_ids.filtered(
                 lambda i: i.state == "open"
             ).sorted("due_date")[:1]

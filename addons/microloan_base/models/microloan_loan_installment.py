@@ -146,6 +146,15 @@ class MicroloanLoanInstallment(models.Model):
             ["loan_id"],
             where=self.CLOSE_CHARGED_SQL,
         )
+        # The installments list of the web client (open ones by due date,
+        # per branch): read in order from the index rather than sorted.
+        create_index(
+            self.env.cr,
+            "microloan_loan_installment_open_due_index",
+            self._table,
+            ["company_id", "due_date", "id"],
+            where="state = 'open'",
+        )
         return result
 
     @api.model_create_multi

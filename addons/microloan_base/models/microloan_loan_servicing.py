@@ -197,7 +197,8 @@ class MicroloanLoanServicing(models.AbstractModel):
         # disbursed in tranches owes only what was paid out. Stored loans sum
         # their installments in one query (a batch of month-end charges
         # recomputes thousands of loans).
-        stored = self.filtered("id")
+        # Only active loans owe principal: a batch of new drafts reads nothing.
+        stored = self.filtered(lambda loan: loan.id and loan.state == "active")
         sums = {}
         if stored:
             rows = self.env["microloan.loan.installment"]._read_group(

@@ -22,3 +22,5 @@ from . import test_repayment_guidance
 from . import test_servicing_followup
 from . import test_close_run
 from . import test_loan_book_import
+from . import test_bulk_api
+from . import test_read_query_counts

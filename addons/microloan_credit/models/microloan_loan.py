@@ -109,22 +109,114 @@ class MicroloanLoan(models.Model):
         return transaction
 
     def action_approve(self):
-        """Check the regulatory limits before the loan is approved."""
-        Limit = self.env["microloan.regulatory.limit"]
+        """Check the regulatory limits before the loans are approved, as if
+        approved one after the other (the exposure read once per limit and
+        borrower, see ``_check_new_exposures``)."""
+        day = fields.Date.context_today(self)
+        entries = []
         for loan in self.filtered(lambda loan: loan.state == "submitted"):
             company = loan.company_id
-            day = fields.Date.context_today(self)
-            Limit._check_new_exposure(
-                loan.partner_id,
-                loan.product_id,
-                company,
-                loan.currency_id._convert(
-                    loan.amount, company.currency_id, company, day
-                ),
-                day,
-                loan=loan,
+            entries.append(
+                {
+                    "loan": loan,
+                    "partner": loan.partner_id,
+                    "product": loan.product_id,
+                    "company": company,
+                    "date": day,
+                    "amount": loan.currency_id._convert(
+                        loan.amount, company.currency_id, company, day
+                    ),
+                    "base": 0.0,
+                    "after": loan.amount,
+                }
             )
+        if entries:
+            self.env["microloan.regulatory.limit"]._check_new_exposures(entries)
         return super().action_approve()
+
+    def _disburse_batch_check(self, items):
+        """Check the regulatory limits of first disbursements taken together
+        (``_disburse_batch``), as ``_disburse`` does loan by loan."""
+        entries = []
+        for item in items:
+            loan = item["loan"]
+            company = loan.company_id
+            entries.append(
+                {
+                    "loan": loan,
+                    "partner": loan.partner_id,
+                    "product": loan.product_id,
+                    "company": company,
+                    "date": item["date"],
+                    "amount": loan.currency_id._convert(
+                        item["amount"], company.currency_id, company, item["date"]
+                    ),
+                    "base": 0.0,
+                    "after": item["amount"],
+                }
+            )
+        self.env["microloan.regulatory.limit"]._check_new_exposures(entries)
+        return super()._disburse_batch_check(items)
+
+    def _disburse_batch_done(self):
+        result = super()._disburse_batch_done()
+        self._schedule_first_inspections()
+        return result
+
+    def _schedule_first_inspections(self):
+        """``_schedule_inspections`` for loans just disbursed together (the
+        bulk API): their first inspections created in one ``create`` and
+        their activities in another, without a chatter message or an email
+        per loan (an import plans hundreds; the officers see them in their
+        activities)."""
+        # sudo: the inspections are planned by the rule, whoever triggers it.
+        loans = self.sudo().filtered(
+            lambda loan: loan.state == "active"
+            and loan.first_disbursement_date
+            and not loan.inspection_ids.filtered(lambda i: i.state == "planned")
+        )
+        if not loans:
+            return
+        quiet = {
+            "tracking_disable": True,
+            "mail_create_nolog": True,
+            "mail_create_nosubscribe": True,
+            "mail_activity_quick_update": True,
+        }
+        Inspection = self.env["microloan.inspection"].sudo().with_context(**quiet)
+        inspections = Inspection.create(
+            [
+                {
+                    "loan_id": loan.id,
+                    "user_id": loan.user_id.id,
+                    "kind": "first",
+                    "date_planned": next_inspection(
+                        loan.first_disbursement_date,
+                        None,
+                        loan.risk_tier or "normal",
+                        loan.product_id._engine_inspection_rule(),
+                    ),
+                }
+                for loan in loans
+            ]
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get_id("microloan.inspection")
+        summary = self.env._("Post-loan inspection")
+        self.env["mail.activity"].sudo().with_context(**quiet).create(
+            [
+                {
+                    "res_model_id": model,
+                    "res_id": inspection.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": inspection.date_planned,
+                    "summary": summary,
+                    "user_id": inspection.user_id.id,
+                }
+                for inspection in inspections
+                if inspection.user_id
+            ]
+        )
 
     def action_view_application(self):
         """Open the application this loan comes from."""

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -136,22 +137,28 @@ class MicroloanRegulatoryLimit(models.Model):
             )
         )
 
-    def _exposure_parts(self, partner, company, date, exclude_loan=None):
+    def _exposure_parts(
+        self, partner, company, date, exclude_loan=None, group=None, exclude_loans=None
+    ):
         """What ``partner`` (or his related group) owes, as amounts in the
         company's currency: loans lent, credit lines drawn and guarantees
-        given (see microloan_engine.limits)."""
+        given (see microloan_engine.limits). ``group``: the partners counted,
+        when the caller has it (``_exposure_group``); ``exclude_loans``: loans
+        left out besides ``exclude_loan`` (a batch the caller counts itself)."""
         self.ensure_one()
         currency = company.currency_id
-        group = partner._microloan_same_person()
-        if self.scope == "related":
-            group = group._microloan_related_group()._microloan_same_person()
+        if group is None:
+            group = self._exposure_group(partner)
+        excluded = (exclude_loans or self.env["microloan.loan"]) | (
+            exclude_loan or self.env["microloan.loan"]
+        )
         # sudo: the exposure counts every branch; only totals are shown.
         Loan = self.env["microloan.loan"].sudo()
         loan_domain = [("partner_id", "in", group.ids), ("state", "in", LENT_STATES)]
         if self.product_ids:
             loan_domain.append(("product_id", "in", self.product_ids.ids))
-        if exclude_loan:
-            loan_domain.append(("id", "!=", exclude_loan.id))
+        if excluded:
+            loan_domain.append(("id", "not in", excluded.ids))
         parts = [
             loan.currency_id._convert(loan._exposure_amount(), currency, company, date)
             for loan in Loan.search(loan_domain)
@@ -180,7 +187,7 @@ class MicroloanRegulatoryLimit(models.Model):
             loan = guarantee.loan_id
             if self.product_ids and loan.product_id not in self.product_ids:
                 continue
-            if exclude_loan and loan == exclude_loan:
+            if loan in excluded:
                 continue
             decimals = loan.currency_id.decimal_places
             exposure = guaranteed_exposure(
@@ -191,6 +198,144 @@ class MicroloanRegulatoryLimit(models.Model):
                 loan.currency_id._convert(float(exposure), currency, company, date)
             )
         return parts
+
+    def _exposure_group(self, partner):
+        """The partners whose debts count against this limit for ``partner``:
+        the same person in every branch, with the related parties for a
+        related-party limit."""
+        self.ensure_one()
+        group = partner._microloan_same_person()
+        if self.scope == "related":
+            group = group._microloan_related_group()._microloan_same_person()
+        return group
+
+    def _exposure_groups(self, partners):
+        """``_exposure_group`` of each of ``partners`` (a dict partner id ->
+        set of partner ids), read with a few queries for all of them."""
+        self.ensure_one()
+        # sudo: the groups are counted whatever branch their members belong to.
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partners = partners.sudo()
+
+        def same_person(groups):
+            members = Partner.browse(set().union(*groups.values()))
+            numbers = {p.id: p.microloan_id_number for p in members}
+            wanted = {n for n in numbers.values() if n}
+            holders = defaultdict(set)
+            if wanted:
+                for row in Partner.search_read(
+                    [("microloan_id_number", "in", list(wanted))],
+                    ["microloan_id_number"],
+                ):
+                    holders[row["microloan_id_number"]].add(row["id"])
+            return {
+                key: ids.union(*(holders[numbers[i]] for i in ids if numbers[i]))
+                for key, ids in groups.items()
+            }
+
+        groups = same_person({p.id: {p.id} for p in partners})
+        if self.scope != "related":
+            return groups
+        # The related group (res.partner._microloan_related_group) of each.
+        members = Partner.browse(set().union(*groups.values()))
+        commercial = {p.id: p.commercial_partner_id.id for p in members}
+        groups = {
+            key: ids | {commercial[i] for i in ids if commercial[i]}
+            for key, ids in groups.items()
+        }
+        everyone = list(set().union(*groups.values()))
+        by_commercial = defaultdict(set)
+        # Active contacts only, as res.partner._microloan_related_group reads.
+        Active = self.env["res.partner"].sudo()
+        for row in Active.search_read(
+            [("commercial_partner_id", "in", everyone)], ["commercial_partner_id"]
+        ):
+            by_commercial[row["commercial_partner_id"][0]].add(row["id"])
+        groups = {
+            key: ids.union(*(by_commercial[i] for i in ids))
+            for key, ids in groups.items()
+        }
+        members = Partner.browse(set().union(*groups.values()))
+        related = {p.id: set(p.microloan_related_partner_ids.ids) for p in members}
+        groups = {
+            key: ids.union(*(related[i] for i in ids)) for key, ids in groups.items()
+        }
+        everyone = list(set().union(*groups.values()))
+        relating = defaultdict(set)
+        for partner in Active.search(
+            [("microloan_related_partner_ids", "in", everyone)]
+        ):
+            for target in partner.microloan_related_partner_ids.ids:
+                relating[target].add(partner.id)
+        groups = {
+            key: ids.union(*(relating[i] for i in ids)) for key, ids in groups.items()
+        }
+        return same_person(groups)
+
+    def _exposure_parts_many(self, groups, company, date, exclude_loans):
+        """``_exposure_parts`` of several borrowers at once: ``groups`` is
+        what ``_exposure_groups`` returns; the loans, credit lines and
+        guarantees of all of them are read in one query each. Returns a dict
+        partner id -> list of amounts in the company's currency."""
+        self.ensure_one()
+        currency = company.currency_id
+        everyone = list(set().union(*groups.values()))
+        product_ids = self.product_ids.ids
+        # sudo: the exposure counts every branch; only totals are shown.
+        Loan = self.env["microloan.loan"].sudo()
+        loan_domain = [("partner_id", "in", everyone), ("state", "in", LENT_STATES)]
+        if product_ids:
+            loan_domain.append(("product_id", "in", product_ids))
+        if exclude_loans:
+            loan_domain.append(("id", "not in", exclude_loans.ids))
+        owed = defaultdict(list)
+        for loan in Loan.search(loan_domain):
+            owed[loan.partner_id.id].append(
+                loan.currency_id._convert(
+                    loan._exposure_amount(), currency, company, date
+                )
+            )
+        line_domain = [("partner_id", "in", everyone), ("state", "=", "active")]
+        if product_ids:
+            line_domain.append(("product_id", "in", product_ids))
+        for line in self.env["microloan.credit.line"].sudo().search(line_domain):
+            owed[line.partner_id.id].append(
+                line.currency_id._convert(
+                    line.principal_outstanding, currency, company, date
+                )
+            )
+        guarantees = (
+            self.env["microloan.guarantee"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", everyone),
+                    ("loan_id.state", "in", LENT_STATES),
+                ]
+            )
+        )
+        result = {}
+        for key, ids in groups.items():
+            parts = [part for i in ids for part in owed.get(i, ())]
+            for guarantee in guarantees:
+                loan = guarantee.loan_id
+                if (
+                    guarantee.partner_id.id not in ids
+                    or loan.partner_id.id in ids
+                    or (product_ids and loan.product_id.id not in product_ids)
+                    or loan in exclude_loans
+                ):
+                    continue
+                decimals = loan.currency_id.decimal_places
+                exposure = guaranteed_exposure(
+                    Decimal(float_repr(guarantee.amount, decimals)),
+                    Decimal(float_repr(loan._exposure_amount(), decimals)),
+                )
+                parts.append(
+                    loan.currency_id._convert(float(exposure), currency, company, date)
+                )
+            result[key] = parts
+        return result
 
     def _usage(self, partner, company, date, amount=0.0, exclude_loan=None, base=0.0):
         """The engine's ``LimitUsage`` of this limit by ``partner`` with a new
@@ -216,19 +361,118 @@ class MicroloanRegulatoryLimit(models.Model):
         for limit in self._get_in_force(company, date, product):
             usage = limit._usage(partner, company, date, amount, loan, base)
             if usage.breached:
-                currency = company.currency_id
-                raise UserError(
-                    self.env._(
-                        "The limit %(limit)s is breached: %(partner)s and the "
-                        "parties it counts owe %(exposure)s; with %(amount)s more "
-                        "that is %(total)s, above the limit of %(maximum)s "
-                        "(headroom %(headroom)s).",
-                        limit=limit.name,
-                        partner=partner.display_name,
-                        exposure=currency.format(float(usage.exposure)),
-                        amount=currency.format(float(usage.new_amount)),
-                        total=currency.format(float(usage.total)),
-                        maximum=currency.format(float(usage.limit)),
-                        headroom=currency.format(float(usage.headroom)),
+                limit._raise_breached(partner, company, usage)
+
+    def _raise_breached(self, partner, company, usage):
+        """Refuse a new exposure of ``partner`` that breaches this limit."""
+        currency = company.currency_id
+        raise UserError(
+            self.env._(
+                "The limit %(limit)s is breached: %(partner)s and the "
+                "parties it counts owe %(exposure)s; with %(amount)s more "
+                "that is %(total)s, above the limit of %(maximum)s "
+                "(headroom %(headroom)s).",
+                limit=self.name,
+                partner=partner.display_name,
+                exposure=currency.format(float(usage.exposure)),
+                amount=currency.format(float(usage.new_amount)),
+                total=currency.format(float(usage.total)),
+                maximum=currency.format(float(usage.limit)),
+                headroom=currency.format(float(usage.headroom)),
+            )
+        )
+
+    @api.model
+    def _check_new_exposures(self, entries):
+        """``_check_new_exposure`` for a batch of loans, as if they were taken
+        one after the other in the order of ``entries``: dicts ``{"loan",
+        "partner", "product", "company", "date", "amount", "base", "after"}``
+        (``amount`` and ``base`` in the company's currency as for
+        ``_check_new_exposure``; ``after``: what the loan counts, in its
+        currency, once its own step is done: its amount once approved, the
+        amount paid out once disbursed). The exposure outside the batch is
+        read once per limit and borrower; each loan of the batch counts for
+        the others at ``after`` when it comes earlier, at what it counts now
+        when it comes later."""
+        Loan = self.env["microloan.loan"]
+        batch = Loan.browse([entry["loan"].id for entry in entries])
+        for entry in entries:
+            loan = entry["loan"]
+            entry["before"] = (
+                loan._exposure_amount() if loan.state in LENT_STATES else 0.0
+            )
+        in_force = {}
+        prepared = {}
+        for index, entry in enumerate(entries):
+            company, date, partner = entry["company"], entry["date"], entry["partner"]
+            if (company, date) not in in_force:
+                in_force[company, date] = self._get_in_force(company, date)
+            product = entry["product"]
+            decimals = company.currency_id.decimal_places
+            for limit in in_force[company, date]:
+                if limit.product_ids and product not in limit.product_ids:
+                    continue
+                if (limit, company, date) not in prepared:
+                    # Once per limit, branch and date: the groups and the
+                    # exposure outside the batch of every borrower of it.
+                    borrowers = self.env["res.partner"].browse(
+                        {
+                            other["partner"].id
+                            for other in entries
+                            if other["company"] == company and other["date"] == date
+                        }
                     )
+                    groups = limit._exposure_groups(borrowers)
+                    prepared[limit, company, date] = (
+                        groups,
+                        limit._exposure_parts_many(groups, company, date, batch),
+                        limit._limit_amount(company, date),
+                    )
+                groups, outside, maximum = prepared[limit, company, date]
+                group = self.env["res.partner"].browse(groups[partner.id])
+                parts = outside[partner.id] + limit._batch_parts(
+                    entries, index, group, company, date
                 )
+                if entry["base"]:
+                    parts.append(entry["base"])
+                usage = limit_usage(
+                    [Decimal(float_repr(part, decimals)) for part in parts],
+                    Decimal(float_repr(entry["amount"], decimals)),
+                    Decimal(float_repr(maximum, decimals)),
+                )
+                if usage.breached:
+                    limit._raise_breached(partner, company, usage)
+
+    def _batch_parts(self, entries, index, group, company, date):
+        """What the other loans of a batch (``_check_new_exposures``) count
+        against this limit for the loan at ``index``, whose borrower's
+        ``group`` is given: their own debt when their borrower is in it, the
+        guarantees its members gave on them otherwise."""
+        self.ensure_one()
+        currency = company.currency_id
+        members = set(group.ids)
+        parts = []
+        for other_index, other in enumerate(entries):
+            if other_index == index:
+                continue
+            value = other["after"] if other_index < index else other["before"]
+            loan = other["loan"]
+            if not value or (
+                self.product_ids and loan.product_id not in self.product_ids
+            ):
+                continue
+            if loan.partner_id.id in members:
+                parts.append(loan.currency_id._convert(value, currency, company, date))
+                continue
+            decimals = loan.currency_id.decimal_places
+            for guarantee in loan.guarantee_ids:
+                if guarantee.partner_id.id not in members:
+                    continue
+                exposure = guaranteed_exposure(
+                    Decimal(float_repr(guarantee.amount, decimals)),
+                    Decimal(float_repr(value, decimals)),
+                )
+                parts.append(
+                    loan.currency_id._convert(float(exposure), currency, company, date)
+                )
+        return parts
