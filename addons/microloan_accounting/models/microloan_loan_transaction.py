@@ -231,6 +231,11 @@ class MicroloanLoanTransaction(models.Model):
                 )
             )
         self.env["account.move.line"].sudo()._reconcile_plan(plan)
+        # The fees the borrower pays at disbursement come in by a payment of
+        # their own (see _microloan_book).
+        for (transaction, accounts, _specs), move in zip(group, moves, strict=True):
+            if not transaction.currency_id.is_zero(transaction.fee_collected_amount):
+                transaction._microloan_collect_fees(accounts, move)
 
     def _microloan_book_charges(self, company, product, date, group, analytic_cache):
         """Post the grouped entry of the penalty and compound charges

@@ -333,6 +333,11 @@ class MicroloanLoanBulk(models.AbstractModel):
                 }
             )
             loan._apply_schedule(schedule, batch)
+            # The product's fees due at disbursement, charged with the first
+            # one as _disburse does (microloan_engine.fees.disbursement).
+            item["paid"] = loan._disbursement_with_fees(
+                item["amount"], loan._get_fee_totals()
+            )
         if batch["unlink"]:
             batch["unlink"].unlink()
         if batch["create"]:
@@ -351,9 +356,23 @@ class MicroloanLoanBulk(models.AbstractModel):
                             "component": "principal",
                             "amount": item["amount"],
                         }
-                    ],
+                    ]
+                    + (
+                        [
+                            {
+                                "installment_id": False,
+                                "component": "fee",
+                                "amount": float(item["paid"].fees),
+                            }
+                        ]
+                        if item["paid"].fees
+                        else []
+                    ),
                     "reference": item["reference"],
                     "note": item["note"],
+                    "paid_out_amount": float(item["paid"].paid_out),
+                    "fee_deducted_amount": float(item["paid"].fees_deducted),
+                    "fee_collected_amount": float(item["paid"].fees_paid),
                     **(item["extra"] or {}),
                 }
                 for item in items
