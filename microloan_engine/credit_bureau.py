@@ -118,6 +118,7 @@ ACCOUNT_TYPE = "D1"  # 非循环贷账户
 BUSINESS_LINE = "1"  # 贷款
 CURRENCY = "CNY"
 MAX_AMOUNT = Decimal(10) ** 12
+MAX_NAME = 80
 
 # Segments of each record type, their fields in order. The base segment
 # (基础段) identifies the account and the report; the others are described in
@@ -285,8 +286,7 @@ CODE_FIELDS = {
     "RepayMode": _codes(REPAY_MODES, OTHER_REPAY_MODE),
     "RepayFreqcy": _codes(REPAY_FREQUENCIES, OTHER_FREQUENCY),
     "GuarMode": _codes(GUARANTEE_MODES, OTHER_GUARANTEE),
-    "LoanTimeLimCat": frozenset(code for _months, code in TERM_BANDS)
-    | {LONGEST_TERM},
+    "LoanTimeLimCat": frozenset(code for _months, code in TERM_BANDS) | {LONGEST_TERM},
     "FiveCate": _codes(TIER_CODES, UNCLASSIFIED),
     "RpyStatus": frozenset("N1234567CG*"),
     "ModSegId": frozenset(name for segments in SEGMENTS.values() for name in segments),
@@ -384,7 +384,7 @@ class Record:
 class Issue:
     """A validation error: the record, segment and field, and its code
     (``missing``, ``bad_code``, ``bad_date``, ``bad_amount``, ``bad_number``,
-    ``bad_id``, ``date_order``, ``bad_record``)."""
+    ``bad_id``, ``date_order``, ``too_long``, ``bad_record``)."""
 
     record: str
     segment: str
@@ -434,9 +434,12 @@ class PeriodFile:
 # Codes
 
 
-def record_type(borrower_type):
+def record_type(borrower_type, id_type=None):
     """``210`` for an individual, sole trader or farmer, ``410`` for an
-    enterprise; ``""`` for an unknown type (the validation names it)."""
+    enterprise, and for a sole trader (个体工商户) identified by its unified
+    social credit code; ``""`` for an unknown type (the validation names it)."""
+    if borrower_type == "sole_trader" and id_type == "uscc":
+        return ENTERPRISE
     return BORROWER_TYPES.get(borrower_type, ("", ""))[0]
 
 
@@ -508,6 +511,12 @@ def repayment_status(state, overdue_periods, due_in_month=True):
 def event_rank(code):
     """Sort key of an event code among a loan's events of one day."""
     return EVENT_ORDER.index(code) if code in EVENT_ORDER else len(EVENT_ORDER)
+
+
+def overdue_total(principal, interest, penalty, compound):
+    """当前逾期总额: overdue principal and interest with the penalty and
+    compound interest owed."""
+    return sum((Decimal(a) for a in (principal, interest, penalty, compound)), ZERO)
 
 
 def is_negative(state, tier, overdue_total):
@@ -669,7 +678,7 @@ def build_record(account, snapshot, month=None):
     opening (``10``) and with an extension (``42``, new due date and
     periods).
     """
-    kind = record_type(account.borrower_type)
+    kind = record_type(account.borrower_type, account.id_type)
     segments = [_base_segment(account, kind, snapshot)]
     if snapshot.event_code in ("10", "42"):
         segments.append(_info_segment(account))
@@ -693,7 +702,7 @@ def build_correction(account, original, snapshot, segment_name, month=None):
     """The correction (``212``/``412``) of segment ``segment_name`` of the
     record ``original`` (a :class:`Record` already sent) with the figures of
     ``snapshot`` (same report date and code as the original)."""
-    kind = record_type(account.borrower_type)
+    kind = record_type(account.borrower_type, account.id_type)
     base = original.segment("AcctBsSgmt")
     rebuilt = build_record(account, snapshot, month=month)
     if segment_name == "AcctBsInfSgmt":
@@ -740,7 +749,13 @@ def sort_records(records):
         day = base.get("RptDate") or base.get("DelRptDate", "")
         code = base.get("RptDateCode") or base.get("DelCode", "")
         later = record.record_type not in (PERSONAL, ENTERPRISE)
-        return (later, day, base.get("AcctCode", ""), event_rank(code))
+        return (
+            later,
+            day,
+            base.get("AcctCode", ""),
+            event_rank(code),
+            record.record_type,
+        )
 
     return sorted(records, key=key)
 
@@ -774,8 +789,10 @@ def _id_number_ok(kind, id_type, number):
     a resident card, digits and capitals for a credit code. The check digits
     are verified when the borrower is entered (microloan_base)."""
     if id_type == "10" and kind == PERSONAL:
-        return len(number) == 18 and number[:17].isdigit() and number[17] in (
-            "0123456789X"
+        return (
+            len(number) == 18
+            and number[:17].isdigit()
+            and number[17] in ("0123456789X")
         )
     if id_type == "10" and kind == ENTERPRISE:
         return len(number) == 18 and number.isalnum() and number == number.upper()
@@ -816,8 +833,8 @@ def _check_fields(record, name, values, expected, issues):
             issues.append(Issue(record.key, name, field_name, "bad_code", value))
         elif field_name == "Month" and not _is_date(value + "-01"):
             issues.append(Issue(record.key, name, field_name, "bad_date", value))
-        elif field_name in ("Name", "AcctCode") and len(value) > 80:
-            issues.append(Issue(record.key, name, field_name, "bad_record", value))
+        elif field_name in ("Name", "AcctCode") and len(value) > MAX_NAME:
+            issues.append(Issue(record.key, name, field_name, "too_long", value))
         elif field_name == "MngmtOrgCode" and not (
             value.isalnum() and len(value) == 14
         ):
@@ -855,8 +872,10 @@ def validate_record(record):
         _check_dates(record, base, issues)
         return issues
     head = record.segment("Record")
-    expected = DELETION_FIELDS if record.record_type in DELETION.values() else (
-        CORRECTION_FIELDS
+    expected = (
+        DELETION_FIELDS
+        if record.record_type in DELETION.values()
+        else (CORRECTION_FIELDS)
     )
     _check_fields(record, "Record", head, expected, issues)
     if record.record_type in CORRECTION.values():

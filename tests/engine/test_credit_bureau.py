@@ -75,6 +75,20 @@ def test_code_tables(function, key, code):
     assert function(key) == code
 
 
+def test_sole_trader_with_a_credit_code_is_an_enterprise_record():
+    assert cb.record_type("sole_trader", "uscc") == "410"
+    assert cb.record_type("sole_trader", "resident_id") == "210"
+    account = replace(
+        ACCOUNT,
+        borrower_type="sole_trader",
+        id_type="uscc",
+        id_number="92510104MA6D8Q3W5P",
+    )
+    record = cb.build_record(account, SNAPSHOT)
+    assert record.record_type == "410"
+    assert cb.validate_record(record) == []
+
+
 def test_status_and_repayment_status():
     assert cb.account_state(False, False, 0) == "normal"
     assert cb.account_state(False, False, 3) == "overdue"
@@ -140,9 +154,7 @@ def test_repayment_record_has_no_basic_information():
 
 def test_month_end_record_carries_the_monthly_segment():
     snapshot = replace(SNAPSHOT, event_code="30", report_date=date(2026, 1, 31))
-    month = cb.Month(
-        "2026-01", None, due_amount=Decimal(0), paid_amount=Decimal(0)
-    )
+    month = cb.Month("2026-01", None, due_amount=Decimal(0), paid_amount=Decimal(0))
     record = cb.build_record(ACCOUNT, snapshot, month=month)
     monthly = record.segment("AcctMthlyBlgInfSgmt")
     assert monthly["Month"] == "2026-01"
@@ -196,6 +208,10 @@ def test_validation_names_record_segment_and_field():
     assert all(
         i.record == "CD-2026-0001/2026-01-10/10" for i in cb.validate_record(record)
     )
+    long_name = cb.build_record(replace(ACCOUNT, name="张" * 81), SNAPSHOT)
+    assert [(i.field, i.code) for i in cb.validate_record(long_name)] == [
+        ("Name", "too_long")
+    ]
     bad_id = cb.build_record(replace(ACCOUNT, id_number="1234"), SNAPSHOT)
     assert [(i.field, i.code, i.value) for i in cb.validate_record(bad_id)] == [
         ("IDNum", "bad_id", "1234")
@@ -212,9 +228,7 @@ def test_validation_of_codes_dates_and_amounts():
         if name == "AcctDbtInfSgmt":
             values.update(FiveCate="7", AcctStatus="9", RemRepPrd="x")
         segments.append((name, tuple(values.items())))
-    issues = {
-        (i.field, i.code) for i in cb.validate_record(cb.Record("210", segments))
-    }
+    issues = {(i.field, i.code) for i in cb.validate_record(cb.Record("210", segments))}
     assert issues == {
         ("OpenDate", "bad_date"),
         ("LoanAmt", "bad_amount"),
@@ -231,7 +245,10 @@ def test_validation_of_codes_dates_and_amounts():
 
 def test_date_order():
     account = replace(ACCOUNT, open_date=date(2026, 3, 1), due_date=date(2026, 2, 1))
-    issues = {(i.field, i.code) for i in cb.validate_record(cb.build_record(account, SNAPSHOT))}
+    issues = {
+        (i.field, i.code)
+        for i in cb.validate_record(cb.build_record(account, SNAPSHOT))
+    }
     assert ("OpenDate", "date_order") in issues
     assert ("DueDate", "date_order") in issues
 
@@ -308,6 +325,9 @@ def test_parse_refuses_other_files(data):
 
 
 def test_negative_information():
+    assert cb.overdue_total(
+        Decimal("1.10"), Decimal("2.20"), Decimal("0.30"), Decimal(0)
+    ) == Decimal("3.60")
     assert not cb.is_negative("normal", "normal", Decimal(0))
     assert cb.is_negative("overdue", "normal", Decimal(0))
     assert cb.is_negative("normal", "doubtful", Decimal(0))
