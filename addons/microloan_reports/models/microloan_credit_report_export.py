@@ -219,17 +219,20 @@ class MicroloanCreditReportExport(models.Model):
             "too_long": self.env._("is too long"),
             "bad_record": self.env._("does not belong to this record"),
         }
-        lines = [
-            self.env._(
-                "%(record)s, %(segment)s.%(field)s: %(problem)s %(value)s",
-                record=issue.record,
-                segment=issue.segment,
-                field=issue.field,
-                problem=texts.get(issue.code, issue.code),
-                value=f"({issue.value})" if issue.value else "",
+        lines = []
+        for issue in issues[:SHOWN_ISSUES]:
+            problem = texts.get(issue.code, issue.code)
+            value = "({})".format(issue.value) if issue.value else ""
+            lines.append(
+                self.env._(
+                    "%(record)s, %(segment)s.%(field)s: %(problem)s %(value)s",
+                    record=issue.record,
+                    segment=issue.segment,
+                    field=issue.field,
+                    problem=problem,
+                    value=value,
+                )
             )
-            for issue in issues[:SHOWN_ISSUES]
-        ]
         if len(issues) > SHOWN_ISSUES:
             lines.append(
                 self.env._("… and %(count)s more.", count=len(issues) - SHOWN_ISSUES)
