@@ -170,7 +170,12 @@ class MicroloanCreditReportEvent(models.Model):
         loans = loans.filtered(lambda loan: loan.state not in ("draft", "cancelled"))
         if not loans:
             return self.sudo().browse()
-        vals_list = self._prepare_snapshot_vals(loans, day)
+        # The repayment of the event is the last one: no need to look it up.
+        paying = bool(transactions) and all(
+            transactions.get(loan) and transactions[loan].kind in REPAYMENT_KINDS
+            for loan in loans
+        )
+        vals_list = self._prepare_snapshot_vals(loans, day, payments=not paying)
         for loan, vals in zip(loans, vals_list, strict=True):
             transaction = transactions.get(loan)
             vals.update(
@@ -190,28 +195,27 @@ class MicroloanCreditReportEvent(models.Model):
         return self.sudo().create(vals_list)
 
     @api.model
-    def _record_transaction(self, loan, code, transaction):
+    def _record_transaction(self, loan, code, transaction, retry=True):
         """Event ``code`` of ``transaction`` of ``loan``, once: a retried
         repayment (same reference) returns the transaction already posted and
-        reported."""
+        reported. ``retry``: whether the call may have been a retry (a
+        reference was given)."""
         if not transaction:
             return self.sudo().browse()
-        existing = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
+        if retry:
+            existing = self.sudo().search(
                 [("transaction_id", "=", transaction.id), ("event_code", "=", code)],
                 limit=1,
             )
-        )
-        if existing:
-            return existing
+            if existing:
+                return existing
         return self._record(loan, code, transaction.date, {loan: transaction})
 
     @api.model
-    def _prepare_snapshot_vals(self, loans, day):
+    def _prepare_snapshot_vals(self, loans, day, payments=True):
         """The figures of ``loans`` on ``day`` as event values, read in a few
-        queries for the whole batch."""
+        queries for the whole batch; without ``payments``, the last repayment
+        is left to the caller."""
         Installment = self.env["microloan.loan.installment"].sudo()
         rows = Installment.search_read(
             [("loan_id", "in", loans.ids), ("state", "=", "open")],
@@ -224,42 +228,9 @@ class MicroloanCreditReportEvent(models.Model):
             remaining[loan_id] += 1
             if row["due_date"] < day:
                 overdue[loan_id] += 1
-        payments = (
-            self.env["microloan.loan.transaction"]
-            .sudo()
-            ._read_group(
-                [
-                    ("loan_id", "in", loans.ids),
-                    ("kind", "in", REPAYMENT_KINDS),
-                    ("state", "=", "posted"),
-                    ("date", "<=", day),
-                ],
-                ["loan_id"],
-                ["date:max"],
-            )
-        )
-        last_dates = {loan.id: last for loan, last in payments}
-        last_amounts = {}
-        if last_dates:
-            last = (
-                self.env["microloan.loan.transaction"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("loan_id", "in", list(last_dates)),
-                        ("kind", "in", REPAYMENT_KINDS),
-                        ("state", "=", "posted"),
-                        ("date", "in", list(set(last_dates.values()))),
-                    ],
-                    ["loan_id", "date:day"],
-                    ["amount:sum"],
-                )
-            )
-            last_amounts = {
-                loan.id: amount
-                for loan, on, amount in last
-                if on == last_dates[loan.id]
-            }
+        last_dates, last_amounts = {}, {}
+        if payments:
+            last_dates, last_amounts = self._last_payments(loans, day)
         vals_list = []
         for loan in loans:
             state = cb.account_state(
@@ -300,6 +271,48 @@ class MicroloanCreditReportEvent(models.Model):
                 }
             )
         return vals_list
+
+    @api.model
+    def _last_payments(self, loans, day):
+        """The day and amount of the last repayment of each of ``loans`` on or
+        before ``day``: two dicts by loan id."""
+        last_amounts = {}
+        rows = (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", loans.ids),
+                    ("kind", "in", REPAYMENT_KINDS),
+                    ("state", "=", "posted"),
+                    ("date", "<=", day),
+                ],
+                ["loan_id"],
+                ["date:max"],
+            )
+        )
+        last_dates = {loan.id: last for loan, last in rows}
+        if last_dates:
+            last = (
+                self.env["microloan.loan.transaction"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("loan_id", "in", list(last_dates)),
+                        ("kind", "in", REPAYMENT_KINDS),
+                        ("state", "=", "posted"),
+                        ("date", "in", list(set(last_dates.values()))),
+                    ],
+                    ["loan_id", "date:day"],
+                    ["amount:sum"],
+                )
+            )
+            last_amounts = {
+                loan.id: amount
+                for loan, on, amount in last
+                if on == last_dates[loan.id]
+            }
+        return last_dates, last_amounts
 
     @api.model
     def _record_closing(self, loans):

@@ -222,7 +222,7 @@ class MicroloanCreditReportExport(models.Model):
         lines = []
         for issue in issues[:SHOWN_ISSUES]:
             problem = texts.get(issue.code, issue.code)
-            value = "({})".format(issue.value) if issue.value else ""
+            value = f"({issue.value})" if issue.value else ""
             lines.append(
                 self.env._(
                     "%(record)s, %(segment)s.%(field)s: %(problem)s %(value)s",

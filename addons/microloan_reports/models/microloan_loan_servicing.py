@@ -23,7 +23,7 @@ class MicroloanLoanServicing(models.AbstractModel):
             amount, date, reference=reference, note=note, extra=extra
         )
         self.env["microloan.credit.report.event"]._record_transaction(
-            self, "33", transaction
+            self, "33", transaction, retry=bool(reference)
         )
         return transaction
 
