@@ -164,6 +164,47 @@ class TestCreditBureau(LifecycleCommon):
         # No monthly performance for an enterprise.
         self.assertFalse(self.events(loan, "30"))
 
+        tranches = self._create_loan()
+        tranches.with_user(self.officer).with_company(self.branch_bj).action_submit()
+        tranches.action_approve()
+        tranches.disburse(60000.0, "2025-01-10")
+        tranches.disburse(40000.0, "2025-01-20")
+        self.assertRecordValues(
+            self.events(tranches),
+            [
+                {"event_code": "10", "balance": 60000.0},
+                {"event_code": "31", "balance": 100000.0},
+            ],
+        )
+        record = self.events(tranches, "10")._build_record()
+        self.assertEqual(record.segment("AcctBsInfSgmt")["Flag"], "1")
+        self.assertEqual(cb.validate_record(record), [])
+
+    def test_write_off_and_recovery(self):
+        loan = self._active_loan()
+        self._close(self.d("2025-05-31"))
+        loan.with_user(self.approver).write_off(
+            self.d("2025-06-01"), "Borrower deceased", "Death certificate 42"
+        )
+        self.assertRecordValues(
+            self.events(loan, "49"),
+            [
+                {
+                    "event_date": date(2025, 6, 1),
+                    "account_state": "written_off",
+                    "negative": True,
+                }
+            ],
+        )
+        record = self.events(loan, "49")._build_record()
+        self.assertEqual(record.segment("AcctDbtInfSgmt")["AcctStatus"], "4")
+        self.assertEqual(record.segment("AcctDbtInfSgmt")["RpyStatus"], "G")
+        loan.register_recovery(1000.0, "2025-06-10")
+        self.assertRecordValues(
+            self.events(loan, "33"),
+            [{"event_date": date(2025, 6, 10), "last_payment_amount": 1000.0}],
+        )
+
     # ------------------------------------------------------------------
     # The export
 
