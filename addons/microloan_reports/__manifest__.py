@@ -42,6 +42,7 @@
         "report/report_loan_settlement.xml",
         "report/report_loan_extension.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/microloan_reports_demo.xml",
         "demo/microloan_credit_report_demo.xml",

@@ -31,6 +31,7 @@ ACCOUNT_STATES = [
     ("written_off", "Written Off"),
 ]
 REPAYMENT_KINDS = ("repayment", "recovery")
+BACKFILL_BATCH = 1000
 
 
 class MicroloanCreditReportEvent(models.Model):
@@ -426,7 +427,11 @@ class MicroloanCreditReportEvent(models.Model):
         loans = self.env["microloan.loan"].sudo().search(domain)
         reported = self.sudo()._read_group([("loan_id", "in", loans.ids)], ["loan_id"])
         loans -= self.env["microloan.loan"].browse([loan.id for (loan,) in reported])
-        return self._record(loans, "10", fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        events = self.sudo().browse()
+        for start in range(0, len(loans), BACKFILL_BATCH):
+            events |= self._record(loans[start : start + BACKFILL_BATCH], "10", today)
+        return events
 
     # ------------------------------------------------------------------
     # Building the records

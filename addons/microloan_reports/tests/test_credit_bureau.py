@@ -180,6 +180,23 @@ class TestCreditBureau(LifecycleCommon):
         self.assertEqual(record.segment("AcctBsInfSgmt")["Flag"], "1")
         self.assertEqual(cb.validate_record(record), [])
 
+    def test_backfill_opens_the_outbox_of_running_loans(self):
+        loan = self._active_loan()
+        self.assertFalse(self.Event._backfill(self.branch_bj))
+        # A loan disbursed before the module was installed has no event.
+        self.env.cr.execute(
+            "DELETE FROM microloan_credit_report_event WHERE loan_id = %s", [loan.id]
+        )
+        self.Event.invalidate_model()
+        events = self.Event._backfill(self.branch_bj)
+        self.assertRecordValues(
+            events,
+            [{"loan_id": loan.id, "event_code": "10", "balance": 100000.0}],
+        )
+        self.assertEqual(
+            events._build_record().segment("AcctBsInfSgmt")["OpenDate"], "2025-01-10"
+        )
+
     def test_write_off_and_recovery(self):
         loan = self._active_loan()
         self._close(self.d("2025-05-31"))
