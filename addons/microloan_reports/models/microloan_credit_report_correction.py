@@ -44,7 +44,7 @@ class MicroloanCreditReportCorrection(models.Model):
         index=True,
         check_company=True,
         domain="[('state', '=', 'exported')]",
-        ondelete="restrict",
+        ondelete="cascade",
     )
     loan_id = fields.Many2one(related="event_id.loan_id", store=True, index=True)
     company_id = fields.Many2one(

@@ -46,6 +46,8 @@ class MicroloanCreditReportEvent(models.Model):
     _check_company_auto = True
 
     name = fields.Char(readonly=True)
+    # Deleted only with its loan, and Odoo deletes no loan past draft (a draft
+    # loan has no event).
     loan_id = fields.Many2one(
         "microloan.loan",
         string="Loan",
@@ -53,7 +55,7 @@ class MicroloanCreditReportEvent(models.Model):
         readonly=True,
         index=True,
         check_company=True,
-        ondelete="restrict",
+        ondelete="cascade",
     )
     company_id = fields.Many2one(
         "res.company", string="Branch", required=True, readonly=True, index=True

@@ -25,7 +25,7 @@ class MicroloanCreditReportNotice(models.Model):
         readonly=True,
         index=True,
         check_company=True,
-        ondelete="restrict",
+        ondelete="cascade",
     )
     company_id = fields.Many2one(
         "res.company", string="Branch", required=True, readonly=True, index=True
