@@ -5,3 +5,13 @@ from . import microloan_product
 from . import microloan_loan
 from . import ir_actions_report
 from . import microloan_balance_accumulation_line
+from . import res_company
+from . import microloan_credit_report_event
+from . import microloan_credit_report_notice
+from . import microloan_credit_report_correction
+from . import microloan_credit_report_export
+from . import microloan_loan_servicing
+from . import microloan_loan_writeoff
+from . import microloan_loan_restructure
+from . import microloan_loan_close
+from . import microloan_loan_risk

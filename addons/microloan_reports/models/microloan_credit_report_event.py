@@ -1,0 +1,535 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
+
+from microloan_engine import credit_bureau as cb
+from microloan_engine.restructure import months_between
+
+EVENT_CODES = [
+    ("10", "10 New Account (新开户)"),
+    ("31", "31 Disbursement (开户后放款)"),
+    ("32", "32 Due-Date Settlement (约定还款日结算)"),
+    ("33", "33 Repayment (实际还款)"),
+    ("41", "41 Classification Change (五级分类调整)"),
+    ("42", "42 Extension (展期发生)"),
+    ("49", "49 Other (其他)"),
+    ("30", "30 Month-End Performance (月度表现)"),
+    ("20", "20 Account Closed (账户关闭)"),
+]
+RECORD_TYPES = [
+    ("210", "210 Personal Loan Account (个人借贷账户)"),
+    ("410", "410 Enterprise Loan Account (企业借贷账户)"),
+]
+ACCOUNT_STATES = [
+    ("normal", "Normal"),
+    ("overdue", "Overdue"),
+    ("closed", "Closed"),
+    ("written_off", "Written Off"),
+]
+REPAYMENT_KINDS = ("repayment", "recovery")
+BACKFILL_BATCH = 1000
+
+
+class MicroloanCreditReportEvent(models.Model):
+    """The outbox of the credit bureau (征信): one reportable event of a loan,
+    with the loan's figures as the event left them. Written by the servicing
+    actions and the daily close as they happen, never by a user; an export
+    sends the pending ones."""
+
+    _name = "microloan.credit.report.event"
+    _description = "Credit-Bureau Event"
+    _order = "event_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True)
+    # Deleted only with its loan, and Odoo deletes no loan past draft (a draft
+    # loan has no event).
+    loan_id = fields.Many2one(
+        "microloan.loan",
+        string="Loan",
+        required=True,
+        readonly=True,
+        index=True,
+        check_company=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Branch", required=True, readonly=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Borrower", readonly=True, index=True
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    record_type = fields.Selection(RECORD_TYPES, readonly=True, index=True)
+    event_code = fields.Selection(
+        EVENT_CODES, string="Event", required=True, readonly=True, index=True
+    )
+    event_date = fields.Date(required=True, readonly=True, index=True)
+    transaction_id = fields.Many2one(
+        "microloan.loan.transaction",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    state = fields.Selection(
+        [("pending", "Pending"), ("exported", "Exported")],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    export_id = fields.Many2one(
+        "microloan.credit.report.export",
+        string="Export",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    negative = fields.Boolean(
+        string="Negative Information",
+        readonly=True,
+        help="Overdue, written off or classified substandard or worse: reported "
+        "only after the borrower was notified.",
+    )
+    # The loan's figures on the event.
+    account_state = fields.Selection(ACCOUNT_STATES, readonly=True)
+    balance = fields.Monetary(readonly=True)
+    risk_tier = fields.Selection(RISK_TIERS, string="Classification", readonly=True)
+    risk_tier_date = fields.Date(string="Classified On", readonly=True)
+    remaining_periods = fields.Integer(readonly=True)
+    overdue_periods = fields.Integer(readonly=True)
+    days_past_due = fields.Integer(readonly=True)
+    overdue_principal = fields.Monetary(readonly=True)
+    overdue_total = fields.Monetary(readonly=True)
+    last_payment_date = fields.Date(readonly=True)
+    last_payment_amount = fields.Monetary(readonly=True)
+    close_date = fields.Date(readonly=True)
+    # The month-end performance of a personal loan (event 30).
+    month = fields.Char(readonly=True, help="YYYY-MM")
+    settlement_date = fields.Date(
+        readonly=True, help="The installment's due date in the month, if any."
+    )
+    due_amount = fields.Monetary(string="Due in the Month", readonly=True)
+    paid_amount = fields.Monetary(string="Paid in the Month", readonly=True)
+    correction_ids = fields.One2many(
+        "microloan.credit.report.correction", "event_id", string="Corrections"
+    )
+
+    _sql_constraints = [
+        (
+            "transaction_code_unique",
+            "unique(transaction_id, event_code)",
+            "A transaction is reported once per event.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Credit-bureau events are written by the servicing actions only."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Credit-bureau events are written by the servicing actions only."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Credit-bureau events are never deleted."))
+
+    def action_notify_borrower(self):
+        """Send the borrowers of these negative events the notice of their
+        negative credit information (see microloan.credit.report.notice)."""
+        loans = self.filtered("negative").loan_id
+        if not loans:
+            raise UserError(self.env._("None of these events is negative."))
+        notices = self.env["microloan.credit.report.notice"]._notify(loans)
+        return notices.ids
+
+    # ------------------------------------------------------------------
+    # Writing the outbox (called by the servicing code, under sudo)
+
+    @api.model
+    def _record(self, loans, code, day, transactions=None, months=None):
+        """Write event ``code`` of ``loans`` on ``day`` with their figures.
+
+        ``transactions`` maps a loan to the transaction of its event;
+        ``months`` (month-end events) maps a loan to its monthly figures.
+        Returns the events (sudo)."""
+        transactions = transactions or {}
+        loans = loans.filtered(lambda loan: loan.state not in ("draft", "cancelled"))
+        if not loans:
+            return self.sudo().browse()
+        # The repayment of the event is the last one: no need to look it up.
+        paying = bool(transactions) and all(
+            transactions.get(loan) and transactions[loan].kind in REPAYMENT_KINDS
+            for loan in loans
+        )
+        vals_list = self._prepare_snapshot_vals(loans, day, payments=not paying)
+        for loan, vals in zip(loans, vals_list, strict=True):
+            transaction = transactions.get(loan)
+            vals.update(
+                event_code=code,
+                event_date=day,
+                name=f"{loan.name} {code} {day}",
+                transaction_id=transaction.id if transaction else False,
+            )
+            if transaction and transaction.kind in REPAYMENT_KINDS:
+                vals.update(
+                    last_payment_date=transaction.date,
+                    last_payment_amount=transaction.amount,
+                )
+            if months:
+                vals.update(months.get(loan, {}))
+        # sudo: the outbox is written by the servicing code only.
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _record_transaction(self, loan, code, transaction, retry=True):
+        """Event ``code`` of ``transaction`` of ``loan``, once: a retried
+        repayment (same reference) returns the transaction already posted and
+        reported. ``retry``: whether the call may have been a retry (a
+        reference was given)."""
+        if not transaction:
+            return self.sudo().browse()
+        if retry:
+            existing = self.sudo().search(
+                [("transaction_id", "=", transaction.id), ("event_code", "=", code)],
+                limit=1,
+            )
+            if existing:
+                return existing
+        return self._record(loan, code, transaction.date, {loan: transaction})
+
+    @api.model
+    def _prepare_snapshot_vals(self, loans, day, payments=True):
+        """The figures of ``loans`` on ``day`` as event values, read in a few
+        queries for the whole batch; without ``payments``, the last repayment
+        is left to the caller."""
+        Installment = self.env["microloan.loan.installment"].sudo()
+        rows = Installment.search_read(
+            [("loan_id", "in", loans.ids), ("state", "=", "open")],
+            ["loan_id", "due_date"],
+        )
+        overdue = defaultdict(int)
+        remaining = defaultdict(int)
+        for row in rows:
+            loan_id = row["loan_id"][0]
+            remaining[loan_id] += 1
+            if row["due_date"] < day:
+                overdue[loan_id] += 1
+        last_dates, last_amounts = {}, {}
+        if payments:
+            last_dates, last_amounts = self._last_payments(loans, day)
+        vals_list = []
+        for loan in loans:
+            state = cb.account_state(
+                loan.state == "closed",
+                loan.state == "written_off",
+                loan.days_past_due,
+            )
+            total = cb.overdue_total(
+                Decimal(str(loan.overdue_principal)),
+                Decimal(str(loan.overdue_interest)),
+                Decimal(str(loan.penalty_due)),
+                Decimal(str(loan.compound_due)),
+            )
+            closed = state in ("closed", "written_off")
+            vals_list.append(
+                {
+                    "loan_id": loan.id,
+                    "company_id": loan.company_id.id,
+                    "partner_id": loan.partner_id.id,
+                    "currency_id": loan.currency_id.id,
+                    "record_type": cb.record_type(
+                        loan.borrower_type, loan.partner_id.microloan_id_type
+                    )
+                    or cb.PERSONAL,
+                    "account_state": state,
+                    "balance": 0.0 if closed else loan.principal_outstanding,
+                    "risk_tier": loan.risk_tier or False,
+                    "risk_tier_date": loan.risk_tier_date or False,
+                    "remaining_periods": remaining[loan.id],
+                    "overdue_periods": overdue[loan.id],
+                    "days_past_due": loan.days_past_due,
+                    "overdue_principal": loan.overdue_principal,
+                    "overdue_total": float(total),
+                    "last_payment_date": last_dates.get(loan.id, False),
+                    "last_payment_amount": last_amounts.get(loan.id, 0.0),
+                    "close_date": day if state == "closed" else False,
+                    "negative": cb.is_negative(state, loan.risk_tier, total),
+                }
+            )
+        return vals_list
+
+    @api.model
+    def _last_payments(self, loans, day):
+        """The day and amount of the last repayment of each of ``loans`` on or
+        before ``day``: two dicts by loan id."""
+        last_amounts = {}
+        rows = (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", loans.ids),
+                    ("kind", "in", REPAYMENT_KINDS),
+                    ("state", "=", "posted"),
+                    ("date", "<=", day),
+                ],
+                ["loan_id"],
+                ["date:max"],
+            )
+        )
+        last_dates = {loan.id: last for loan, last in rows}
+        if last_dates:
+            last = (
+                self.env["microloan.loan.transaction"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("loan_id", "in", list(last_dates)),
+                        ("kind", "in", REPAYMENT_KINDS),
+                        ("state", "=", "posted"),
+                        ("date", "in", list(set(last_dates.values()))),
+                    ],
+                    ["loan_id", "date:day"],
+                    ["amount:sum"],
+                )
+            )
+            last_amounts = {
+                loan.id: amount
+                for loan, on, amount in last
+                if on == last_dates[loan.id]
+            }
+        return last_dates, last_amounts
+
+    @api.model
+    def _record_closing(self, loans):
+        """Event 20 of ``loans`` just closed, on the day of their last
+        repayment (or recovery), the day the balance reached zero."""
+        last = (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", loans.ids),
+                    ("kind", "in", REPAYMENT_KINDS),
+                    ("state", "=", "posted"),
+                ],
+                ["loan_id"],
+                ["date:max"],
+            )
+        )
+        last_day = dict(last)
+        today = fields.Date.context_today(self)
+        events = self.sudo().browse()
+        for day, group in loans.grouped(
+            lambda loan: last_day.get(loan) or loan.settlement_date or today
+        ).items():
+            events |= self._record(group, "20", day)
+        return events
+
+    @api.model
+    def _record_due_dates(self, loans, day):
+        """Event 32 for the loans with an installment due on ``day``."""
+        due = (
+            self.env["microloan.loan.installment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", loans.ids),
+                    ("due_date", "=", day),
+                    ("state", "in", ("open", "paid")),
+                ],
+                ["loan_id"],
+            )
+        )
+        due_loans = self.env["microloan.loan"].browse([loan.id for (loan,) in due])
+        return self._record(due_loans, "32", day)
+
+    @api.model
+    def _record_month_end(self, loans, day):
+        """Event 30, the monthly performance, of the personal loans among
+        ``loans`` for the month ending on ``day``: what fell due and what was
+        paid in the month, and its due date."""
+        personal = loans.filtered(
+            lambda loan: cb.record_type(
+                loan.borrower_type, loan.partner_id.microloan_id_type
+            )
+            == cb.PERSONAL
+        )
+        if not personal:
+            return self.sudo().browse()
+        start = day.replace(day=1)
+        due = (
+            self.env["microloan.loan.installment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", personal.ids),
+                    ("due_date", ">=", start),
+                    ("due_date", "<=", day),
+                    ("state", "in", ("open", "paid")),
+                ],
+                ["loan_id"],
+                ["amount:sum", "due_date:max"],
+            )
+        )
+        paid = (
+            self.env["microloan.loan.transaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("loan_id", "in", personal.ids),
+                    ("kind", "in", REPAYMENT_KINDS),
+                    ("state", "=", "posted"),
+                    ("date", ">=", start),
+                    ("date", "<=", day),
+                ],
+                ["loan_id"],
+                ["amount:sum"],
+            )
+        )
+        due_by_loan = {loan: (amount, last) for loan, amount, last in due}
+        paid_by_loan = dict(paid)
+        months = {}
+        for loan in personal:
+            amount, last = due_by_loan.get(loan, (0.0, False))
+            months[loan] = {
+                "month": start.strftime("%Y-%m"),
+                "settlement_date": last,
+                "due_amount": amount,
+                "paid_amount": paid_by_loan.get(loan, 0.0),
+            }
+        return self._record(personal, "30", day, months=months)
+
+    @api.model
+    def _backfill(self, companies=None):
+        """Open the outbox of loans disbursed before the module was installed:
+        event 10 of each active or written-off loan without an event, dated
+        today, the day of its first report (首次报送), with its figures of
+        today (its opening date stays that of its first disbursement)."""
+        domain = [("state", "in", ("active", "written_off"))]
+        if companies:
+            domain.append(("company_id", "in", companies.ids))
+        loans = self.env["microloan.loan"].sudo().search(domain)
+        reported = self.sudo()._read_group([("loan_id", "in", loans.ids)], ["loan_id"])
+        loans -= self.env["microloan.loan"].browse([loan.id for (loan,) in reported])
+        today = fields.Date.context_today(self)
+        events = self.sudo().browse()
+        for start in range(0, len(loans), BACKFILL_BATCH):
+            events |= self._record(loans[start : start + BACKFILL_BATCH], "10", today)
+        return events
+
+    # ------------------------------------------------------------------
+    # Building the records
+
+    def _engine_account(self):
+        """``microloan_engine.credit_bureau.Account`` of the event's loan."""
+        self.ensure_one()
+        loan = self.loan_id.sudo()
+        partner = loan.partner_id
+        installments = loan.installment_ids.filtered(lambda i: i.state != "cancelled")
+        due_dates = installments.mapped("due_date")
+        start = loan.first_disbursement_date or loan.disbursement_date
+        maturity = max(due_dates) if due_dates else loan.maturity_date
+        months = 0
+        if start and maturity and start <= maturity:
+            whole, days = months_between(start, maturity)
+            months = whole + (1 if days else 0)
+        return cb.Account(
+            borrower_type=loan.borrower_type or "",
+            account_code=loan.name,
+            org_code=loan.company_id.microloan_credit_bureau_code or "",
+            name=partner.name or "",
+            id_type=partner.microloan_id_type or "",
+            id_number=partner.microloan_id_number or "",
+            open_date=start,
+            loan_amount=Decimal(str(loan.amount_disbursed or loan.amount)),
+            credit_limit=Decimal(str(loan.amount)),
+            due_date=maturity or None,
+            repayment_method=loan.repayment_method or "",
+            frequency=loan.frequency or "",
+            periods=len(installments),
+            term_months=months,
+            guarantee_code=loan.guarantee_type_id.code or "",
+            tranches=len(
+                loan.transaction_ids.filtered(
+                    lambda t: t.kind == "disbursement" and t.state == "posted"
+                )
+            )
+            > 1,
+        )
+
+    def _engine_snapshot(self, overrides=None):
+        """``microloan_engine.credit_bureau.Snapshot`` of the event, with
+        ``overrides`` (a correction's figures)."""
+        self.ensure_one()
+        values = {
+            "report_date": self.event_date,
+            "event_code": self.event_code,
+            "account_state": self.account_state,
+            "balance": Decimal(str(self.balance)),
+            "tier": self.risk_tier or None,
+            "tier_date": self.risk_tier_date or None,
+            "remaining_periods": self.remaining_periods,
+            "overdue_periods": self.overdue_periods,
+            "days_past_due": self.days_past_due,
+            "overdue_principal": Decimal(str(self.overdue_principal)),
+            "overdue_total": Decimal(str(self.overdue_total)),
+            "last_payment_date": self.last_payment_date or None,
+            "last_payment_amount": Decimal(str(self.last_payment_amount)),
+            "close_date": self.close_date or None,
+        }
+        values.update(overrides or {})
+        return cb.Snapshot(**values)
+
+    def _engine_month(self):
+        self.ensure_one()
+        if self.event_code != "30":
+            return None
+        return cb.Month(
+            month=self.month,
+            settlement_date=self.settlement_date or None,
+            due_amount=Decimal(str(self.due_amount)),
+            paid_amount=Decimal(str(self.paid_amount)),
+        )
+
+    def _build_record(self):
+        """The record of this event (``microloan_engine.credit_bureau``)."""
+        self.ensure_one()
+        return cb.build_record(
+            self._engine_account(), self._engine_snapshot(), month=self._engine_month()
+        )
+
+    def _notice_check(self, export_day, waiting_days=0):
+        """``microloan_engine.credit_bureau.notice_check`` of this event."""
+        self.ensure_one()
+        events = (
+            self.sudo()
+            .search([("loan_id", "=", self.loan_id.id)])
+            .mapped(lambda event: cb.Event(event.event_date, event.negative))
+        )
+        notices = (
+            self.env["microloan.credit.report.notice"]
+            .sudo()
+            .search([("loan_id", "=", self.loan_id.id)])
+            .mapped("date")
+        )
+        return cb.notice_check(
+            events, self.event_date, notices, export_day, waiting_days=waiting_days
+        )
