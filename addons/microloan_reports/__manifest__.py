@@ -12,7 +12,9 @@
     "data": [
         "security/ir.model.access.csv",
         "security/microloan_reports_security.xml",
+        "security/microloan_report_run_security.xml",
         "data/microloan_contract_template_data.xml",
+        "data/microloan_report_run_cron_data.xml",
         "wizards/microloan_loan_statement_views.xml",
         "wizards/microloan_loan_overdue_notice_views.xml",
         "wizards/microloan_loan_ledger_export_views.xml",
@@ -22,6 +24,7 @@
         "views/microloan_product_views.xml",
         "views/microloan_loan_views.xml",
         "views/microloan_balance_accumulation_line_views.xml",
+        "views/microloan_report_run_views.xml",
         "views/microloan_reports_menus.xml",
         "report/microloan_reports_reports.xml",
         "report/report_document_common.xml",

@@ -5,3 +5,4 @@ from . import microloan_product
 from . import microloan_loan
 from . import ir_actions_report
 from . import microloan_balance_accumulation_line
+from . import microloan_report_run
