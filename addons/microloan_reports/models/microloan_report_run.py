@@ -188,23 +188,19 @@ class MicroloanReportRun(models.Model):
             self.env.ref(CRON_XMLID).sudo()._trigger()
 
     @api.model
-    def _cron_execute(self, limit=20):
-        """Scheduled action: run the queued runs handed to it, oldest first,
-        committing after each."""
-        runs = self.sudo().search(
-            [("state", "=", "queued"), ("dispatch", "=", "cron")],
-            order="id",
-            limit=limit,
+    def _cron_execute(self):
+        """Scheduled action: build the oldest queued run handed to it and
+        report how many are left; the scheduler commits and calls it again
+        while some are (``ir.cron._notify_progress``)."""
+        queued = self.sudo().search(
+            [("state", "=", "queued"), ("dispatch", "=", "cron")], order="id"
         )
-        Cron = self.env["ir.cron"]
-        for index, run in enumerate(runs):
-            run._execute()
-            if not self.env.registry.in_test_mode():
-                self.env.cr.commit()
-            Cron._notify_progress(done=index + 1, remaining=len(runs) - index - 1)
-        if len(runs) == limit:
-            self.env.ref(CRON_XMLID)._trigger()
-        return runs.ids
+        run = queued[:1]
+        run._execute()
+        self.env["ir.cron"]._notify_progress(
+            done=len(run), remaining=len(queued) - len(run)
+        )
+        return run.ids
 
     # ------------------------------------------------------------------
     # Execution (the job's and the scheduled action's code path)

@@ -168,8 +168,8 @@ class MicroloanReportRunXlsx(models.AbstractModel):
          LEFT JOIN res_partner officer ON officer.id = users.partner_id
          LEFT JOIN microloan_guarantee_type guarantee
                 ON guarantee.id = loan.guarantee_type_id
-         LEFT JOIN (
-                SELECT line.loan_id, SUM(
+         LEFT JOIN LATERAL (
+                SELECT SUM(
                     CASE
                         WHEN line.effect = 'other' AND line.kind IN %(disbursing)s
                             THEN line.amount
@@ -179,17 +179,16 @@ class MicroloanReportRunXlsx(models.AbstractModel):
                         ELSE 0
                     END) AS principal
                   FROM microloan_loan_transaction_line line
-                 WHERE line.loan_id IN %(loans)s
+                 WHERE line.loan_id = loan.id
                    AND line.component = 'principal'
                    AND line.date <= %(date_to)s
-              GROUP BY line.loan_id
-            ) balance ON balance.loan_id = loan.id
-             WHERE loan.id IN %(loans)s
+            ) balance ON TRUE
+             WHERE loan.id = ANY(%(loans)s)
             """,
             lang=lang,
             disbursing=DISBURSING_KINDS,
             settling=RECEIVABLE_SETTLING_KINDS,
-            loans=tuple(loan_ids),
+            loans=list(loan_ids),
             date_to=date_to,
         )
         return self.env.execute_query(query)
