@@ -223,7 +223,7 @@ def main():
                     "date_to": "2024-12-31",
                     "company_ids": [(6, 0, [accumulation_id])],
                 },
-                10.0,
+                None,
             )
         )
     for label, vals, goal in benches:
@@ -242,10 +242,16 @@ def main():
                 f"{peak_rss_mb():.0f} MB after{traced_text}"
             )
         best = min(seconds)
-        verdict = "meets" if best <= goal else "misses"
+        if goal is None:
+            # The goal of issue 15 (10 s) is the computation's:
+            # bench_balance_accumulation.py measures it.
+            verdict = "no goal for the run with its XLSX"
+        else:
+            met = "meets" if best <= goal else "misses"
+            verdict = f"{met} the goal of {goal:.0f} s"
         print(
             f"{label}: best {best:.2f} s, median {statistics.median(seconds):.2f} s; "
-            f"{verdict} the goal of {goal:.0f} s; peak RSS {peak_rss_mb():.0f} MB "
+            f"{verdict}; peak RSS {peak_rss_mb():.0f} MB "
             f"({'within' if peak_rss_mb() <= MEMORY_GOAL_MB else 'over'} "
             f"{MEMORY_GOAL_MB} MB)"
         )
