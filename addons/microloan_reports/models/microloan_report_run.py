@@ -130,6 +130,8 @@ class MicroloanReportRun(models.Model):
             raise AccessError(
                 self.env._("You can only run reports of the branches you work in.")
             )
+        # The run's name in the requester's language, whatever the call's.
+        env = self.with_context(lang=self.env.user.lang).env
         vals = {
             "kind": kind,
             "company_id": self.env.company.id,
@@ -149,13 +151,13 @@ class MicroloanReportRun(models.Model):
                 amount_min=wizard.amount_min,
                 amount_max=wizard.amount_max,
             )
-            label = dict(self._fields["ledger"]._description_selection(self.env))[
+            label = dict(self._fields["ledger"]._description_selection(env))[
                 wizard.ledger
             ]
         else:
             vals["granularity"] = wizard.granularity
-            label = self.env._("Daily Average Balances")
-        vals["name"] = self.env._(
+            label = env._("Daily Average Balances")
+        vals["name"] = env._(
             "%(report)s, %(date_from)s to %(date_to)s",
             report=label,
             date_from=wizard.date_from,

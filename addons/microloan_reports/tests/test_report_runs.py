@@ -205,7 +205,10 @@ class TestReportRuns(ReportsCommon):
         )
 
     def test_a_failed_run_says_why(self):
+        # in the requester's language, whatever the call's
+        self.officer.lang = "zh_CN"
         run = self.request(self.officer)
+        self.assertIn("2025-01-01 至 2025-03-31", run.name)
         # the officer moves to Shanghai before the run: no longer Beijing's data
         self.officer.write(
             {
@@ -219,6 +222,7 @@ class TestReportRuns(ReportsCommon):
         self.assertTrue(run.error)
         self.assertFalse(run.attachment_id)
         self.assertIn(self.officer.partner_id, run.message_ids.notified_partner_ids)
+        self.assertIn("运行失败", run.message_ids[0].body)
 
     # -- branch isolation --------------------------------------------------
 
