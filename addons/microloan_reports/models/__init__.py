@@ -15,3 +15,4 @@ from . import microloan_loan_writeoff
 from . import microloan_loan_restructure
 from . import microloan_loan_close
 from . import microloan_loan_risk
+from . import microloan_report_run

@@ -6,3 +6,4 @@ from . import test_pdf_text
 from . import test_ledgers
 from . import test_balance_accumulation
 from . import test_credit_bureau
+from . import test_report_runs
