@@ -5,3 +5,8 @@ from . import microloan_product
 from . import microloan_loan
 from . import ir_actions_report
 from . import microloan_balance_accumulation_line
+from . import microloan_report_bands
+from . import microloan_portfolio_report
+from . import microloan_performance_report
+from . import microloan_performance_analysis_line
+from . import res_company

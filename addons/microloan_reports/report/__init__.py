@@ -6,3 +6,4 @@ from . import report_loan_overdue_notice
 from . import report_loan_settlement
 from . import report_loan_extension
 from . import report_loan_ledger_xlsx
+from . import report_regulatory_return_xlsx
