@@ -205,7 +205,9 @@ class MicroloanPerformanceReport(models.Model):
                                                + interval '1 month')::date
               GROUP BY installment.loan_id, date_trunc('month', installment.due_date)
             ), keys AS (
+                -- a repaid loan's later months show nothing: no row
                 SELECT loan_id, month FROM stock
+                 WHERE balance_end <> 0 OR accumulation <> 0
                  UNION SELECT loan_id, month FROM flows
                  UNION SELECT loan_id, month FROM dues
             )

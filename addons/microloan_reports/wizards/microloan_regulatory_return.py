@@ -105,7 +105,7 @@ class MicroloanRegulatoryReturn(models.TransientModel):
                 return [(tier, labels.get(tier, tier)) for tier in TIERS]
             return selection
         types = self.env["microloan.guarantee.type"].search([], order="sequence, id")
-        return [(record, record.display_name) for record in types]
+        return [(record.id, record.display_name) for record in types]
 
     def _get_return(self):
         """The figures of the return as plain Python: ``{"total": row,
@@ -115,7 +115,11 @@ class MicroloanRegulatoryReturn(models.TransientModel):
         the month's end (the sub-ledger's, equal to the general ledger's), the
         loans and borrowers owing at the month's end, the loans first
         disbursed in the month and their amount, and the amount disbursed
-        since the start of the year."""
+        since the start of the year.
+
+        The month view is read twice (the month's row of each loan, and the
+        year's disbursements grouped by the breakdowns): every breakdown is
+        summed from those, in ``Decimal``."""
         self.ensure_one()
         companies = self._companies()
         # The views' record rules read the companies the user works in, all of
@@ -124,60 +128,69 @@ class MicroloanRegulatoryReturn(models.TransientModel):
             allowed_company_ids=companies.ids
         )
         base = [("company_id", "in", companies.ids)]
-        month = [("month", "=", self._month_start)]
-        owing = base + month + [("balance_end", "!=", 0)]
+        dims = [field_name for field_name, _title in self._breakdowns()]
+        loans = Report.search_fetch(
+            base + [("month", "=", self._month_start)],
+            [*dims, "partner_id", "balance_end", "disbursed_amount", "new_loan_count"],
+        )
+        sums = {}
+        balances_by_borrower = {}
+
+        def figures(key):
+            return sums.setdefault(key, self._empty_row() | {"partners": set()})
+
+        for loan in loans:
+            balance = self._money(loan.balance_end)
+            keys = [None] + [(dim, self._category_key(loan[dim])) for dim in dims]
+            for key in keys:
+                row = figures(key)
+                row["balance"] += balance
+                row["new_amount"] += self._money(loan.disbursed_amount)
+                row["new_loans"] += loan.new_loan_count
+                if balance:
+                    row["loans"] += 1
+                    row["partners"].add(loan.partner_id.id)
+            if balance:
+                partner = loan.partner_id.id
+                balances_by_borrower[partner] = (
+                    balances_by_borrower.get(partner, Decimal(0)) + balance
+                )
         year = base + [
             ("month", ">=", self._month_start.replace(month=1)),
             ("month", "<=", self._month_start),
         ]
+        for *groups, amount in Report._read_group(year, dims, ["disbursed_amount:sum"]):
+            amount = self._money(amount)
+            figures(None)["ytd_amount"] += amount
+            for dim, group in zip(dims, groups, strict=True):
+                figures((dim, self._category_key(group)))["ytd_amount"] += amount
+        for row in sums.values():
+            row["borrowers"] = len(row.pop("partners"))
 
-        def rows(groupby):
-            result = {}
-            specs = (
-                (base + month, ["balance_end:sum", "disbursed_amount:sum"]),
-                (base + month, ["new_loan_count:sum"]),
-                (owing, ["__count", "partner_id:count_distinct"]),
-                (year, ["disbursed_amount:sum"]),
-            )
-            names = (
-                ("balance", "new_amount"),
-                ("new_loans",),
-                ("loans", "borrowers"),
-                ("ytd_amount",),
-            )
-            for (domain, aggregates), keys in zip(specs, names, strict=True):
-                for found in Report._read_group(domain, groupby, aggregates):
-                    key = found[0] if groupby else None
-                    values = found[len(groupby) :]
-                    row = result.setdefault(key, self._empty_row())
-                    for name, value in zip(keys, values, strict=True):
-                        row[name] = (
-                            self._money(value)
-                            if name in ("balance", "new_amount", "ytd_amount")
-                            else int(value or 0)
-                        )
-            return result
-
-        total = rows([]).get(None, self._empty_row())
+        total = sums.get(None, self._empty_row())
         sections = []
         for field_name, title in self._breakdowns():
-            by_key = {}
-            for key, row in rows([field_name]).items():
-                by_key[key.id if hasattr(key, "id") else key] = row
             lines = []
             for key, label in self._categories(field_name):
-                lookup = key.id if hasattr(key, "id") else key
-                lines.append((label, by_key.pop(lookup, self._empty_row())))
-            for _key, row in by_key.items():
-                lines.append((self.env._("Undefined"), row))
+                lines.append(
+                    (label, sums.pop((field_name, key), None) or self._empty_row())
+                )
+            for key in [k for k in sums if k and k[0] == field_name]:
+                lines.append((self.env._("Undefined"), sums.pop(key)))
             sections.append((title, lines))
+        largest = max(balances_by_borrower.values(), default=Decimal(0))
         return {
             "companies": companies,
             "month_end": self._month_end,
             "total": total,
             "sections": sections,
-            "funding": self._get_funding(companies, total),
+            "funding": self._get_funding(companies, total, largest),
         }
+
+    @api.model
+    def _category_key(self, value):
+        """The key of a category: a record's id, a selection's value, or False."""
+        return value.id if isinstance(value, models.BaseModel) else value or False
 
     @api.model
     def _breakdowns(self):
@@ -224,7 +237,7 @@ class MicroloanRegulatoryReturn(models.TransientModel):
         )
         return self._money(rows[0][0] if rows else 0.0)
 
-    def _get_funding(self, companies, total):
+    def _get_funding(self, companies, total, largest):
         """Funding sources at the month's end (credit balances of the
         accounts each company names), the net assets at the end of the
         previous year (assets less liabilities in the general ledger) and the
@@ -253,7 +266,6 @@ class MicroloanRegulatoryReturn(models.TransientModel):
             max(sources["bond"], Decimal(0)),
             max(sources["abs"], Decimal(0)),
         )
-        largest = self._largest_borrower_balance(companies)
         single_limit = percent_limit(
             max(net_assets, Decimal(0)), SINGLE_BORROWER_PERCENT
         )
@@ -264,18 +276,3 @@ class MicroloanRegulatoryReturn(models.TransientModel):
             "loan_balance": total["balance"],
             "single_borrower": limit_usage([largest], Decimal(0), single_limit),
         }
-
-    def _largest_borrower_balance(self, companies):
-        rows = (
-            self.env["microloan.performance.report"]
-            .with_context(allowed_company_ids=companies.ids)
-            ._read_group(
-                [
-                    ("company_id", "in", companies.ids),
-                    ("month", "=", self._month_start),
-                ],
-                ["partner_id"],
-                ["balance_end:sum"],
-            )
-        )
-        return max((self._money(value) for _partner, value in rows), default=Decimal(0))
