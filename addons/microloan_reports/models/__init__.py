@@ -16,3 +16,7 @@ from . import microloan_loan_restructure
 from . import microloan_loan_close
 from . import microloan_loan_risk
 from . import microloan_report_run
+from . import microloan_report_bands
+from . import microloan_portfolio_report
+from . import microloan_performance_report
+from . import microloan_performance_analysis_line

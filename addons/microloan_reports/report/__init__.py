@@ -7,3 +7,4 @@ from . import report_loan_settlement
 from . import report_loan_extension
 from . import report_loan_ledger_xlsx
 from . import microloan_report_run_xlsx
+from . import report_regulatory_return_xlsx

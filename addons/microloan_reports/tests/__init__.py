@@ -7,3 +7,5 @@ from . import test_ledgers
 from . import test_balance_accumulation
 from . import test_credit_bureau
 from . import test_report_runs
+from . import test_performance_analysis
+from . import test_regulatory_return

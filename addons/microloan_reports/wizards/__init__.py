@@ -5,3 +5,5 @@ from . import microloan_balance_accumulation
 from . import microloan_credit_report_period
 from . import microloan_loan_ledger_export_run
 from . import microloan_balance_accumulation_run
+from . import microloan_performance_analysis
+from . import microloan_regulatory_return

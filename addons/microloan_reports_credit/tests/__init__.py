@@ -1,2 +1,3 @@
 from . import test_credit_documents
 from . import test_translations
+from . import test_turnaround
