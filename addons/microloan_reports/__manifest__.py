@@ -23,6 +23,7 @@
         "views/microloan_loan_views.xml",
         "views/microloan_balance_accumulation_line_views.xml",
         "views/microloan_reports_menus.xml",
+        "views/microloan_portal_templates.xml",
         "report/microloan_reports_reports.xml",
         "report/report_document_common.xml",
         "report/report_loan_contract.xml",

@@ -8,3 +8,4 @@ from . import test_tiers
 from . import test_monitoring
 from . import test_translations
 from . import test_repeat_pricing
+from . import test_portal

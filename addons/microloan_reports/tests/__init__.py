@@ -5,3 +5,4 @@ from . import test_branch_isolation
 from . import test_pdf_text
 from . import test_ledgers
 from . import test_balance_accumulation
+from . import test_portal_documents
