@@ -21,3 +21,4 @@ from . import test_model_layout
 from . import test_repayment_guidance
 from . import test_servicing_followup
 from . import test_portal
+from . import test_reminder_mail

@@ -326,3 +326,19 @@ class TestPortal(HttpCase, CreditCommon):
         self.assertIn("not linked to a borrower", response.text)
         response = self.url_open(f"/my/applications/new/{self.product.id}", timeout=60)
         self.assertTrue(response.url.endswith("/my/applications/new"), response.url)
+
+    def test_stage_mail_in_the_borrowers_language(self):
+        """The borrower of portal_b reads Simplified Chinese: the stage mail
+        is rendered from the template in his language."""
+        self.assertEqual(self.borrower2.lang, "zh_CN")
+        application = self._create_application(partner_id=self.borrower2.id)
+        self._attach_all(application)
+        application.with_user(self.officer).action_submit()
+        stage = application.with_context(lang="zh_CN").portal_stage_name
+        self.assertNotEqual(stage, "Investigation")
+        message = application.message_ids.filtered(
+            lambda m: self.borrower2 in m.partner_ids
+        )[:1]
+        self.assertEqual(message.subject, f"您的贷款申请 {application.name}：{stage}")
+        self.assertIn("现处于以下阶段", message.body)
+        self.assertIn(stage, message.body)
