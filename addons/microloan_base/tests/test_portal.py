@@ -37,42 +37,45 @@ class TestPortalLoans(HttpCase, PortalCommon):
         self.assertEqual(counters["microloan_loan_count"], 1)
 
     def test_other_borrowers_loan_by_url(self):
-        self.authenticate("portal_b", "portal_b")
-        response = self.url_open(f"/my/loans/{self.loan_a.id}", timeout=60)
-        self.assertTrue(response.url.endswith("/my"), response.url)
-        self.assertNotIn(self.loan_a.name, response.text)
+        for user, theirs in (
+            (self.portal_b, self.loan_a),
+            (self.portal_a, self.loan_b),
+        ):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                response = self.url_open(f"/my/loans/{theirs.id}", timeout=60)
+                self.assertTrue(response.url.endswith("/my"), response.url)
+                self.assertNotIn(theirs.name, response.text)
+                listing = self.url_open("/my/loans", timeout=60).text
+                self.assertNotIn(theirs.name, listing)
         # A loan that does not exist: the same answer.
         response = self.url_open("/my/loans/999999999", timeout=60)
         self.assertTrue(response.url.endswith("/my"), response.url)
 
     def test_other_borrowers_records_by_rpc(self):
-        for model, mine, theirs, vals in (
-            ("microloan.loan", self.loan_b, self.loan_a, {"purpose": "x"}),
-            (
-                "microloan.loan.installment",
-                self.loan_b.installment_ids,
-                self.loan_a.installment_ids,
-                {"days": 1},
-            ),
-            (
-                "microloan.loan.transaction",
-                self.loan_b.transaction_ids,
-                self.loan_a.transaction_ids,
-                {"reference": "x"},
-            ),
+        """Each portal user finds only his loan, installments and transactions
+        and cannot read nor write the other's (nor his own: read only)."""
+        for user, mine_loan, their_loan in (
+            (self.portal_b, self.loan_b, self.loan_a),
+            (self.portal_a, self.loan_a, self.loan_b),
         ):
-            with self.subTest(model=model):
-                found = self._rpc(self.portal_b, model, "search", [])
-                self.assertEqual(sorted(found), sorted(mine.ids))
-                with self.assertRaises(xmlrpc.client.Fault):
-                    self._rpc(
-                        self.portal_b, model, "read", theirs[:1].ids, fields=["id"]
-                    )
-                with self.assertRaises(AccessError):
-                    theirs.with_user(self.portal_b).read(["id"])
-                # Read only, even his own.
-                with self.assertRaises(xmlrpc.client.Fault):
-                    self._rpc(self.portal_b, model, "write", mine[:1].ids, vals)
+            for model, field, vals in (
+                ("microloan.loan", None, {"purpose": "x"}),
+                ("microloan.loan.installment", "installment_ids", {"days": 1}),
+                ("microloan.loan.transaction", "transaction_ids", {"reference": "x"}),
+            ):
+                mine = mine_loan[field] if field else mine_loan
+                theirs = their_loan[field] if field else their_loan
+                with self.subTest(user=user.login, model=model):
+                    found = self._rpc(user, model, "search", [])
+                    self.assertEqual(sorted(found), sorted(mine.ids))
+                    with self.assertRaises(xmlrpc.client.Fault):
+                        self._rpc(user, model, "read", theirs[:1].ids, fields=["id"])
+                    with self.assertRaises(AccessError):
+                        theirs.with_user(user).read(["id"])
+                    # Read only, even his own.
+                    with self.assertRaises(xmlrpc.client.Fault):
+                        self._rpc(user, model, "write", mine[:1].ids, vals)
         with self.assertRaises(xmlrpc.client.Fault):
             self._rpc(
                 self.portal_b,

@@ -8,6 +8,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.microloan_application import OPEN_STATES
+
 APPLICATIONS_PER_PAGE = 20
 # The largest file a borrower may upload with an application.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -159,12 +161,57 @@ class MicroloanCreditPortal(CustomerPortal):
                     loan and loan.state not in ("draft", "cancelled", "rejected")
                 ),
                 "submitted": kw.get("submitted"),
+                "upload_error": kw.get("upload_error"),
+                "can_upload": application_sudo.state in OPEN_STATES
+                and any(not d.received for d in application_sudo.document_ids),
                 "page_name": "microloan_application",
             }
         )
         return request.render(
             "microloan_credit.portal_my_microloan_application", values
         )
+
+    @http.route(
+        ["/my/applications/<int:application_id>/documents"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_microloan_application_documents(self, application_id, **post):
+        """Add the files of the documents still missing to an open application
+        of the user's (all or nothing)."""
+        try:
+            application_sudo = self._microloan_check_application(application_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = f"/my/applications/{application_sudo.id}"
+        if application_sudo.state not in OPEN_STATES:
+            return request.redirect(url)
+        try:
+            with request.env.cr.savepoint():
+                added = 0
+                for document in application_sudo.document_ids.filtered(
+                    lambda d: not d.received
+                ):
+                    upload = self._microloan_upload(f"document_{document.id}")
+                    if upload:
+                        self._microloan_attach(document, upload)
+                        added += 1
+                if added:
+                    application_sudo.message_post(
+                        body=request.env._(
+                            "%(count)s document(s) added on the portal by %(user)s.",
+                            count=added,
+                            user=request.env.user.name,
+                        ),
+                        author_id=request.env.user.partner_id.id,
+                    )
+        except UserError as exc:
+            return self.portal_my_microloan_application(
+                application_id, upload_error=exc.args[0]
+            )
+        return request.redirect(url)
 
     @http.route(["/my/applications/new"], type="http", auth="user", website=True)
     def portal_microloan_apply_products(self, **kw):
@@ -278,23 +325,9 @@ class MicroloanCreditPortal(CustomerPortal):
             )
         files = {}
         for requirement in product.credit_document_ids:
-            upload = request.httprequest.files.get(f"document_{requirement.id}")
-            if not upload or not upload.filename:
-                continue
-            content = upload.read(MAX_UPLOAD_BYTES + 1)
-            if len(content) > MAX_UPLOAD_BYTES:
-                raise UserError(
-                    request.env._(
-                        "The file %(file)s is too large (at most %(max)s MB).",
-                        file=upload.filename,
-                        max=MAX_UPLOAD_BYTES // (1024 * 1024),
-                    )
-                )
-            if not content:
-                raise UserError(
-                    request.env._("The file %(file)s is empty.", file=upload.filename)
-                )
-            files[requirement.document_type_id.id] = (upload.filename, content)
+            upload = self._microloan_upload(f"document_{requirement.id}")
+            if upload:
+                files[requirement.document_type_id.id] = upload
         values = {
             "amount": amount,
             "term": int(term),
@@ -303,6 +336,43 @@ class MicroloanCreditPortal(CustomerPortal):
             "guarantee_type_id": guarantee_type.id,
         }
         return values, files
+
+    def _microloan_upload(self, name):
+        """``(filename, content)`` of the file uploaded as ``name``, None when
+        there is none; a translated UserError when it is empty or too large."""
+        upload = request.httprequest.files.get(name)
+        if not upload or not upload.filename:
+            return None
+        content = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise UserError(
+                request.env._(
+                    "The file %(file)s is too large (at most %(max)s MB).",
+                    file=upload.filename,
+                    max=MAX_UPLOAD_BYTES // (1024 * 1024),
+                )
+            )
+        if not content:
+            raise UserError(
+                request.env._("The file %(file)s is empty.", file=upload.filename)
+            )
+        return upload.filename, content
+
+    def _microloan_attach(self, document_sudo, upload):
+        filename, content = upload
+        attachment = (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename,
+                    "datas": base64.b64encode(content),
+                    "res_model": document_sudo._name,
+                    "res_id": document_sudo.id,
+                }
+            )
+        )
+        document_sudo.attachment_ids = [Command.link(attachment.id)]
 
     def _microloan_number(self, raw, label):
         try:
@@ -357,22 +427,8 @@ class MicroloanCreditPortal(CustomerPortal):
             )
             for document in application.document_ids:
                 upload = files.get(document.document_type_id.id)
-                if not upload:
-                    continue
-                filename, content = upload
-                attachment = (
-                    request.env["ir.attachment"]
-                    .sudo()
-                    .create(
-                        {
-                            "name": filename,
-                            "datas": base64.b64encode(content),
-                            "res_model": document._name,
-                            "res_id": document.id,
-                        }
-                    )
-                )
-                document.attachment_ids = [Command.link(attachment.id)]
+                if upload:
+                    self._microloan_attach(document, upload)
             application.message_post(
                 body=request.env._(
                     "Application made on the portal by %(user)s.", user=user.name

@@ -233,6 +233,20 @@ class TestPortal(HttpCase, CreditCommon):
         )
         self.assertNotEqual(response.status_code, 200)
 
+        # And the other way round.
+        self.authenticate("portal_a", "portal_a")
+        response = self.url_open(f"/my/applications/{theirs.id}", timeout=60)
+        self.assertNotIn(theirs.name, response.text)
+        self.assertTrue(response.url.endswith("/my"), response.url)
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._rpc(
+                self.portal_a,
+                "microloan.application",
+                "read",
+                theirs.ids,
+                fields=["id"],
+            )
+
         # By RPC: search finds only one's own, read of the other's is refused.
         self.assertEqual(
             self._rpc(self.portal_b, "microloan.application", "search", []),
@@ -342,3 +356,44 @@ class TestPortal(HttpCase, CreditCommon):
         self.assertEqual(message.subject, f"您的贷款申请 {application.name}：{stage}")
         self.assertIn("现处于以下阶段", message.body)
         self.assertIn(stage, message.body)
+
+    def test_missing_document_added_later(self):
+        """The borrower adds a missing document to his open application; the
+        other portal user cannot add files to it; an empty file is refused
+        and writes nothing."""
+        application = self._create_application()
+        line = application.document_ids.filtered(
+            lambda d: d.document_type_id == self.doc_bank
+        )
+        field = f"document_{line.id}"
+        url = f"/my/applications/{application.id}/documents"
+        upload = {field: ("bank.pdf", b"%PDF-1.4 bank", "application/pdf")}
+
+        self.authenticate("portal_b", "portal_b")
+        csrf_b = self._form("portal_b")
+        response = self.url_open(
+            url, data={"csrf_token": csrf_b}, files=upload, timeout=60
+        )
+        self.assertTrue(response.url.endswith("/my"), response.url)
+        self.assertFalse(line.received)
+
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open(f"/my/applications/{application.id}", timeout=60).text
+        self.assertIn(f'name="{field}"', page)
+        csrf_a = CSRF.search(page).group(1)
+        response = self.url_open(
+            url,
+            data={"csrf_token": csrf_a},
+            files={field: ("empty.pdf", b"", "application/pdf")},
+            timeout=60,
+        )
+        self.assertIn("o_microloan_upload_error", response.text)
+        self.assertFalse(line.received)
+        response = self.url_open(
+            url, data={"csrf_token": csrf_a}, files=upload, timeout=60
+        )
+        self.assertTrue(response.url.endswith(f"/my/applications/{application.id}"))
+        line.invalidate_recordset()
+        self.assertTrue(line.received)
+        self.assertEqual(line.attachment_ids.name, "bank.pdf")
+        self.assertEqual(line.attachment_ids.res_model, line._name)
