@@ -17,8 +17,13 @@ class MicroloanPortal(CustomerPortal):
     ``_document_check_access`` checked that the user may read the loan."""
 
     def _microloan_loan_domain(self):
-        # The record rules restrict the search to the user's own loans.
-        return [("state", "not in", PORTAL_HIDDEN_LOAN_STATES)]
+        # The record rules restrict a portal user to his own loans; the
+        # domain does it for an internal user too.
+        partner = request.env.user.commercial_partner_id
+        return [
+            ("partner_id", "child_of", partner.ids),
+            ("state", "not in", PORTAL_HIDDEN_LOAN_STATES),
+        ]
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)

@@ -28,12 +28,20 @@ class MicroloanCreditPortal(CustomerPortal):
     that the user's contact is a borrower; its borrower is always the
     user's commercial entity, never a value of the form."""
 
+    def _microloan_application_domain(self):
+        # The record rules restrict a portal user to his borrower's
+        # applications; the domain does it for an internal user too.
+        partner = request.env.user.commercial_partner_id
+        return [("partner_id", "child_of", partner.ids)]
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "microloan_application_count" in counters:
             Application = request.env["microloan.application"]
             values["microloan_application_count"] = (
-                Application.search_count([]) if Application.has_access("read") else 0
+                Application.search_count(self._microloan_application_domain())
+                if Application.has_access("read")
+                else 0
             )
         return values
 
@@ -112,12 +120,13 @@ class MicroloanCreditPortal(CustomerPortal):
     )
     def portal_my_microloan_applications(self, page=1, **kw):
         Application = request.env["microloan.application"]
-        count = Application.search_count([])
+        domain = self._microloan_application_domain()
+        count = Application.search_count(domain)
         pager = portal_pager(
             url="/my/applications", total=count, page=page, step=APPLICATIONS_PER_PAGE
         )
         applications = Application.search(
-            [], limit=APPLICATIONS_PER_PAGE, offset=pager["offset"]
+            domain, limit=APPLICATIONS_PER_PAGE, offset=pager["offset"]
         )
         values = self._prepare_portal_layout_values()
         values.update(
