@@ -13,10 +13,12 @@
         "security/microloan_credit_groups.xml",
         "security/ir.model.access.csv",
         "security/microloan_credit_security.xml",
+        "security/microloan_credit_portal_security.xml",
         "data/microloan_document_type_data.xml",
         "data/microloan_loan_purpose_data.xml",
         "data/microloan_warning_rule_data.xml",
         "data/microloan_monitoring_cron_data.xml",
+        "data/mail_template_data.xml",
         "wizards/microloan_application_review_views.xml",
         "wizards/microloan_application_approve_views.xml",
         "wizards/microloan_application_close_views.xml",
@@ -35,6 +37,7 @@
         "views/microloan_document_type_views.xml",
         "views/microloan_product_views.xml",
         "views/microloan_loan_views.xml",
+        "views/microloan_portal_templates.xml",
         "views/microloan_credit_menus.xml",
     ],
     "demo": [
@@ -45,5 +48,6 @@
         "demo/microloan_repeat_pricing_rule_demo.xml",
         "demo/microloan_application_demo.xml",
         "demo/microloan_monitoring_demo.xml",
+        "demo/portal_demo.xml",
     ],
 }

@@ -45,6 +45,7 @@
         "views/microloan_portfolio_report_views.xml",
         "views/microloan_performance_report_views.xml",
         "views/microloan_reports_menus.xml",
+        "views/microloan_portal_templates.xml",
         "report/microloan_reports_reports.xml",
         "report/report_document_common.xml",
         "report/report_loan_contract.xml",

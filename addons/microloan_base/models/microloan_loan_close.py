@@ -442,8 +442,23 @@ class MicroloanLoanClose(models.AbstractModel):
         Installment = self.env["microloan.loan.installment"]
         if reminded_ids:
             Installment.browse(reminded_ids).write({"reminder_sent": True})
+            self._email_borrower_reminders(Installment.browse(reminded_ids))
         if overdue_ids:
             Installment.browse(overdue_ids).write({"overdue_activity_sent": True})
+
+    def _email_borrower_reminders(self, installments):
+        """Email the borrowers who have an email address the reminder of
+        each of these installments (mail template
+        ``microloan_base.mail_template_repayment_reminder``, in the borrower's
+        language); the mails are queued and sent by the mail queue."""
+        template = self.env.ref(
+            "microloan_base.mail_template_repayment_reminder", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for installment in installments.filtered(lambda i: i.partner_id.email):
+            # sudo: the close mails the borrowers, whoever runs it.
+            template.sudo().send_mail(installment.id, force_send=False)
 
     def _prepare_servicing_activity_vals(
         self, activity_type, model_id, deadline, summary, installment_id=False

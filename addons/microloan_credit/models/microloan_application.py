@@ -6,6 +6,10 @@ from odoo.addons.microloan_base.tools import identity
 from .microloan_product_document import STAGES
 
 OPEN_STATES = ("draft", "investigation", "review", "committee", "approval")
+SECONDS_PER_DAY = 86400.0
+# Kanban colour indexes of the stage highlight.
+KANBAN_RED = 1
+KANBAN_YELLOW = 3
 CLOSED_STATES = ("contract", "rejected", "withdrawn")
 # Loans that still expose the lender: shown as duplicates of an application.
 ACTIVE_LOAN_STATES = ("submitted", "approved", "active")
@@ -217,6 +221,27 @@ class MicroloanApplication(models.Model):
         compute="_compute_stage_late",
         search="_search_stage_late",
     )
+    portal_stage_name = fields.Char(
+        string="Stage Name",
+        compute="_compute_portal_stage_name",
+        help="The stage's label in the reader's language (mails, portal).",
+    )
+    stage_days = fields.Float(
+        string="Days in Stage",
+        compute="_compute_stage_late",
+        digits=(16, 1),
+        help="Days since the application reached its stage (open stages).",
+    )
+    stage_target_days = fields.Integer(
+        string="Target Days in Stage",
+        compute="_compute_stage_late",
+        help="The product's target for the stage (its target per stage, or the "
+        "one of all stages).",
+    )
+    stage_color = fields.Integer(
+        compute="_compute_stage_late",
+        help="Kanban highlight: red when late, yellow from 80% of the target.",
+    )
     investigation_id = fields.Many2one(
         "microloan.investigation",
         compute="_compute_investigation_id",
@@ -337,29 +362,39 @@ class MicroloanApplication(models.Model):
             application.list_hit_kind = hit.kind if hit else False
             application.list_hit_reason = hit.reason if hit else False
 
+    @api.depends("state")
+    @api.depends_context("lang")
+    def _compute_portal_stage_name(self):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for application in self:
+            application.portal_stage_name = labels.get(application.state, "")
+
     @api.depends("stage_date", "state", "product_id.credit_stage_days")
     def _compute_stage_late(self):
         now = fields.Datetime.now()
         for application in self:
-            days = application.product_id.credit_stage_days or 0
-            application.stage_late = bool(
-                application.state in OPEN_STATES
-                and days
-                and application.stage_date
-                and (now - application.stage_date).days >= days
+            target = days = 0
+            if application.state in OPEN_STATES and application.stage_date:
+                target = application.product_id._credit_stage_target(application.state)
+                days = (now - application.stage_date).total_seconds() / SECONDS_PER_DAY
+            late = bool(target and days >= target)
+            application.stage_days = days
+            application.stage_target_days = target
+            application.stage_late = late
+            application.stage_color = (
+                KANBAN_RED
+                if late
+                else KANBAN_YELLOW
+                if target and days >= 0.8 * target
+                else 0
             )
 
     def _search_stage_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Late in Stage."))
-        now = fields.Datetime.now()
-        late_ids = [
-            application.id
-            for application in self.search([("state", "in", OPEN_STATES)])
-            if application.product_id.credit_stage_days
-            and (now - application.stage_date).days
-            >= application.product_id.credit_stage_days
-        ]
+        late_ids = (
+            self.search([("state", "in", OPEN_STATES)]).filtered("stage_late").ids
+        )
         in_set = (operator == "=") == value
         return [("id", "in" if in_set else "not in", late_ids)]
 

@@ -27,6 +27,14 @@ class MicroloanApplicationRepeatPricing(models.AbstractModel):
         help="The repeat-borrower pricing rule the borrower's settled loans "
         "and worst days past due meet.",
     )
+    repeat_rule_applied_id = fields.Many2one(
+        "microloan.repeat.pricing.rule",
+        string="Repeat-Borrower Rule Applied",
+        readonly=True,
+        copy=False,
+        help="The repeat-borrower rule the application met when it was approved "
+        "(kept: the rule shown above is recomputed from today's history).",
+    )
     repeat_settled_loans = fields.Integer(
         string="Loans Settled", compute="_compute_repeat_pricing"
     )
@@ -72,3 +80,15 @@ class MicroloanApplicationRepeatPricing(models.AbstractModel):
             else None,
         )
         return float(terms.rate), float(terms.max_amount or 0)
+
+    def action_approve(self, amount=None, term=None, rate=None, conditions=None):
+        """Approve (see microloan.application.workflow) and keep the
+        repeat-borrower rule that applied."""
+        rule = self.repeat_rule_id if len(self) == 1 else None
+        loan_id = super().action_approve(
+            amount=amount, term=term, rate=rate, conditions=conditions
+        )
+        if rule:
+            # sudo: the stamp is guarded; the approval was checked above.
+            self.sudo().repeat_rule_applied_id = rule
+        return loan_id

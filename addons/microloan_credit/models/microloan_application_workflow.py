@@ -129,6 +129,25 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
                 )
             # sudo: the state and the stamps are guarded; the caller was checked.
             application.sudo().write(application_vals)
+        self._notify_borrower_stage()
+
+    def _notify_borrower_stage(self):
+        """Email the borrower (when he has an email address) the stage his
+        application reached: mail template
+        ``microloan_credit.mail_template_application_stage``, in his
+        language, kept in the chatter."""
+        template = self.env.ref(
+            "microloan_credit.mail_template_application_stage",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        for application in self.filtered(lambda a: a.partner_id.email):
+            # sudo: the borrower is told of his own application, whoever
+            # moved it; the caller was checked by the action.
+            application.sudo().message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
 
     def _post(self, body):
         for application in self:

@@ -5,6 +5,9 @@ from microloan_engine.monitoring import InspectionRule
 
 from .microloan_product_document import STAGE_ORDER
 
+# The stages whose time an application is measured against a target.
+TIMED_STAGES = ("draft", "investigation", "review", "committee", "approval")
+
 
 class MicroloanProduct(models.Model):
     _inherit = "microloan.product"
@@ -28,6 +31,31 @@ class MicroloanProduct(models.Model):
         default=3,
         help="An application that stays longer in a stage is shown as late.",
     )
+    credit_stage_days_draft = fields.Integer(
+        string="Target Days: Draft",
+        help="Target days in the draft stage; 0: the target days per stage.",
+    )
+    credit_stage_days_investigation = fields.Integer(
+        string="Target Days: Investigation",
+        help="Target days in the investigation; 0: the target days per stage.",
+    )
+    credit_stage_days_review = fields.Integer(
+        string="Target Days: Review",
+        help="Target days in the review; 0: the target days per stage.",
+    )
+    credit_stage_days_committee = fields.Integer(
+        string="Target Days: Credit Committee",
+        help="Target days before the credit committee; 0: the target days per "
+        "stage.",
+    )
+    credit_stage_days_approval = fields.Integer(
+        string="Target Days: Approval",
+        help="Target days in the approval; 0: the target days per stage.",
+    )
+    credit_portal = fields.Boolean(
+        string="Offered on the Portal",
+        help="Borrowers with a portal account can apply for this product online.",
+    )
     inspection_first_days = fields.Integer(
         string="First Inspection After (Days)",
         default=30,
@@ -49,6 +77,11 @@ class MicroloanProduct(models.Model):
 
     @api.constrains(
         "credit_stage_days",
+        "credit_stage_days_draft",
+        "credit_stage_days_investigation",
+        "credit_stage_days_review",
+        "credit_stage_days_committee",
+        "credit_stage_days_approval",
         "inspection_first_days",
         "inspection_interval_months",
         "inspection_watch_months",
@@ -58,6 +91,10 @@ class MicroloanProduct(models.Model):
             if product.credit_stage_days < 1:
                 raise ValidationError(
                     self.env._("The target days per stage must be at least one.")
+                )
+            if any(product[f"credit_stage_days_{stage}"] < 0 for stage in TIMED_STAGES):
+                raise ValidationError(
+                    self.env._("The target days of a stage cannot be negative.")
                 )
             if (
                 min(
@@ -79,6 +116,13 @@ class MicroloanProduct(models.Model):
             interval_months=self.inspection_interval_months,
             watch_interval_months=self.inspection_watch_months,
         )
+
+    def _credit_stage_target(self, stage):
+        """The target days of an application in ``stage`` (0: none)."""
+        self.ensure_one()
+        if stage not in TIMED_STAGES:
+            return 0
+        return self[f"credit_stage_days_{stage}"] or self.credit_stage_days
 
     def _get_credit_stages(self):
         """The stages of this product's applications, in order."""

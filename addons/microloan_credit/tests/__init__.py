@@ -9,3 +9,6 @@ from . import test_monitoring
 from . import test_translations
 from . import test_repeat_pricing
 from . import test_bulk_limits
+from . import test_portal
+from . import test_stage_targets
+from . import test_portal_demo

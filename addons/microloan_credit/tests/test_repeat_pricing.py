@@ -85,6 +85,11 @@ class TestRepeatPricing(CreditCommon):
         self.assertEqual(wizard.repeat_rule_id, self.rule)
         wizard.save().action_approve()
         self.assertEqual(application.loan_id.interest_rate, 11.0)
+        # The rule that applied is kept on the application; a client cannot
+        # set it.
+        self.assertEqual(application.repeat_rule_applied_id, self.rule)
+        with self.assertRaises(AccessError):
+            application.with_user(self.officer).write({"repeat_rule_applied_id": False})
 
     def test_rule_raises_the_maximum_by_score(self):
         scorecard = self.env["microloan.scorecard"].create(

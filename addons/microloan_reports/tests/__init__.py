@@ -9,3 +9,4 @@ from . import test_credit_bureau
 from . import test_report_runs
 from . import test_performance_analysis
 from . import test_regulatory_return
+from . import test_portal_documents
