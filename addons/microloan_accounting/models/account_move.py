@@ -44,8 +44,6 @@ ITEM_COLUMNS = (
     "create_date",
     "write_date",
 )
-# Computed by the ORM for the inserted items.
-PRICE_FIELDS = ("price_unit", "price_subtotal", "price_total")
 # Fields of the items the ORM is told were created (what depends on them is
 # computed again: the entry's totals, the transactions' entry).
 ITEM_FIELDS = (
@@ -217,8 +215,10 @@ class AccountMove(models.Model):
                     False,
                     1.0,
                     0.0,
-                    0.0,
-                    0.0,
+                    # The prices of an item of an entry without taxes (as
+                    # account.move.line._compute_totals makes them).
+                    amount_currency,
+                    amount_currency,
                     0.0,
                     0.0,
                     0.0,
@@ -255,10 +255,9 @@ class AccountMove(models.Model):
         self.env.invalidate_all(flush=False)
         lines = Line.browse(ids)
         lines.modified(ITEM_FIELDS, create=True)
-        # The items' own computed fields hold their final values already,
-        # but their prices, which Odoo computes from the amounts.
-        for name, field in Line._fields.items():
-            if field.compute and field.store and name not in PRICE_FIELDS:
+        # The items' own computed fields hold their final values already.
+        for field in Line._fields.values():
+            if field.compute and field.store:
                 self.env.remove_to_compute(field, lines)
         move.with_context(check_move_validity=True, microloan_no_follow=True)._post(
             soft=False
