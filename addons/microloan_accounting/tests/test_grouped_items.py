@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MicroloanAccountingCommon
@@ -121,6 +122,6 @@ class TestGroupedItems(MicroloanAccountingCommon):
         )
         # A grouped entry must balance, as any entry.
         unbalanced = self._items(loan)[:2]
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             with self.env.cr.savepoint():
                 Move._microloan_create_grouped(self._move_vals("BAD"), unbalanced)
