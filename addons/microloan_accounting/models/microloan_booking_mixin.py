@@ -125,32 +125,114 @@ class MicroloanBookingMixin(models.AbstractModel):
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
 
-    def _microloan_pay(self, accounts, move):
-        """Create and post the payment of this record's money and reconcile it
-        with the receivable line of ``move``."""
+    def _microloan_book_with_payment(self, accounts, specs, analytic_cache=None):
+        """Post this record's loan entry (from ``specs``, see
+        :meth:`_prepare_microloan_move_vals`) and the payment moving its money
+        (``account.payment`` of the chosen bank or cash journal, see
+        :meth:`_prepare_microloan_payment_vals`) with the payment's entry, and
+        reconcile the borrower's receivable items of the two entries. What
+        Odoo's payment posting would compute is given: the payment is created
+        with its outstanding account, both entries are created in one
+        ``create`` with every item's values (the analytic distribution looked
+        up once for both) and posted together, then linked to the payment.
+        Return the payment."""
+        self.ensure_one()
         clearing = self._microloan_clearing_account()
+        payment_vals = self._prepare_microloan_payment_vals(accounts, clearing)
         # sudo: the payment is part of the booking; loan users cannot create payments.
-        payment = (
-            self.env["account.payment"]
+        method = (
+            self.env["account.payment.method.line"]
             .sudo()
-            .create(self._prepare_microloan_payment_vals(accounts, clearing))
+            .browse(payment_vals["payment_method_line_id"])
         )
-        payment.action_post()
-        if not payment.move_id:
+        outstanding = method.payment_account_id
+        if not outstanding:
             raise UserError(
                 self.env._(
                     "The payment method of the journal %(journal)s has no "
                     "outstanding account: loan payments need one.",
-                    journal=payment.journal_id.display_name,
+                    journal=self.env["account.journal"]
+                    .sudo()
+                    .browse(payment_vals["journal_id"])
+                    .display_name,
                 )
             )
-        payment.move_id.write(self._microloan_move_link_vals())
-        payment.move_id.line_ids.write(self._microloan_line_link_vals())
-        lines = (move.line_ids + payment.move_id.line_ids).filtered(
-            lambda line: line.account_id == clearing and not line.reconciled
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                {
+                    **payment_vals,
+                    "outstanding_account_id": outstanding.id,
+                    "partner_bank_id": False,
+                }
+            )
         )
-        lines.reconcile()
+        cache = {} if analytic_cache is None else analytic_cache
+        vals_list = [
+            self._prepare_microloan_move_vals(accounts, specs, cache),
+            self._prepare_microloan_payment_move_vals(payment, method, clearing, cache),
+        ]
+        # sudo: the entries book the record; loan users cannot create entries.
+        moves = self.env["account.move"]._microloan_create_posted(vals_list)
+        # As account.payment.action_post: paid at once through a cash account.
+        state = "paid" if outstanding.account_type == "asset_cash" else "in_process"
+        payment.write({"move_id": moves[1].id, "state": state})
+        moves.line_ids.filtered(
+            lambda line: line.account_id == clearing and not line.reconciled
+        )._microloan_reconcile_pair()
         return payment
+
+    def _prepare_microloan_payment_move_vals(self, payment, method, clearing, cache):
+        """Values of the entry of ``payment`` (the items Odoo's payment
+        builds: its outstanding account against the borrower's receivable
+        ``clearing``, labelled like Odoo's), every item's value given."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        sign = 1 if payment.payment_type == "inbound" else -1
+        amount = sign * self.amount
+        balance = currency._convert(amount, company.currency_id, company, self.date)
+        memo = payment.memo
+        # The method in the user's language, as the payment's own items
+        # (account.payment._get_aml_default_display_name_list).
+        name = method._microloan_translated_name() or method.name
+        label = f"{name}: {memo}" if memo else name
+        common = {
+            "name": label,
+            "date_maturity": self.date,
+            "currency_id": currency.id,
+            "partner_id": self.partner_id.id,
+            **self._microloan_line_link_vals(),
+        }
+        line_vals = [
+            {
+                **common,
+                "account_id": method.payment_account_id.id,
+                "amount_currency": amount,
+                "balance": balance,
+            },
+            {
+                **common,
+                "account_id": clearing.id,
+                "amount_currency": -amount,
+                "balance": -balance,
+            },
+        ]
+        company._microloan_fill_analytic_distribution(line_vals, cache)
+        return {
+            "move_type": "entry",
+            "journal_id": payment.journal_id.id,
+            "company_id": company.id,
+            "date": self.date,
+            "ref": memo,
+            "currency_id": currency.id,
+            "partner_id": self.partner_id.id,
+            "partner_bank_id": False,
+            "origin_payment_id": payment.id,
+            **self._microloan_move_link_vals(),
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
+        }
 
     def _prepare_microloan_payment_vals(self, accounts, clearing):
         """Values of the payment of this record's money, in the branch's

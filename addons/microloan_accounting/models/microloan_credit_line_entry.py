@@ -87,14 +87,7 @@ class MicroloanCreditLineEntry(models.Model):
             self._microloan_book_reversal()
             return
         specs = self._prepare_microloan_line_specs(accounts)
-        # sudo: the entry books the draw or repayment; loan users cannot create entries.
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .create(self._prepare_microloan_move_vals(accounts, specs))
-        )
-        move.action_post()
-        self._microloan_pay(accounts, move)
+        self._microloan_book_with_payment(accounts, specs)
 
     def _prepare_microloan_line_specs(self, accounts):
         """Lines of this entry's loan entry, as a list of dicts

@@ -487,11 +487,10 @@ class MicroloanLoanAccruing(models.AbstractModel):
                 }
             )
         company._microloan_fill_analytic_distribution(lines)
-        move = (
+        return (
             self.env["account.move"]
             .with_company(company)
-            .with_context(skip_invoice_sync=True, check_move_validity=False)
-            .create(
+            ._microloan_create_grouped(
                 {
                     "move_type": "entry",
                     "company_id": company.id,
@@ -502,12 +501,10 @@ class MicroloanLoanAccruing(models.AbstractModel):
                         product=product.display_name,
                         date=date,
                     ),
-                    "line_ids": [fields.Command.create(vals) for vals in lines],
-                }
+                },
+                lines,
             )
         )
-        move.with_context(check_move_validity=True)._post(soft=False)
-        return move
 
     def _accrual_balance(self, amount, company, date):
         """``amount`` of the loan's currency in ``company``'s currency, at

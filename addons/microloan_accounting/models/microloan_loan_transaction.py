@@ -142,9 +142,10 @@ class MicroloanLoanTransaction(models.Model):
             loan = transaction.loan_id
             if not loan._microloan_accounting_active():
                 continue
-            # The check depends on these only (the borrower's receivable
-            # account included): once per distinct key in a batch.
-            key = (loan.product_id, loan.company_id, loan.partner_id, transaction.date)
+            # The check depends on these only: once per distinct key in a
+            # batch (the borrower's receivable account, which only the money
+            # kinds use, is checked again by _microloan_clearing_account).
+            key = (loan.product_id, loan.company_id, transaction.date)
             if key not in checked:
                 checked[key] = loan._microloan_check_accounting(transaction.date)
             accounts = checked[key]
@@ -249,12 +250,17 @@ class MicroloanLoanTransaction(models.Model):
         income_accounts = {accounts[key] for key in INCOME_KEYS.values()}
         line_vals = []
         income = defaultdict(lambda: [0.0, 0.0])
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for transaction, _accounts, specs in group:
-            label = transaction._microloan_label()
+            label = transaction._microloan_label(kinds)
             link = transaction._microloan_line_link_vals()
             for spec in specs:
                 amount = spec["amount"]
-                balance = currency._convert(amount, company_currency, company, date)
+                balance = (
+                    amount
+                    if currency == company_currency
+                    else currency._convert(amount, company_currency, company, date)
+                )
                 account = spec["account"]
                 if account in income_accounts:
                     income[account][0] += amount
@@ -292,13 +298,10 @@ class MicroloanLoanTransaction(models.Model):
         if not company_currency.is_zero(difference):
             largest = max(line_vals, key=lambda v: abs(v["balance"]))
             largest["balance"] -= difference
-        # sudo: loan users cannot create the entries booking the transactions.
-        move = (
+        return (
             self.env["account.move"]
-            .sudo()
             .with_company(company)
-            .with_context(skip_invoice_sync=True, check_move_validity=False)
-            .create(
+            ._microloan_create_grouped(
                 {
                     "move_type": "entry",
                     "company_id": company.id,
@@ -310,12 +313,10 @@ class MicroloanLoanTransaction(models.Model):
                         product=product.display_name,
                         date=date,
                     ),
-                    "line_ids": [fields.Command.create(vals) for vals in line_vals],
-                }
+                },
+                line_vals,
             )
         )
-        move.with_context(check_move_validity=True)._post(soft=False)
-        return move
 
     def _microloan_book_reversal(self):
         """A charge booked in a grouped entry is reversed by an entry of its
@@ -374,16 +375,18 @@ class MicroloanLoanTransaction(models.Model):
         specs = self._prepare_microloan_line_specs(accounts)
         if not specs:
             return
+        if self.kind == "disbursement":
+            # As a batch of one: the payment is what is paid out, and the fees
+            # the borrower pays at disbursement come in by their own payment.
+            self._microloan_book_disbursements([(self, accounts, specs)], {})
+            return
+        if self.kind in PAYMENT_TYPES:
+            self._microloan_book_with_payment(accounts, specs)
+            return
         # sudo: the entry books the transaction; loan users cannot create entries.
         moves = self.env["account.move"].sudo()
         move = moves.create(self._prepare_microloan_move_vals(accounts, specs))
         move.action_post()
-        if self.kind in PAYMENT_TYPES:
-            self._microloan_pay(accounts, move)
-        if self.kind == "disbursement" and not self.currency_id.is_zero(
-            self.fee_collected_amount
-        ):
-            self._microloan_collect_fees(accounts, move)
 
     def _microloan_collect_fees(self, accounts, move):
         """Create and post the inbound payment of the fees the borrower pays
@@ -445,7 +448,12 @@ class MicroloanLoanTransaction(models.Model):
         def add(key, amount, _component):
             totals[accounts[key]] += amount
 
-        fee_charged_open = self._microloan_fee_charged_open()
+        # The loan's earlier fee lines are read only when this one has fees.
+        fee_charged_open = (
+            self._microloan_fee_charged_open()
+            if any(line.component == "fee" for line in self.line_ids)
+            else None
+        )
         for line in self.line_ids:
             component, amount = line.component, line.amount
             if component == "excess":
@@ -572,8 +580,10 @@ class MicroloanLoanTransaction(models.Model):
             vals["amount"] = self.paid_out_amount
         return vals
 
-    def _microloan_label(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+    def _microloan_label(self, kinds=None):
+        """``kinds``: the labels of the kinds, when the caller has them."""
+        if kinds is None:
+            kinds = dict(self._fields["kind"]._description_selection(self.env))
         return self.env._(
             "%(loan)s %(kind)s %(number)s",
             loan=self.loan_id.name,

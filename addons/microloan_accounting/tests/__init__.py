@@ -1,4 +1,5 @@
 from . import test_entries
+from . import test_grouped_items
 from . import test_multi_company
 from . import test_accrual
 from . import test_provision

@@ -1,0 +1,127 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import MicroloanAccountingCommon
+
+# Differ between any two journal items by nature.
+OWN_FIELDS = {
+    "id",
+    "move_id",
+    "move_name",
+    "create_date",
+    "write_date",
+    "display_name",
+    "matching_number",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestGroupedItems(MicroloanAccountingCommon):
+    """The items of the grouped entries (month-end accrual and charges) are
+    inserted in one query (``account.move._microloan_create_grouped``): they
+    must be what ``account.move.line``'s create makes of the same values."""
+
+    def _items(self, loan):
+        currency = self.company.currency_id
+        return [
+            {
+                "account_id": self.accounts["interest_receivable"].id,
+                "partner_id": self.borrower.id,
+                "name": "CHARGE 1",
+                "currency_id": currency.id,
+                "amount_currency": 39.42,
+                "balance": 39.42,
+                "analytic_distribution": False,
+                "microloan_loan_id": loan.id,
+            },
+            {
+                "account_id": self.borrower.property_account_receivable_id.id,
+                "partner_id": self.borrower.id,
+                "name": "RECEIVABLE",
+                "currency_id": currency.id,
+                "amount_currency": 5.0,
+                "balance": 5.0,
+                "analytic_distribution": {str(self.analytic_account.id): 100.0},
+                "microloan_loan_id": loan.id,
+            },
+            {
+                "account_id": self.accounts["penalty_income"].id,
+                "name": "INCOME",
+                "currency_id": currency.id,
+                "amount_currency": -44.42,
+                "balance": -44.42,
+                "analytic_distribution": False,
+            },
+        ]
+
+    def _move_vals(self, ref):
+        return {
+            "move_type": "entry",
+            "company_id": self.company.id,
+            "journal_id": self.accounts["loan_journal"].id,
+            "date": "2025-02-28",
+            "ref": ref,
+        }
+
+    def test_items_as_the_orm_makes_them(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Branches"})
+        self.analytic_account = self.env["account.analytic.account"].create(
+            {"name": "BJ", "plan_id": plan.id, "company_id": self.company.id}
+        )
+        loan = self._active_loan()
+        Move = self.env["account.move"].with_company(self.company)
+        items = self._items(loan)
+        # sudo: the loan links are written by the bookings only (link guard).
+        orm = Move.sudo().create(
+            {
+                **self._move_vals("ORM"),
+                "line_ids": [Command.create(dict(item)) for item in items],
+            }
+        )
+        orm.action_post()
+        grouped = Move._microloan_create_grouped(self._move_vals("SQL"), items)
+        self.assertEqual(grouped.state, "posted")
+        self.assertRecordValues(
+            grouped,
+            [
+                {
+                    "amount_total": orm.amount_total,
+                    "amount_total_signed": orm.amount_total_signed,
+                    "amount_residual": orm.amount_residual,
+                    "currency_id": orm.currency_id.id,
+                    "partner_id": orm.partner_id.id,
+                    "commercial_partner_id": orm.commercial_partner_id.id,
+                    "payment_state": orm.payment_state,
+                    "journal_id": orm.journal_id.id,
+                }
+            ],
+        )
+        self.assertEqual(len(grouped.line_ids), 3)
+        self.env.invalidate_all()
+        names = [
+            name
+            for name, field in self.env["account.move.line"]._fields.items()
+            if field.store and field.type != "one2many" and name not in OWN_FIELDS
+        ]
+        for orm_line, line in zip(
+            orm.line_ids.sorted("name"), grouped.line_ids.sorted("name"), strict=True
+        ):
+            expected = orm_line.read(names)[0]
+            got = line.read(names)[0]
+            for name in names:
+                if name == "ref":
+                    continue
+                self.assertEqual(got[name], expected[name], name)
+            self.assertEqual(line.move_name, grouped.name)
+            self.assertEqual(line.ref, "SQL")
+        # The analytic line of the distributed item, as for the ORM's.
+        self.assertEqual(
+            grouped.line_ids.analytic_line_ids.mapped("amount"),
+            orm.line_ids.analytic_line_ids.mapped("amount"),
+        )
+        # A grouped entry must balance, as any entry.
+        unbalanced = self._items(loan)[:2]
+        with self.assertRaises(UserError):
+            with self.env.cr.savepoint():
+                Move._microloan_create_grouped(self._move_vals("BAD"), unbalanced)
