@@ -65,8 +65,10 @@ class TestQueryCounts(MicroloanAccountingCommon):
         # Measured: 137 queries for one loan (73 before the items were
         # inserted in one query: the caches are read again after it), and
         # the same order for five: one entry per charge took 11 queries each.
+        # With every module installed (the credit-bureau outbox of
+        # microloan_reports): 146.
         self.assertLessEqual(many - few, 4 * 5, (few, many))
-        self.assertLessEqual(few, 145, few)
+        self.assertLessEqual(few, 150, few)
 
     def test_repayment_query_count(self):
         """A repayment on its due date, booked with its entry and its payment
@@ -124,5 +126,7 @@ class TestQueryCounts(MicroloanAccountingCommon):
         # Measured: 89 queries (185 before issue 13, 129 with the product's
         # accounts read once; the goal is 60, see the README's benchmark
         # table: 27 are the sub-ledger's, the rest the two entries' numbers,
-        # the payment and the reconciliation).
-        self.assertLessEqual(queries, 92, queries)
+        # the payment and the reconciliation). With every module installed
+        # (microloan_reports writes the credit-bureau event of the
+        # repayment): 96.
+        self.assertLessEqual(queries, 98, queries)
