@@ -117,24 +117,9 @@ class MicroloanReportRunXlsx(models.AbstractModel):
 
     @api.model
     def _portfolio_columns(self):
-        _ = self.env._
-        return [
-            (_("Branch"), 18, None),
-            (_("Loan"), 16, None),
-            (_("Borrower"), 24, None),
-            (_("Borrower Type"), 12, None),
-            (_("ID Number"), 20, None),
-            (_("Product"), 24, None),
-            (_("Loan Officer"), 14, None),
-            (_("Guarantee"), 12, None),
-            (_("Amount"), 14, "money"),
-            (_("Disbursed On"), 12, "date"),
-            (_("Maturity"), 12, "date"),
-            (_("Annual Rate (%)"), 10, "rate"),
-            (_("Principal Balance"), 16, "money"),
-            (_("Days Past Due"), 8, "int"),
-            (_("Classification"), 12, None),
-        ]
+        return self.env[
+            "report.microloan_reports.report_loan_ledger_xlsx"
+        ]._portfolio_columns()
 
     @api.model
     def _portfolio_loan_ids(self, run):

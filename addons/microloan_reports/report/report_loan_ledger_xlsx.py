@@ -90,23 +90,7 @@ class ReportLoanLedgerXlsx(models.AbstractModel):
         _ = self.env._
         loans = self._loans(wizard)
         balances = self._principal_balances(loans, wizard.date_to)
-        columns = [
-            (_("Branch"), 18, None),
-            (_("Loan"), 16, None),
-            (_("Borrower"), 24, None),
-            (_("Borrower Type"), 12, None),
-            (_("ID Number"), 20, None),
-            (_("Product"), 24, None),
-            (_("Loan Officer"), 14, None),
-            (_("Guarantee"), 12, None),
-            (_("Amount"), 14, "money"),
-            (_("Disbursed On"), 12, "date"),
-            (_("Maturity"), 12, "date"),
-            (_("Annual Rate (%)"), 10, "rate"),
-            (_("Principal Balance"), 16, "money"),
-            (_("Days Past Due"), 8, "int"),
-            (_("Classification"), 12, None),
-        ]
+        columns = self._portfolio_columns()
         rows = [
             [
                 loan.company_id.name,
@@ -307,3 +291,26 @@ class ReportLoanLedgerXlsx(models.AbstractModel):
             sheet.write_number(total_row, col, column_total, total_format)
         sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
         return sheet
+
+    @api.model
+    def _portfolio_columns(self):
+        """The portfolio ledger's columns: (header, width, format); the
+        background run (microloan.report.run.xlsx) writes the same."""
+        _ = self.env._
+        return [
+            (_("Branch"), 18, None),
+            (_("Loan"), 16, None),
+            (_("Borrower"), 24, None),
+            (_("Borrower Type"), 12, None),
+            (_("ID Number"), 20, None),
+            (_("Product"), 24, None),
+            (_("Loan Officer"), 14, None),
+            (_("Guarantee"), 12, None),
+            (_("Amount"), 14, "money"),
+            (_("Disbursed On"), 12, "date"),
+            (_("Maturity"), 12, "date"),
+            (_("Annual Rate (%)"), 10, "rate"),
+            (_("Principal Balance"), 16, "money"),
+            (_("Days Past Due"), 8, "int"),
+            (_("Classification"), 12, None),
+        ]
