@@ -265,8 +265,10 @@ class AccountMove(models.Model):
         return move
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # The loan bookings (_microloan_create_posted) subscribe nobody.
-        if self.env.context.get("microloan_no_follow"):
+        # The loan bookings (_microloan_create_posted, posted as superuser)
+        # subscribe nobody; an RPC caller never runs as superuser, so the key
+        # does nothing for him.
+        if self.env.su and self.env.context.get("microloan_no_follow"):
             return True
         return super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
