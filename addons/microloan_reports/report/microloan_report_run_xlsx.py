@@ -10,6 +10,7 @@ from odoo.addons.microloan_accounting.models.microloan_loan_ledger_control impor
     RECEIVABLE_SETTLING_KINDS,
 )
 
+from ..tools.xlsx_rows import PreparedRowWriter
 from .report_loan_ledger_xlsx import CNY_FORMAT
 
 # Loans (or lines) read and written per query; ir.config_parameter
@@ -93,17 +94,11 @@ class MicroloanReportRunXlsx(models.AbstractModel):
         return sheet
 
     @api.model
-    def _write_row(self, sheet, formats, row_index, columns, row):
-        for col, value in enumerate(row):
-            kind = columns[col][2]
-            if kind is None:
-                if value:
-                    sheet.write_string(row_index, col, value)
-            elif kind == "date":
-                if value:
-                    sheet.write_datetime(row_index, col, value, formats["date"])
-            else:
-                sheet.write_number(row_index, col, value or 0, formats[kind])
+    def _row_writer(self, sheet, formats, columns):
+        """The writer of the sheet's rows: whole rows in the columns' formats
+        (``tools.xlsx_rows``), a fraction of the CPU of a ``write_*`` call per
+        cell."""
+        return PreparedRowWriter(sheet, [kind for _l, _w, kind in columns], formats)
 
     @api.model
     def _end_sheet(self, sheet, formats, row_index, columns, totals):
@@ -186,6 +181,7 @@ class MicroloanReportRunXlsx(models.AbstractModel):
         tiers = dict(Loan._fields["risk_tier"]._description_selection(self.env))
         columns = self._portfolio_columns()
         sheet = self._start_sheet(workbook, formats, _("Loan Ledger"), columns)
+        writer = self._row_writer(sheet, formats, columns)
         loan_ids = self._portfolio_loan_ids(run)
         totals = {8: 0.0, 12: 0.0}
         row_index = 0
@@ -213,11 +209,8 @@ class MicroloanReportRunXlsx(models.AbstractModel):
                 ) = rows[loan_id]
                 balance = round(balance, 2)
                 row_index += 1
-                self._write_row(
-                    sheet,
-                    formats,
+                writer.write_row(
                     row_index,
-                    columns,
                     (
                         branch,
                         name,
@@ -277,6 +270,7 @@ class MicroloanReportRunXlsx(models.AbstractModel):
         sheet = self._start_sheet(
             workbook, formats, _("Daily Average Balances"), columns
         )
+        writer = self._row_writer(sheet, formats, columns)
         accumulation = 0.0
         row_index = 0
         last_id = 0
@@ -307,7 +301,7 @@ class MicroloanReportRunXlsx(models.AbstractModel):
                 break
             for row in rows:
                 row_index += 1
-                self._write_row(sheet, formats, row_index, columns, row[1:])
+                writer.write_row(row_index, row[1:])
                 accumulation += row[8] or 0.0
             last_id = rows[-1][0]
             if progress:

@@ -10,3 +10,4 @@ from . import test_report_runs
 from . import test_performance_analysis
 from . import test_regulatory_return
 from . import test_portal_documents
+from . import test_xlsx_rows
