@@ -15,6 +15,11 @@ DOCUMENT_REPORTS = {
     "microloan_reports.report_loan_settlement",
     "microloan_reports.report_loan_extension",
 }
+# The documents' bodies load style sheets and no script (web.minimal_layout),
+# so wkhtmltopdf need not wait Odoo's report.print_delay (1 s by default) for
+# scripts before it prints them; this parameter sets another wait (ms).
+PRINT_DELAY_PARAM = "microloan_reports.document_print_delay"
+PRINT_DELAY_ARG = "data-report-microloan-print-delay"
 
 
 class IrActionsReport(models.Model):
@@ -55,6 +60,54 @@ class IrActionsReport(models.Model):
                         )
                     )
         return streams
+
+    def _run_wkhtmltopdf(
+        self,
+        bodies,
+        report_ref=False,
+        header=None,
+        footer=None,
+        landscape=False,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        if (
+            report_ref
+            and self._get_report(report_ref).report_name
+            in self._microloan_document_reports()
+        ):
+            delay = self.env["ir.config_parameter"].sudo().get_param(PRINT_DELAY_PARAM)
+            specific_paperformat_args = {
+                **(specific_paperformat_args or {}),
+                PRINT_DELAY_ARG: delay or "0",
+            }
+        return super()._run_wkhtmltopdf(
+            bodies,
+            report_ref=report_ref,
+            header=header,
+            footer=footer,
+            landscape=landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+
+    def _build_wkhtmltopdf_args(
+        self,
+        paperformat_id,
+        landscape,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        delay = (specific_paperformat_args or {}).get(PRINT_DELAY_ARG)
+        if delay is not None and "--javascript-delay" in args:
+            args[args.index("--javascript-delay") + 1] = str(delay)
+        return args
 
     def _prepare_pdf_report_attachment_vals_list(self, report, streams):
         if report.report_name != CONTRACT_REPORT:

@@ -1,6 +1,8 @@
 """Every document prints on real wkhtmltopdf, in Chinese, with the borrower,
 the amount in figures and in capitals and the rate in its text layer."""
 
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -52,6 +54,44 @@ class TestDocuments(ReportsCommon):
         self.assertIn("8,884.88", text)
         total = self.loan.total_payment
         self.assertIn(cny_capitals(f"{total:.2f}"), text)
+
+    def wkhtmltopdf_delays(self, report, records):
+        """The PDF of ``report`` and its text, and the ``--javascript-delay``
+        of each wkhtmltopdf run it took."""
+        from odoo.addons.base.models import ir_actions_report
+
+        delays = []
+        popen = ir_actions_report.subprocess.Popen
+
+        def recording_popen(command, *args, **kwargs):
+            if "--javascript-delay" in command:
+                delays.append(command[command.index("--javascript-delay") + 1])
+            return popen(command, *args, **kwargs)
+
+        with patch.object(ir_actions_report.subprocess, "Popen", recording_popen):
+            pdf, text = self.render_pdf(report, records)
+        return pdf, text, delays
+
+    def test_documents_print_without_waiting_for_scripts(self):
+        """The documents load no script: wkhtmltopdf prints them without
+        Odoo's wait of report.print_delay (1 s), and they keep their text,
+        amounts, page numbers and letterhead."""
+        _pdf, text, delays = self.wkhtmltopdf_delays("report_loan_contract", self.loan)
+        self.assertEqual(delays, ["0"])
+        self.assertCommon(text)
+        self.assertIn("壹拾万元整", text)
+        self.assertIn("附件：还款计划表", text)
+        # a company can set another wait for its documents
+        self.env["ir.config_parameter"].set_param(
+            "microloan_reports.document_print_delay", "250"
+        )
+        _pdf, text, delays = self.wkhtmltopdf_delays("report_loan_schedule", self.loan)
+        self.assertEqual(delays, ["250"])
+        self.assertCommon(text)
+        # the other reports keep Odoo's wait
+        paperformat = self.env.company.paperformat_id
+        args = self.env["ir.actions.report"]._build_wkhtmltopdf_args(paperformat, False)
+        self.assertEqual(args[args.index("--javascript-delay") + 1], "1000")
 
     def test_contract_template_per_product(self):
         template = self.env["microloan.contract.template"].create(
