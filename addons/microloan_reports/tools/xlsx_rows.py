@@ -27,6 +27,10 @@ from xlsxwriter.utility import preserve_whitespace, xl_col_to_name
 _LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL_CHARS = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _XML_SPECIAL = re.compile("[&<>]")
+# What none of those escapes touches (most names): written as it is.
+_NEEDS_ESCAPE = re.compile(
+    r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$"
+)
 # Repeated strings are cached; names and numbers that never repeat would only
 # fill the cache, which is emptied when it reaches this size.
 _CACHE_LIMIT = 20_000
@@ -35,6 +39,8 @@ _CACHE_LIMIT = 20_000
 def _inline_string(string):
     """``t="inlineStr"><is><t>…</t></is>`` of ``string`` as xlsxwriter
     writes an in-line string (after the cell's reference and style)."""
+    if not _NEEDS_ESCAPE.search(string):
+        return f' t="inlineStr"><is><t>{string}</t></is></c>'
     string = _LITERAL_ESCAPE.sub(r"_x005F\1", string)
     string = _CONTROL_CHARS.sub(lambda match: f"_x{ord(match.group(1)):04X}_", string)
     string = string.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
@@ -64,19 +70,16 @@ class PreparedRowWriter:
             self.columns.append((xl_col_to_name(col), style, kind))
         self._strings = {}
         self._dates = {}
+        self._pending = True
 
     def _string_xml(self, value):
-        xml = self._strings.get(value)
-        if xml is None:
-            if len(self._strings) >= _CACHE_LIMIT:
-                self._strings.clear()
-            xml = self._strings[value] = _inline_string(value)
+        if len(self._strings) >= _CACHE_LIMIT:
+            self._strings.clear()
+        xml = self._strings[value] = _inline_string(value)
         return xml
 
     def _date_number(self, value):
-        number = self._dates.get(value)
-        if number is None:
-            number = self._dates[value] = self.sheet._convert_date_time(value)
+        number = self._dates[value] = self.sheet._convert_date_time(value)
         return number
 
     def write_row(self, row, values):
@@ -84,21 +87,27 @@ class PreparedRowWriter:
         sheet = self.sheet
         if row <= sheet.previous_row:
             raise ValueError(f"row {row} comes after row {sheet.previous_row}")
-        # The row pending in xlsxwriter's table (the header) goes first.
-        sheet._write_single_row(row)
+        if self._pending:
+            # The row pending in xlsxwriter's table (the header) goes first;
+            # nothing writes to the table between the prepared rows.
+            sheet._write_single_row(row)
+            self._pending = False
+        else:
+            sheet.previous_row = row
         number = row + 1
+        strings = self._strings
+        dates = self._dates
         cells = []
         append = cells.append
         for (name, style, kind), value in zip(self.columns, values, strict=True):
             if kind is None:
                 if value:
-                    append(f'<c r="{name}{number}"{style}{self._string_xml(value)}')
+                    xml = strings.get(value) or self._string_xml(value)
+                    append(f'<c r="{name}{number}"{style}{xml}')
             elif kind == "date":
                 if value:
-                    append(
-                        f'<c r="{name}{number}"{style}><v>'
-                        f"{self._date_number(value):.16G}</v></c>"
-                    )
+                    serial = dates.get(value) or self._date_number(value)
+                    append(f'<c r="{name}{number}"{style}><v>{serial:.16G}</v></c>')
             else:
                 append(f'<c r="{name}{number}"{style}><v>{value or 0:.16G}</v></c>')
         if not cells:
