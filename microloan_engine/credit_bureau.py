@@ -244,6 +244,8 @@ SEGMENTS = {
         ),
     },
 }
+# The segments holding an account's figures on a report date.
+PERFORMANCE_SEGMENTS = ("AcctMthlyBlgInfSgmt", "AcctDbtInfSgmt", "ActLbltyInfSgmt")
 # Correction (212/412): the record it corrects and the corrected segment.
 CORRECTION_FIELDS = ("InfRecType", "AcctCode", "RptDate", "RptDateCode", "ModSegId")
 # Deletion (214/414): the whole record of an account on a report date.
@@ -984,6 +986,10 @@ def validate_record(record):
                 SEGMENTS[kind][segment_name],
                 issues,
             )
+            if segment_name in PERFORMANCE_SEGMENTS:
+                _check_figures(
+                    record, segment_name, record.segment(segment_name), issues
+                )
     return issues
 
 

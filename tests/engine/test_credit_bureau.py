@@ -594,3 +594,25 @@ def test_validation_refuses_figures_that_disagree():
         "inconsistent",
         "100000",
     )
+
+
+def test_a_correction_whose_figures_disagree_is_refused():
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="33",
+        account_state="overdue",
+        overdue_periods=2,
+        days_past_due=40,
+        overdue_principal=D("1000"),
+        overdue_total=D("1090"),
+    )
+    original = cb.build_record(ACCOUNT, snapshot)
+    correction = cb.build_correction(
+        ACCOUNT, original, replace(snapshot, overdue_periods=0), "AcctDbtInfSgmt"
+    )
+    # the repayment status is rebuilt from the periods: the status disagrees
+    assert _inconsistent(correction) == [("AcctDbtInfSgmt", "AcctStatus")]
+    fixed = cb.build_correction(
+        ACCOUNT, original, replace(snapshot, balance=D("900")), "AcctDbtInfSgmt"
+    )
+    assert cb.validate_record(fixed) == []
