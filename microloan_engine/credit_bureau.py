@@ -1037,11 +1037,13 @@ def _check_figures(record, name, values, issues):
     if None not in (overdue_principal, total) and overdue_principal > total:
         issue("OverdPrinc")
     buckets = [_number(values, field_name) for field_name, *_days in ARREARS_BUCKETS]
+    # Each amount is rounded to the yuan on its own: the buckets may add up to
+    # half a yuan more than the overdue principal for each of them and it.
     if (
         name == "AcctMthlyBlgInfSgmt"
         and overdue_principal is not None
         and None not in buckets
-        and sum(buckets) > overdue_principal
+        and 2 * (sum(buckets) - overdue_principal) > 1 + sum(map(bool, buckets))
     ):
         issue("OvedPrinc180" if buckets[-1] else "Oved31_60Princ")
     kind = base_kind(record.record_type)

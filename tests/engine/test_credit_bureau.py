@@ -570,7 +570,7 @@ def test_validation_refuses_figures_that_disagree():
     )
     assert cb.validate_record(monthly) == []
     name = "AcctMthlyBlgInfSgmt"
-    assert _inconsistent(_edited(monthly, name, OvedPrinc180="1")) == [
+    assert _inconsistent(_edited(monthly, name, OvedPrinc180="5")) == [
         (name, "OvedPrinc180")
     ]
     assert _inconsistent(_edited(monthly, name, OverdPrinc="2000")) == [
@@ -616,3 +616,36 @@ def test_a_correction_whose_figures_disagree_is_refused():
         ACCOUNT, original, replace(snapshot, balance=D("900")), "AcctDbtInfSgmt"
     )
     assert cb.validate_record(fixed) == []
+
+
+def test_buckets_rounded_on_their_own_are_not_refused():
+    # 0.50 in two buckets: 1 + 1 yuan against an overdue principal of 1 yuan
+    month = cb.Month(
+        "2026-07",
+        date(2026, 7, 1),
+        due_amount=D("1.00"),
+        paid_amount=D(0),
+        overdue_principal_31_60=D("0.50"),
+        overdue_principal_61_90=D("0.50"),
+    )
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="30",
+        report_date=date(2026, 7, 31),
+        account_state="overdue",
+        overdue_periods=2,
+        days_past_due=70,
+        overdue_principal=D("1.00"),
+        overdue_total=D("1.00"),
+    )
+    record = cb.build_record(ACCOUNT, snapshot, month=month)
+    monthly = record.segment("AcctMthlyBlgInfSgmt")
+    assert (monthly["Oved31_60Princ"], monthly["Oved61_90Princ"]) == ("1", "1")
+    assert monthly["OverdPrinc"] == "1"
+    assert cb.validate_record(record) == []
+    # more than rounding can explain is refused
+    name = "AcctMthlyBlgInfSgmt"
+    assert cb.validate_record(_edited(record, name, Oved91_180Princ="1")) == []
+    assert _inconsistent(_edited(record, name, Oved91_180Princ="2")) == [
+        (name, "Oved31_60Princ")
+    ]
