@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microloan_engine import credit_bureau as cb
 
@@ -649,3 +651,67 @@ def test_buckets_rounded_on_their_own_are_not_refused():
     assert _inconsistent(_edited(record, name, Oved91_180Princ="2")) == [
         (name, "Oved31_60Princ")
     ]
+
+
+_MONEY = st.decimals(min_value=0, max_value=100000, places=2)
+_DUE = st.builds(
+    cb.Due,
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    _MONEY,
+    _MONEY,
+    _MONEY,
+)
+
+
+@settings(max_examples=200)
+@given(
+    dues=st.lists(_DUE, max_size=24), day=st.dates(date(2025, 1, 1), date(2028, 6, 30))
+)
+def test_arrears_properties(dues, day):
+    figures = cb.arrears(dues, day)
+    owing = [due for due in dues if due.principal + due.interest + due.other > 0]
+    late = [
+        due for due in owing if due.due_date < day and due.principal + due.interest > 0
+    ]
+    assert figures.remaining_periods == len(owing)
+    assert figures.overdue_periods == len(late)
+    assert (figures.days_past_due > 0) == bool(late)
+    assert figures.days_past_due == max(
+        ((day - due.due_date).days for due in late), default=0
+    )
+    assert figures.overdue_principal == sum((due.principal for due in late), D(0))
+    assert figures.overdue_interest == sum((due.interest for due in late), D(0))
+    # the buckets hold the principal more than 30 days overdue, and no more
+    assert sum(figures.buckets) == sum(
+        (due.principal for due in late if (day - due.due_date).days > 30), D(0)
+    )
+    assert sum(figures.buckets) <= figures.overdue_principal
+    assert cb.arrears(list(reversed(dues)), day) == figures
+    state = cb.account_state(False, False, figures.days_past_due)
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="30",
+        report_date=day,
+        account_state=state,
+        remaining_periods=figures.remaining_periods,
+        overdue_periods=figures.overdue_periods,
+        days_past_due=figures.days_past_due,
+        overdue_principal=figures.overdue_principal,
+        overdue_total=figures.overdue_principal + figures.overdue_interest,
+    )
+    month = cb.Month(
+        day.strftime("%Y-%m"),
+        None,
+        due_amount=D(0),
+        paid_amount=D(0),
+        overdue_principal_31_60=figures.principal_31_60,
+        overdue_principal_61_90=figures.principal_61_90,
+        overdue_principal_91_180=figures.principal_91_180,
+        overdue_principal_over_180=figures.principal_over_180,
+    )
+    for record in (
+        cb.build_record(ACCOUNT, replace(snapshot, event_code="33")),
+        cb.build_record(ACCOUNT, snapshot, month=month),
+        cb.build_record(ENTERPRISE, replace(snapshot, event_code="33")),
+    ):
+        assert _inconsistent(record) == []
