@@ -16,7 +16,10 @@ What lives here, with no Odoo inside:
 - the file of a reporting period (XML) and its parser, so that an export can be
   read back and compared;
 - the rule of negative information: which figures are negative, and whether a
-  notice sent to the borrower covers an event.
+  notice sent to the borrower covers an event;
+- the arrears of a loan on a report date (:func:`arrears`): periods left and
+  overdue, days past due, the overdue principal and its buckets by days overdue
+  (31-60, 61-90, 91-180, over 180) of the monthly performance.
 
 Amounts are ``Decimal`` and reported in whole yuan, rounded half up (the
 interface's amounts are integers). The layout is described in
@@ -34,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from xml.etree import ElementTree
+
+from .overdue import days_past_due as overdue_days
 
 ZERO = Decimal(0)
 FILE_VERSION = "2.0.0"
@@ -111,6 +116,15 @@ ACCOUNT_STATES = ("normal", "overdue", "closed", "written_off")
 PERSONAL_STATUS = {"normal": "1", "overdue": "2", "closed": "3", "written_off": "4"}
 ENTERPRISE_STATUS = {"normal": "1", "overdue": "1", "closed": "2", "written_off": "1"}
 NEGATIVE_PERSONAL_STATUS = ("2", "4")
+# The buckets of the overdue principal of the monthly performance segment:
+# (field, first day overdue, last day overdue or None). Principal 1 to 30 days
+# overdue is only in OverdPrinc.
+ARREARS_BUCKETS = (
+    ("Oved31_60Princ", 31, 60),
+    ("Oved61_90Princ", 61, 90),
+    ("Oved91_180Princ", 91, 180),
+    ("OvedPrinc180", 181, None),
+)
 # 借贷期限细分: months of the term -> code.
 TERM_BANDS = ((1, "11"), (3, "12"), (6, "13"), (12, "21"), (36, "31"), (60, "32"))
 LONGEST_TERM = "40"
@@ -230,6 +244,8 @@ SEGMENTS = {
         ),
     },
 }
+# The segments holding an account's figures on a report date.
+PERFORMANCE_SEGMENTS = ("AcctMthlyBlgInfSgmt", "AcctDbtInfSgmt", "ActLbltyInfSgmt")
 # Correction (212/412): the record it corrects and the corrected segment.
 CORRECTION_FIELDS = ("InfRecType", "AcctCode", "RptDate", "RptDateCode", "ModSegId")
 # Deletion (214/414): the whole record of an account on a report date.
@@ -355,6 +371,43 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Due:
+    """An installment not yet paid on the report date: its due date and what
+    is left of its principal, its interest and its other items (fees,
+    penalty, compound interest)."""
+
+    due_date: date
+    principal: Decimal
+    interest: Decimal = ZERO
+    other: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """The arrears of a loan on a report date (:func:`arrears`)."""
+
+    remaining_periods: int
+    overdue_periods: int
+    days_past_due: int
+    overdue_principal: Decimal
+    overdue_interest: Decimal
+    principal_31_60: Decimal = ZERO
+    principal_61_90: Decimal = ZERO
+    principal_91_180: Decimal = ZERO
+    principal_over_180: Decimal = ZERO
+
+    @property
+    def buckets(self):
+        """The overdue principal by days overdue, in ARREARS_BUCKETS order."""
+        return (
+            self.principal_31_60,
+            self.principal_61_90,
+            self.principal_91_180,
+            self.principal_over_180,
+        )
+
+
+@dataclass(frozen=True)
 class Record:
     """One record of the file: its type and its segments, each an ordered
     tuple of ``(field, text)``."""
@@ -384,7 +437,7 @@ class Record:
 class Issue:
     """A validation error: the record, segment and field, and its code
     (``missing``, ``bad_code``, ``bad_date``, ``bad_amount``, ``bad_number``,
-    ``bad_id``, ``date_order``, ``too_long``, ``bad_record``)."""
+    ``bad_id``, ``date_order``, ``too_long``, ``bad_record``, ``inconsistent``)."""
 
     record: str
     segment: str
@@ -506,6 +559,45 @@ def repayment_status(state, overdue_periods, due_in_month=True):
     if overdue_periods > 0:
         return str(min(overdue_periods, 7))
     return "N" if due_in_month else "*"
+
+
+def arrears(dues, day):
+    """The :class:`Arrears` of a loan on ``day`` from its :class:`Due`
+    installments (those with anything left to pay, in any order).
+
+    An installment is a remaining period while anything is owed on it; it is
+    overdue when its principal or interest is unpaid after its due date (on
+    the due date itself it is not: ``microloan_engine.overdue.days_past_due``),
+    and its unpaid principal goes to the bucket of its own days overdue. The
+    loan's days past due are those of its oldest overdue installment, as the
+    daily close counts them.
+
+    >>> a = arrears([Due(date(2026, 1, 10), Decimal("100")),
+    ...              Due(date(2026, 3, 10), Decimal("100"), Decimal("5"))],
+    ...             date(2026, 3, 20))
+    >>> a.overdue_periods, a.days_past_due, a.overdue_principal, a.principal_61_90
+    (2, 69, Decimal('200'), Decimal('100'))
+    """
+    remaining = overdue = oldest = 0
+    principal = interest = ZERO
+    buckets = [ZERO] * len(ARREARS_BUCKETS)
+    for due in dues:
+        owed_principal = max(Decimal(due.principal), ZERO)
+        owed_interest = max(Decimal(due.interest), ZERO)
+        if owed_principal + owed_interest + max(Decimal(due.other), ZERO) <= 0:
+            continue
+        remaining += 1
+        days = overdue_days(due.due_date, day)
+        if not days or owed_principal + owed_interest <= 0:
+            continue
+        overdue += 1
+        oldest = max(oldest, days)
+        principal += owed_principal
+        interest += owed_interest
+        for index, (_field, first, last) in enumerate(ARREARS_BUCKETS):
+            if days >= first and (last is None or days <= last):
+                buckets[index] += owed_principal
+    return Arrears(remaining, overdue, oldest, principal, interest, *buckets)
 
 
 def event_rank(code):
@@ -870,6 +962,8 @@ def validate_record(record):
         base = record.segment("AcctBsSgmt")
         _check_id(record, base, issues)
         _check_dates(record, base, issues)
+        for name in performance:
+            _check_figures(record, name, record.segment(name), issues)
         return issues
     head = record.segment("Record")
     expected = (
@@ -892,6 +986,10 @@ def validate_record(record):
                 SEGMENTS[kind][segment_name],
                 issues,
             )
+            if segment_name in PERFORMANCE_SEGMENTS:
+                _check_figures(
+                    record, segment_name, record.segment(segment_name), issues
+                )
     return issues
 
 
@@ -911,6 +1009,64 @@ def _check_dates(record, base, issues):
         issues.append(Issue(record.key, "AcctBsInfSgmt", "OpenDate", "date_order"))
     if _is_date(opened) and _is_date(due) and due < opened:
         issues.append(Issue(record.key, "AcctBsInfSgmt", "DueDate", "date_order"))
+
+
+def _number(values, field_name):
+    """The whole number of a field, or None when absent or not a number."""
+    text = values.get(field_name) or ""
+    if not (text.isdigit() and len(text) < 16):
+        return None
+    return int(text)
+
+
+def _check_figures(record, name, values, issues):
+    """The figures of a performance segment agree with each other: the
+    buckets of the overdue principal within it, the overdue principal within
+    the overdue total, the account status and the repayment status with the
+    periods overdue, a closed account without balance and with its closing
+    date. Each disagreement is an ``inconsistent`` issue on the field that
+    contradicts the others."""
+
+    def issue(field_name):
+        issues.append(
+            Issue(record.key, name, field_name, "inconsistent", values[field_name])
+        )
+
+    overdue_principal = _number(values, "OverdPrinc")
+    total = _number(values, "TotOverd")
+    if None not in (overdue_principal, total) and overdue_principal > total:
+        issue("OverdPrinc")
+    buckets = [_number(values, field_name) for field_name, *_days in ARREARS_BUCKETS]
+    # Each amount is rounded to the yuan on its own: the buckets may add up to
+    # half a yuan more than the overdue principal for each of them and it.
+    if (
+        name == "AcctMthlyBlgInfSgmt"
+        and overdue_principal is not None
+        and None not in buckets
+        and 2 * (sum(buckets) - overdue_principal) > 1 + sum(map(bool, buckets))
+    ):
+        issue("OvedPrinc180" if buckets[-1] else "Oved31_60Princ")
+    kind = base_kind(record.record_type)
+    status = values.get("AcctStatus", "")
+    periods = _number(values, "OverdPrd")
+    if kind == PERSONAL and periods is not None:
+        if (status == PERSONAL_STATUS["normal"] and periods) or (
+            status == PERSONAL_STATUS["overdue"] and not periods
+        ):
+            issue("AcctStatus")
+        repayment = values.get("RpyStatus", "")
+        if repayment.isdigit() and repayment != str(min(periods, 7)):
+            issue("RpyStatus")
+        elif repayment in ("N", "*") and periods:
+            issue("RpyStatus")
+    closed = (kind == PERSONAL and status == PERSONAL_STATUS["closed"]) or (
+        kind == ENTERPRISE and status == ENTERPRISE_STATUS["closed"]
+    )
+    balance_field = "Bal" if kind == ENTERPRISE else "AcctBal"
+    if closed and _number(values, balance_field):
+        issue(balance_field)
+    if closed and "CloseDate" in values and not values["CloseDate"]:
+        issue("CloseDate")
 
 
 def validate_records(records):

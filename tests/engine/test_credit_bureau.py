@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microloan_engine import credit_bureau as cb
 
@@ -365,3 +367,351 @@ def test_notice_rule():
         events, d(2026, 6, 15), [d(2026, 6, 20)], d(2026, 6, 25), waiting_days=7
     )
     assert not check.covered and check.earliest == d(2026, 6, 27)
+
+
+# ---------------------------------------------------------------------------
+# Arrears: periods, days past due, the overdue principal and its buckets
+
+D = Decimal
+DAY = date(2026, 7, 10)
+
+
+def test_arrears_of_a_loan_paid_on_time():
+    dues = [cb.Due(date(2026, 8, 10), D("800"), D("50"))]
+    assert cb.arrears(dues, DAY) == cb.Arrears(1, 0, 0, D(0), D(0))
+    # on the due date itself nothing is overdue yet
+    assert cb.arrears(dues, date(2026, 8, 10)).overdue_periods == 0
+    assert cb.arrears(dues, date(2026, 8, 11)).days_past_due == 1
+    assert cb.arrears([], DAY) == cb.Arrears(0, 0, 0, D(0), D(0))
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (1, None),
+        (30, None),
+        (31, 0),
+        (60, 0),
+        (61, 1),
+        (90, 1),
+        (91, 2),
+        (180, 2),
+        (181, 3),
+        (1000, 3),
+    ],
+)
+def test_arrears_bucket_edges(days, bucket):
+    due = cb.Due(date.fromordinal(DAY.toordinal() - days), D("100.00"), D("7.00"))
+    figures = cb.arrears([due], DAY)
+    assert figures.days_past_due == days
+    assert figures.overdue_principal == D("100.00")
+    assert figures.overdue_interest == D("7.00")
+    expected = [D(0)] * 4
+    if bucket is not None:
+        expected[bucket] = D("100.00")
+    assert list(figures.buckets) == expected
+
+
+def test_arrears_of_a_loan_in_default():
+    dues = [
+        # 200 days overdue, partly paid: 300 of principal left
+        cb.Due(date(2025, 12, 22), D("300.00"), D("0.00")),
+        # 139 days: interest only left, no principal in a bucket
+        cb.Due(date(2026, 2, 21), D("0.00"), D("40.00")),
+        # 70 days
+        cb.Due(date(2026, 5, 1), D("500.00"), D("45.00")),
+        # 40 days
+        cb.Due(date(2026, 5, 31), D("500.00"), D("45.00")),
+        # 5 days: overdue but in no bucket
+        cb.Due(date(2026, 7, 5), D("500.00"), D("45.00")),
+        # to come
+        cb.Due(date(2026, 8, 5), D("500.00"), D("45.00")),
+        # only a fee left after its due date: a period left, not overdue
+        cb.Due(date(2026, 6, 1), D(0), D(0), other=D("10.00")),
+        # nothing left: not counted at all
+        cb.Due(date(2026, 3, 1), D(0), D(0)),
+    ]
+    figures = cb.arrears(dues, DAY)
+    assert figures == cb.Arrears(
+        remaining_periods=7,
+        overdue_periods=5,
+        days_past_due=200,
+        overdue_principal=D("1800.00"),
+        overdue_interest=D("175.00"),
+        principal_31_60=D("500.00"),
+        principal_61_90=D("500.00"),
+        principal_91_180=D("0.00"),
+        principal_over_180=D("300.00"),
+    )
+    # the buckets never hold more than the overdue principal, in any order
+    assert cb.arrears(list(reversed(dues)), DAY) == figures
+    assert sum(figures.buckets) <= figures.overdue_principal
+    state = cb.account_state(False, False, figures.days_past_due)
+    assert (state, cb.status_code("210", state)) == ("overdue", "2")
+    assert cb.repayment_status(state, figures.overdue_periods) == "5"
+
+
+def test_monthly_record_of_a_loan_in_default_validates():
+    figures = cb.arrears(
+        [
+            cb.Due(date(2026, 5, 1), D("500.00"), D("45.00")),
+            cb.Due(date(2026, 6, 1), D("500.00"), D("45.00")),
+            cb.Due(date(2026, 7, 1), D("500.00"), D("45.00")),
+        ],
+        date(2026, 7, 31),
+    )
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="30",
+        report_date=date(2026, 7, 31),
+        account_state="overdue",
+        tier="substandard",
+        remaining_periods=figures.remaining_periods,
+        overdue_periods=figures.overdue_periods,
+        days_past_due=figures.days_past_due,
+        overdue_principal=figures.overdue_principal,
+        overdue_total=figures.overdue_principal + figures.overdue_interest,
+    )
+    month = cb.Month(
+        "2026-07",
+        date(2026, 7, 1),
+        due_amount=D("545.00"),
+        paid_amount=D(0),
+        overdue_principal_31_60=figures.principal_31_60,
+        overdue_principal_61_90=figures.principal_61_90,
+        overdue_principal_91_180=figures.principal_91_180,
+        overdue_principal_over_180=figures.principal_over_180,
+    )
+    record = cb.build_record(ACCOUNT, snapshot, month=month)
+    monthly = record.segment("AcctMthlyBlgInfSgmt")
+    assert (monthly["AcctStatus"], monthly["FiveCate"], monthly["RpyStatus"]) == (
+        "2",
+        "3",
+        "3",
+    )
+    assert (monthly["OverdPrinc"], monthly["TotOverd"]) == ("1500", "1635")
+    # 91, 60 and 30 days overdue on the 31st of July
+    assert (monthly["Oved31_60Princ"], monthly["Oved61_90Princ"]) == ("500", "0")
+    assert (monthly["Oved91_180Princ"], monthly["OvedPrinc180"]) == ("500", "0")
+    assert cb.validate_record(record) == []
+
+
+def _edited(record, segment_name, **changes):
+    segments = tuple(
+        (name, tuple((k, changes.get(k, v)) for k, v in fields))
+        if name == segment_name
+        else (name, fields)
+        for name, fields in record.segments
+    )
+    return cb.Record(record.record_type, segments)
+
+
+def _inconsistent(record):
+    return [
+        (issue.segment, issue.field)
+        for issue in cb.validate_record(record)
+        if issue.code == "inconsistent"
+    ]
+
+
+def test_validation_refuses_figures_that_disagree():
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="33",
+        account_state="overdue",
+        overdue_periods=2,
+        days_past_due=40,
+        overdue_principal=D("1000"),
+        overdue_total=D("1090"),
+    )
+    record = cb.build_record(ACCOUNT, snapshot)
+    assert cb.validate_record(record) == []
+    segment = "AcctDbtInfSgmt"
+    # overdue with no period overdue, normal with periods overdue
+    assert _inconsistent(_edited(record, segment, OverdPrd="0", RpyStatus="N")) == [
+        (segment, "AcctStatus")
+    ]
+    assert _inconsistent(_edited(record, segment, AcctStatus="1")) == [
+        (segment, "AcctStatus")
+    ]
+    # the grid's status and the periods overdue
+    assert _inconsistent(_edited(record, segment, RpyStatus="1")) == [
+        (segment, "RpyStatus")
+    ]
+    assert _inconsistent(_edited(record, segment, RpyStatus="N")) == [
+        (segment, "RpyStatus")
+    ]
+    # a closed account with a balance or no closing date
+    closed = cb.build_record(
+        ACCOUNT,
+        replace(
+            SNAPSHOT,
+            event_code="20",
+            account_state="closed",
+            balance=D(0),
+            close_date=date(2026, 3, 1),
+        ),
+    )
+    assert cb.validate_record(closed) == []
+    assert _inconsistent(_edited(closed, segment, AcctBal="5", CloseDate="")) == [
+        (segment, "AcctBal"),
+        (segment, "CloseDate"),
+    ]
+    # a monthly record: the buckets within the overdue principal, within the total
+    month = cb.Month(
+        "2026-01",
+        date(2026, 1, 10),
+        due_amount=D("8885"),
+        paid_amount=D(0),
+        overdue_principal_31_60=D("1000"),
+    )
+    monthly = cb.build_record(
+        ACCOUNT,
+        replace(snapshot, event_code="30", report_date=date(2026, 1, 31)),
+        month=month,
+    )
+    assert cb.validate_record(monthly) == []
+    name = "AcctMthlyBlgInfSgmt"
+    assert _inconsistent(_edited(monthly, name, OvedPrinc180="5")) == [
+        (name, "OvedPrinc180")
+    ]
+    assert _inconsistent(_edited(monthly, name, OverdPrinc="2000")) == [
+        (name, "OverdPrinc")
+    ]
+    # an enterprise account closed with a balance
+    enterprise = cb.build_record(
+        ENTERPRISE,
+        replace(
+            SNAPSHOT,
+            event_code="20",
+            account_state="closed",
+            close_date=date(2026, 3, 1),
+        ),
+    )
+    assert _inconsistent(enterprise) == [("ActLbltyInfSgmt", "Bal")]
+    # the message names the record, segment and field
+    issue = cb.validate_record(enterprise)[0]
+    assert (issue.record, issue.code, issue.value) == (
+        "CD-2026-0001/2026-01-10/20",
+        "inconsistent",
+        "100000",
+    )
+
+
+def test_a_correction_whose_figures_disagree_is_refused():
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="33",
+        account_state="overdue",
+        overdue_periods=2,
+        days_past_due=40,
+        overdue_principal=D("1000"),
+        overdue_total=D("1090"),
+    )
+    original = cb.build_record(ACCOUNT, snapshot)
+    correction = cb.build_correction(
+        ACCOUNT, original, replace(snapshot, overdue_periods=0), "AcctDbtInfSgmt"
+    )
+    # the repayment status is rebuilt from the periods: the status disagrees
+    assert _inconsistent(correction) == [("AcctDbtInfSgmt", "AcctStatus")]
+    fixed = cb.build_correction(
+        ACCOUNT, original, replace(snapshot, balance=D("900")), "AcctDbtInfSgmt"
+    )
+    assert cb.validate_record(fixed) == []
+
+
+def test_buckets_rounded_on_their_own_are_not_refused():
+    # 0.50 in two buckets: 1 + 1 yuan against an overdue principal of 1 yuan
+    month = cb.Month(
+        "2026-07",
+        date(2026, 7, 1),
+        due_amount=D("1.00"),
+        paid_amount=D(0),
+        overdue_principal_31_60=D("0.50"),
+        overdue_principal_61_90=D("0.50"),
+    )
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="30",
+        report_date=date(2026, 7, 31),
+        account_state="overdue",
+        overdue_periods=2,
+        days_past_due=70,
+        overdue_principal=D("1.00"),
+        overdue_total=D("1.00"),
+    )
+    record = cb.build_record(ACCOUNT, snapshot, month=month)
+    monthly = record.segment("AcctMthlyBlgInfSgmt")
+    assert (monthly["Oved31_60Princ"], monthly["Oved61_90Princ"]) == ("1", "1")
+    assert monthly["OverdPrinc"] == "1"
+    assert cb.validate_record(record) == []
+    # more than rounding can explain is refused
+    name = "AcctMthlyBlgInfSgmt"
+    assert cb.validate_record(_edited(record, name, Oved91_180Princ="1")) == []
+    assert _inconsistent(_edited(record, name, Oved91_180Princ="2")) == [
+        (name, "Oved31_60Princ")
+    ]
+
+
+_MONEY = st.decimals(min_value=0, max_value=100000, places=2)
+_DUE = st.builds(
+    cb.Due,
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    _MONEY,
+    _MONEY,
+    _MONEY,
+)
+
+
+@settings(max_examples=200)
+@given(
+    dues=st.lists(_DUE, max_size=24), day=st.dates(date(2025, 1, 1), date(2028, 6, 30))
+)
+def test_arrears_properties(dues, day):
+    figures = cb.arrears(dues, day)
+    owing = [due for due in dues if due.principal + due.interest + due.other > 0]
+    late = [
+        due for due in owing if due.due_date < day and due.principal + due.interest > 0
+    ]
+    assert figures.remaining_periods == len(owing)
+    assert figures.overdue_periods == len(late)
+    assert (figures.days_past_due > 0) == bool(late)
+    assert figures.days_past_due == max(
+        ((day - due.due_date).days for due in late), default=0
+    )
+    assert figures.overdue_principal == sum((due.principal for due in late), D(0))
+    assert figures.overdue_interest == sum((due.interest for due in late), D(0))
+    # the buckets hold the principal more than 30 days overdue, and no more
+    assert sum(figures.buckets) == sum(
+        (due.principal for due in late if (day - due.due_date).days > 30), D(0)
+    )
+    assert sum(figures.buckets) <= figures.overdue_principal
+    assert cb.arrears(list(reversed(dues)), day) == figures
+    state = cb.account_state(False, False, figures.days_past_due)
+    snapshot = replace(
+        SNAPSHOT,
+        event_code="30",
+        report_date=day,
+        account_state=state,
+        remaining_periods=figures.remaining_periods,
+        overdue_periods=figures.overdue_periods,
+        days_past_due=figures.days_past_due,
+        overdue_principal=figures.overdue_principal,
+        overdue_total=figures.overdue_principal + figures.overdue_interest,
+    )
+    month = cb.Month(
+        day.strftime("%Y-%m"),
+        None,
+        due_amount=D(0),
+        paid_amount=D(0),
+        overdue_principal_31_60=figures.principal_31_60,
+        overdue_principal_61_90=figures.principal_61_90,
+        overdue_principal_91_180=figures.principal_91_180,
+        overdue_principal_over_180=figures.principal_over_180,
+    )
+    for record in (
+        cb.build_record(ACCOUNT, replace(snapshot, event_code="33")),
+        cb.build_record(ACCOUNT, snapshot, month=month),
+        cb.build_record(ENTERPRISE, replace(snapshot, event_code="33")),
+    ):
+        assert _inconsistent(record) == []

@@ -34,6 +34,11 @@ REPAYMENT_KINDS = ("repayment", "recovery")
 BACKFILL_BATCH = 1000
 
 
+def _decimal(amount):
+    """An amount read from the database as the engine's Decimal (cents)."""
+    return Decimal(str(amount or 0.0)).quantize(Decimal("0.01"))
+
+
 class MicroloanCreditReportEvent(models.Model):
     """The outbox of the credit bureau (征信): one reportable event of a loan,
     with the loan's figures as the event left them. Written by the servicing
@@ -104,6 +109,19 @@ class MicroloanCreditReportEvent(models.Model):
     overdue_periods = fields.Integer(readonly=True)
     days_past_due = fields.Integer(readonly=True)
     overdue_principal = fields.Monetary(readonly=True)
+    # Buckets of the overdue principal by days overdue (月度表现信息段).
+    overdue_principal_31_60 = fields.Monetary(
+        string="Overdue Principal 31-60 Days", readonly=True
+    )
+    overdue_principal_61_90 = fields.Monetary(
+        string="Overdue Principal 61-90 Days", readonly=True
+    )
+    overdue_principal_91_180 = fields.Monetary(
+        string="Overdue Principal 91-180 Days", readonly=True
+    )
+    overdue_principal_over_180 = fields.Monetary(
+        string="Overdue Principal over 180 Days", readonly=True
+    )
     overdue_total = fields.Monetary(readonly=True)
     last_payment_date = fields.Date(readonly=True)
     last_payment_amount = fields.Monetary(readonly=True)
@@ -218,32 +236,25 @@ class MicroloanCreditReportEvent(models.Model):
     def _prepare_snapshot_vals(self, loans, day, payments=True):
         """The figures of ``loans`` on ``day`` as event values, read in a few
         queries for the whole batch; without ``payments``, the last repayment
-        is left to the caller."""
-        Installment = self.env["microloan.loan.installment"].sudo()
-        rows = Installment.search_read(
-            [("loan_id", "in", loans.ids), ("state", "=", "open")],
-            ["loan_id", "due_date"],
-        )
-        overdue = defaultdict(int)
-        remaining = defaultdict(int)
-        for row in rows:
-            loan_id = row["loan_id"][0]
-            remaining[loan_id] += 1
-            if row["due_date"] < day:
-                overdue[loan_id] += 1
+        is left to the caller. The arrears (periods left and overdue, days
+        past due, overdue principal and its buckets) and the account state
+        are the engine's (``microloan_engine.credit_bureau.arrears``) from the
+        installments still owed."""
+        dues = self._engine_dues(loans)
         last_dates, last_amounts = {}, {}
         if payments:
             last_dates, last_amounts = self._last_payments(loans, day)
         vals_list = []
         for loan in loans:
+            arrears = cb.arrears(dues[loan.id], day)
             state = cb.account_state(
                 loan.state == "closed",
                 loan.state == "written_off",
-                loan.days_past_due,
+                arrears.days_past_due,
             )
             total = cb.overdue_total(
-                Decimal(str(loan.overdue_principal)),
-                Decimal(str(loan.overdue_interest)),
+                arrears.overdue_principal,
+                arrears.overdue_interest,
                 Decimal(str(loan.penalty_due)),
                 Decimal(str(loan.compound_due)),
             )
@@ -262,10 +273,14 @@ class MicroloanCreditReportEvent(models.Model):
                     "balance": 0.0 if closed else loan.principal_outstanding,
                     "risk_tier": loan.risk_tier or False,
                     "risk_tier_date": loan.risk_tier_date or False,
-                    "remaining_periods": remaining[loan.id],
-                    "overdue_periods": overdue[loan.id],
-                    "days_past_due": loan.days_past_due,
-                    "overdue_principal": loan.overdue_principal,
+                    "remaining_periods": arrears.remaining_periods,
+                    "overdue_periods": arrears.overdue_periods,
+                    "days_past_due": arrears.days_past_due,
+                    "overdue_principal": float(arrears.overdue_principal),
+                    "overdue_principal_31_60": float(arrears.principal_31_60),
+                    "overdue_principal_61_90": float(arrears.principal_61_90),
+                    "overdue_principal_91_180": float(arrears.principal_91_180),
+                    "overdue_principal_over_180": float(arrears.principal_over_180),
                     "overdue_total": float(total),
                     "last_payment_date": last_dates.get(loan.id, False),
                     "last_payment_amount": last_amounts.get(loan.id, 0.0),
@@ -274,6 +289,41 @@ class MicroloanCreditReportEvent(models.Model):
                 }
             )
         return vals_list
+
+    @api.model
+    def _engine_dues(self, loans):
+        """The installments ``loans`` still owe as
+        ``microloan_engine.credit_bureau.Due``, in one query: a list by loan
+        id."""
+        rows = (
+            self.env["microloan.loan.installment"]
+            .sudo()
+            .search_read(
+                [("loan_id", "in", loans.ids), ("state", "=", "open")],
+                [
+                    "loan_id",
+                    "due_date",
+                    "principal",
+                    "principal_paid",
+                    "interest",
+                    "interest_paid",
+                    "fee",
+                    "fee_paid",
+                ],
+                load=None,
+            )
+        )
+        dues = defaultdict(list)
+        for row in rows:
+            dues[row["loan_id"]].append(
+                cb.Due(
+                    row["due_date"],
+                    _decimal(row["principal"]) - _decimal(row["principal_paid"]),
+                    _decimal(row["interest"]) - _decimal(row["interest_paid"]),
+                    _decimal(row["fee"]) - _decimal(row["fee_paid"]),
+                )
+            )
+        return dues
 
     @api.model
     def _last_payments(self, loans, day):
@@ -507,6 +557,10 @@ class MicroloanCreditReportEvent(models.Model):
             settlement_date=self.settlement_date or None,
             due_amount=Decimal(str(self.due_amount)),
             paid_amount=Decimal(str(self.paid_amount)),
+            overdue_principal_31_60=_decimal(self.overdue_principal_31_60),
+            overdue_principal_61_90=_decimal(self.overdue_principal_61_90),
+            overdue_principal_91_180=_decimal(self.overdue_principal_91_180),
+            overdue_principal_over_180=_decimal(self.overdue_principal_over_180),
         )
 
     def _build_record(self):

@@ -218,6 +218,7 @@ class MicroloanCreditReportExport(models.Model):
             "date_order": self.env._("is out of order with the other dates"),
             "too_long": self.env._("is too long"),
             "bad_record": self.env._("does not belong to this record"),
+            "inconsistent": self.env._("disagrees with the other figures"),
         }
         lines = []
         for issue in issues[:SHOWN_ISSUES]:

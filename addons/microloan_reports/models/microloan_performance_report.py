@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
@@ -9,6 +11,12 @@ from .microloan_report_bands import (
     RATE_BAND_SELECTION,
     TERM_BAND_SELECTION,
 )
+
+
+def _decimal(amount):
+    """A sum of money PostgreSQL computed exactly and psycopg2 handed over as
+    a float (Odoo reads numeric as float): its shortest text is exact."""
+    return Decimal(str(amount or 0.0))
 
 
 class MicroloanPerformanceReport(models.Model):
@@ -253,6 +261,108 @@ class MicroloanPerformanceReport(models.Model):
             ),
             rate_band=bands._rate_band_sql(SQL("%s.interest_rate", loan)),
         )
+
+    @api.model
+    def _get_month_end_rows(self, companies, month_start, month_end):
+        """The month view's figures of ``companies``' loans for the month from
+        ``month_start`` to ``month_end`` that the monthly return reads, without
+        the view: one query per table over the book (the loans, their
+        sub-ledger lines up to the month's end, their disbursements of the
+        year), where the view builds every month of every loan's history.
+
+        Returns ``{loan_id: row}`` for each loan of the book first disbursed
+        by the month's end, where a row holds the loan's dimensions
+        (``partner_id``, ``borrower_type``, ``term_band``,
+        ``guarantee_type_id``, ``rate_band``, ``risk_tier``: ids, selection
+        values or False, as the view gives them), ``balance_end`` (the
+        principal balance at the month's end), ``disbursed_amount`` (in the
+        month), ``ytd_amount`` (from the year's start to the month's end), all
+        ``Decimal``, and ``new_loan_count`` (1 for a loan first disbursed in
+        the month). The caller checks the user's right to the companies."""
+        for model_name, field_names in self._depends.items():
+            self.env[model_name].flush_model(field_names)
+        bands = self.env["microloan.report.bands"]
+        loan = SQL.identifier("loan")
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT loan.id, loan.partner_id, loan.borrower_type,
+                       %(term_band)s, loan.guarantee_type_id, %(rate_band)s,
+                       loan.risk_tier, loan.first_disbursement_date
+                  FROM microloan_loan loan
+                 WHERE loan.company_id IN %(companies)s
+                   AND loan.state IN %(states)s
+                   AND loan.first_disbursement_date <= %(end)s
+                """,
+                term_band=bands._term_band_sql(
+                    SQL("%s.first_disbursement_date", loan),
+                    SQL("%s.maturity_date", loan),
+                ),
+                rate_band=bands._rate_band_sql(SQL("%s.interest_rate", loan)),
+                companies=tuple(companies.ids),
+                states=BOOK_STATES,
+                end=month_end,
+            )
+        )
+        zero = Decimal(0)
+        rows = {}
+        for loan_id, partner, kind, term, guarantee, rate, tier, first in cr.fetchall():
+            rows[loan_id] = {
+                "partner_id": partner or False,
+                "borrower_type": kind or False,
+                "term_band": term or False,
+                "guarantee_type_id": guarantee or False,
+                "rate_band": rate or False,
+                "risk_tier": tier or False,
+                "new_loan_count": int(first >= month_start),
+                "balance_end": zero,
+                "disbursed_amount": zero,
+                "ytd_amount": zero,
+            }
+        cr.execute(
+            SQL(
+                """
+                SELECT line.loan_id, SUM(%(delta)s)
+                  FROM microloan_loan_transaction_line line
+                 WHERE line.company_id IN %(companies)s
+                   AND line.component = 'principal'
+                   AND line.date <= %(end)s
+              GROUP BY line.loan_id
+                """,
+                delta=bands._principal_delta_sql("line"),
+                companies=tuple(companies.ids),
+                end=month_end,
+            )
+        )
+        for loan_id, balance in cr.fetchall():
+            if loan_id in rows:
+                rows[loan_id]["balance_end"] = _decimal(balance)
+        cr.execute(
+            SQL(
+                """
+                SELECT tx.loan_id,
+                       SUM(tx.amount) FILTER (WHERE tx.date >= %(start)s),
+                       SUM(tx.amount)
+                  FROM microloan_loan_transaction tx
+                 WHERE tx.company_id IN %(companies)s
+                   AND tx.kind = 'disbursement'
+                   AND tx.state = 'posted'
+                   AND tx.date >= %(year_start)s
+                   AND tx.date <= %(end)s
+              GROUP BY tx.loan_id
+                """,
+                companies=tuple(companies.ids),
+                start=month_start,
+                year_start=month_start.replace(month=1, day=1),
+                end=month_end,
+            )
+        )
+        for loan_id, month_amount, year_amount in cr.fetchall():
+            if loan_id in rows:
+                rows[loan_id]["disbursed_amount"] = _decimal(month_amount)
+                rows[loan_id]["ytd_amount"] = _decimal(year_amount)
+        return rows
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

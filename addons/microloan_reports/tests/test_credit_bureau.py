@@ -222,6 +222,118 @@ class TestCreditBureau(LifecycleCommon):
             [{"event_date": date(2025, 6, 10), "last_payment_amount": 1000.0}],
         )
 
+    def test_arrears_and_codes_come_from_the_engine(self):
+        loan = self._active_loan()
+        # Nothing paid: on 2025-03-31 the first installment is 49 days
+        # overdue (bucket 31-60), the second 21 (overdue, in no bucket).
+        self._close(self.d("2025-03-31"))
+        first, second = loan.installment_ids.sorted("due_date")[:2]
+        # the close caught up January and February's month ends too
+        month_end = self.events(loan, "30").filtered(
+            lambda event: event.event_date == date(2025, 3, 31)
+        )
+        dues = self.Event._engine_dues(loan)[loan.id]
+        arrears = cb.arrears(dues, date(2025, 3, 31))
+        self.assertEqual(arrears.overdue_periods, 2)
+        self.assertEqual(arrears.days_past_due, 49)
+        self.assertEqual(arrears.remaining_periods, 12)
+        self.assertRecordValues(
+            month_end,
+            [
+                {
+                    "event_date": date(2025, 3, 31),
+                    "account_state": "overdue",
+                    "days_past_due": 49,
+                    "overdue_periods": 2,
+                    "remaining_periods": 12,
+                    "overdue_principal": first.principal + second.principal,
+                    "overdue_principal_31_60": first.principal,
+                    "overdue_principal_61_90": 0.0,
+                    "overdue_principal_91_180": 0.0,
+                    "overdue_principal_over_180": 0.0,
+                    "negative": True,
+                }
+            ],
+        )
+        self.assertGreaterEqual(
+            month_end.overdue_total,
+            first.principal + second.principal + first.interest + second.interest,
+        )
+        record = month_end._build_record()
+        monthly = record.segment("AcctMthlyBlgInfSgmt")
+        self.assertEqual(
+            (monthly["AcctStatus"], monthly["RpyStatus"], monthly["OverdPrd"]),
+            ("2", "2", "2"),
+        )
+        self.assertEqual(
+            monthly["Oved31_60Princ"],
+            cb.format_amount(Decimal(str(first.principal))),
+        )
+        self.assertEqual(monthly["FiveCate"], cb.tier_code(loan.risk_tier))
+        self.assertEqual(cb.validate_record(record), [])
+        # paid on 2025-04-01: the arrears are gone, the account normal again
+        loan.register_repayment(
+            first.amount_residual + second.amount_residual + 5000.0, "2025-04-01"
+        )
+        repayment = self.events(loan, "33")
+        self.assertRecordValues(
+            repayment,
+            [
+                {
+                    "account_state": "normal",
+                    "overdue_periods": 0,
+                    "days_past_due": 0,
+                    "overdue_principal": 0.0,
+                    "overdue_principal_31_60": 0.0,
+                    "remaining_periods": 10,
+                }
+            ],
+        )
+
+    def test_figures_that_disagree_are_not_exported(self):
+        loan = self._active_loan()
+        self._close(self.d("2025-03-31"))
+        self.env["microloan.credit.report.notice"].with_user(
+            self.reporter
+        ).notify_loans([loan.id])
+        export = self.export(date_to="2025-03-31")
+        month_end = self.events(loan, "30").filtered(
+            lambda event: event.event_date == date(2025, 3, 31)
+        )
+        self.assertIn(month_end, export.event_ids)
+        # a correction saying no period is overdue on an overdue account
+        correction = (
+            self.env["microloan.credit.report.correction"]
+            .with_user(self.reporter)
+            .create(
+                {
+                    "event_id": month_end.id,
+                    "kind": "correct",
+                    "segment": "performance",
+                    "reason": "Periods keyed wrong",
+                    "overdue_periods": 0,
+                }
+            )
+        )
+        with self.assertRefused(
+            UserError,
+            rf"{loan.name}/2025-03-31/30, AcctMthlyBlgInfSgmt.AcctStatus: "
+            "disagrees with the other figures",
+        ):
+            self.export(date_to="2025-03-31")
+        self.assertEqual(correction.state, "draft")
+        # an overdue principal below its buckets
+        correction.with_user(self.reporter).write(
+            {"overdue_periods": 2, "overdue_principal": 1.0}
+        )
+        with self.assertRefused(UserError, "Oved31_60Princ: disagrees"):
+            self.export(date_to="2025-03-31")
+        correction.with_user(self.reporter).write(
+            {"overdue_principal": month_end.overdue_principal}
+        )
+        export = self.export(date_to="2025-03-31")
+        self.assertEqual(export.correction_ids, correction)
+
     # ------------------------------------------------------------------
     # The export
 

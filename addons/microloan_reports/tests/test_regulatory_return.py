@@ -143,6 +143,85 @@ class TestRegulatoryReturn(AnalyticsCommon):
             float(total["balance"]), self.gl_principal(companies, MAY_END), 2
         )
 
+    def view_rows(self, companies, month):
+        """The month view's rows of ``month``, by loan."""
+        rows = self.env["microloan.performance.report"].search_read(
+            [("company_id", "in", companies.ids), ("month", "=", month)],
+            [
+                "loan_id",
+                "partner_id",
+                "borrower_type",
+                "term_band",
+                "guarantee_type_id",
+                "rate_band",
+                "risk_tier",
+                "new_loan_count",
+                "balance_end",
+                "disbursed_amount",
+            ],
+            load=None,
+        )
+        for row in rows:
+            del row["id"]
+        return {row.pop("loan_id"): row for row in rows}
+
+    def test_rows_equal_the_month_view_and_the_ledger(self):
+        """The return's rows, read per table, are the month view's rows of the
+        month, and their balances the sub-ledger's of the ledger control."""
+        Report = self.env["microloan.performance.report"]
+        companies = self.head_office | self.branch_bj | self.branch_sh
+        loans = self.loan | self.loan_2 | self.loan_sh
+        for month in range(1, 13):
+            start = date(2025, month, 1)
+            end = self.make(month=str(month))._month_end
+            rows = Report._get_month_end_rows(companies, start, end)
+            view = self.view_rows(companies, start)
+            self.assertEqual(set(rows), set(loans.ids))
+            subledger = loans._get_subledger_balances(end)
+            ytd = dict(
+                Report._read_group(
+                    [
+                        ("company_id", "in", companies.ids),
+                        ("month", ">=", date(2025, 1, 1)),
+                        ("month", "<=", start),
+                    ],
+                    ["loan_id"],
+                    ["disbursed_amount:sum"],
+                )
+            )
+            for loan in loans:
+                row, expected = rows[loan.id], view.get(loan.id)
+                self.assertIsNotNone(expected, f"{loan.name} {start}")
+                for name, value in expected.items():
+                    if name in ("balance_end", "disbursed_amount"):
+                        self.assertEqual(
+                            row[name], D(str(value)).quantize(D("0.01")), name
+                        )
+                    else:
+                        self.assertEqual(row[name], value, name)
+                self.assertEqual(
+                    row["ytd_amount"], D(str(ytd.get(loan, 0.0))).quantize(D("0.01"))
+                )
+                self.assertAlmostEqual(
+                    float(row["balance_end"]), subledger[loan.id]["principal"], 2
+                )
+        # before the first disbursement: no row
+        self.assertFalse(
+            Report._get_month_end_rows(companies, date(2024, 12, 1), date(2024, 12, 31))
+        )
+
+    def test_queries_do_not_grow_with_the_book(self):
+        wizard = self.make()
+        wizard._get_return()
+        self.env.invalidate_all()
+        with self.assertQueryCount(15):
+            wizard._get_return()
+        for amount in (20000.0, 30000.0, 40000.0):
+            self._active_loan(amount=amount)
+        self.env.invalidate_all()
+        with self.assertQueryCount(15):
+            wizard._get_return()
+
     def test_xlsx(self):
         workbook = self.xlsx(self.make())
         self.assertEqual(workbook.sheetnames, ["Loans", "Funding and Leverage"])
