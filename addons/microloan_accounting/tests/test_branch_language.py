@@ -40,7 +40,9 @@ class TestBranchLanguage(MicroloanAccountingCommon):
         cls.branch_sh.action_microloan_default_accounts()
         cls.company.microloan_lang = "en_US"
         cls.branch_sh.microloan_lang = "zh_CN"
-        cls.officer_sh = cls._microloan_user("officer_sh_lang", "officer", cls.branch_sh)
+        cls.officer_sh = cls._microloan_user(
+            "officer_sh_lang", "officer", cls.branch_sh
+        )
         cls.english = cls.env(context=dict(cls.env.context, lang="en_US"))
 
     def test_branch_language(self):

@@ -116,7 +116,9 @@ class TestHeadOffice(MicroloanAccountingCommon):
                 env[model].browse(records.ids).read(["display_name"])
         # The list of loans, unfiltered, holds both branches'.
         listed = env["microloan.loan"].search([])
-        self.assertGreaterEqual(set(listed.ids), {loan.id for loan in self.loans.values()})
+        self.assertGreaterEqual(
+            set(listed.ids), {loan.id for loan in self.loans.values()}
+        )
 
     def test_branches_do_not_see_each_other(self):
         for branch, other in (
