@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/microloan_accounting_security.xml",
         "data/microloan_accounting_cron_data.xml",
+        "data/account_chart_template_data.xml",
         "wizards/microloan_loan_disburse_views.xml",
         "wizards/microloan_loan_repay_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,5 +1,6 @@
 from . import res_company_microloan_backfill
 from . import res_company
+from . import account_chart_template
 from . import res_config_settings
 from . import microloan_product_accounting
 from . import microloan_product_provisioning

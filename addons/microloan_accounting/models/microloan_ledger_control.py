@@ -15,9 +15,9 @@ class MicroloanLedgerControl(models.TransientModel):
     company_ids = fields.Many2many(
         "res.company",
         string="Branches",
-        default=lambda self: self.env.companies,
-        help="Branches checked; all those selected in the company switcher by "
-        "default.",
+        default=lambda self: self.env["res.company"]._microloan_visible_companies(),
+        help="Branches checked; by default those selected in the company switcher "
+        "and their branches.",
     )
     line_ids = fields.One2many(
         "microloan.ledger.control.line", "control_id", string="Differences"
@@ -34,11 +34,13 @@ class MicroloanLedgerControl(models.TransientModel):
     def _check_company_ids(self):
         # The lines name loans and borrowers: only the caller's branches.
         for control in self:
-            if not control.env.su and control.company_ids - self.env.companies:
+            visible = self.env["res.company"]._microloan_visible_companies()
+            if not control.env.su and control.company_ids - visible:
                 raise ValidationError(
                     self.env._(
-                        "The ledger control checks only the branches selected in "
-                        "the company switcher."
+                        "The ledger control checks only the branches you see: "
+                        "those selected in the company switcher and their "
+                        "branches."
                     )
                 )
 

@@ -138,6 +138,8 @@ class MicroloanLoanAccruing(models.AbstractModel):
         moves = self.env["account.move"]
         for company in loans.company_id:
             company_loans = loans.filtered(lambda loan, c=company: loan.company_id == c)
+            # The entries are labelled in the branch's language.
+            company_loans = company_loans.with_context(lang=company._microloan_lang())
             moves |= company_loans._accrue_company(company, date)
         return moves
 

@@ -326,8 +326,10 @@ class MicroloanProvision(models.Model):
             }
             for product in products:
                 Loan._check_accrual_lock_date(company, accounts[product], date)
+            # The entries are labelled in the branch's language.
+            in_branch_lang = self.with_context(lang=company._microloan_lang())
             for product in products.sorted("id"):
-                moves |= self._provision_product(
+                moves |= in_branch_lang._provision_product(
                     company, product, accounts[product], date, balances
                 )
         return moves

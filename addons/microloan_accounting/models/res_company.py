@@ -135,6 +135,8 @@ class ResCompany(models.Model):
         self.check_access("write")
         for company in self:
             company._microloan_set_default_accounts()
+        # The branch's journals made with Odoo's English names, translated.
+        self.env["account.chart.template"]._microloan_translate_odoo_names()
         return True
 
     def _microloan_fill_analytic_distribution(self, vals_list, cache=None):

@@ -105,3 +105,39 @@ class TestDemo(TransactionCase):
                 [("company_id", "=", admin.company_id.id)]
             )
         )
+
+    def test_head_office_sees_its_branches_and_odoo_names_in_chinese(self):
+        """The head office administrator, logged in with head office alone
+        selected (as the web client does at login), lists the branches' loans,
+        borrowers and entries; the chart's and journals' names read in
+        Chinese."""
+        head_office = self.env.ref("base.main_company")
+        branches = self.env.ref("microloan_base.company_chengdu") | self.env.ref(
+            "microloan_base.company_hangzhou"
+        )
+        admin_hq = self.env.ref("microloan_base.user_admin_hq")
+        env = self.env(
+            user=admin_hq,
+            context=dict(self.env.context, allowed_company_ids=head_office.ids),
+        )
+        loans = env["microloan.loan"].search([])
+        self.assertEqual(loans.company_id, branches.with_env(env))
+        self.assertEqual(loans, env["microloan.loan"].sudo().search([]).with_env(env))
+        self.assertTrue(env["res.partner"].search([("id", "in", loans.partner_id.ids)]))
+        moves = env["account.move"].search([("microloan_loan_id", "in", loans.ids)])
+        self.assertEqual(moves.company_id, branches.with_env(env))
+        # A branch user still sees only the branch.
+        officer_loans = self.env["microloan.loan"].with_user(self.officer).search([])
+        self.assertEqual(officer_loans.company_id, self.officer.company_id)
+        companies = head_office | branches
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        in_companies = [("company_id", "in", companies.ids)]
+        names = zh["account.journal"].search(in_companies).mapped("name")
+        names += zh["account.payment.term"].search([]).mapped("name")
+        names += zh["account.reconcile.model"].search(in_companies).mapped("name")
+        names += (
+            zh["account.account"]
+            .search([("company_ids", "in", companies.ids)])
+            .mapped("name")
+        )
+        self.assertEqual([name for name in names if LATIN_WORD.search(name)], [])

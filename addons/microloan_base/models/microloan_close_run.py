@@ -3,6 +3,7 @@ import time
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -189,9 +190,15 @@ class MicroloanCloseRun(models.Model):
         first_days = [Loan._get_first_close_day(company) for company in companies]
         days = sum((date - day).days + 1 for day in first_days if day and day <= date)
         starts = [day for day in first_days if day and day <= date]
+        # A run the scheduled action starts is named in the branches' language
+        # (a user's, in the user's).
+        env = self.env
+        if not user:
+            lang = env["res.company"]._microloan_run_lang(companies)
+            env = self.with_context(lang=lang).env
         return self.create(
             {
-                "name": self.env._("Daily close to %(date)s", date=date),
+                "name": env._("Daily close to %(date)s", date=format_date(env, date)),
                 "kind": "daily_close",
                 "mode": "inline",
                 "date": date,

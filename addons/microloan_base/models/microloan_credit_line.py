@@ -422,8 +422,8 @@ class MicroloanCreditLine(models.Model):
                         "%(line)s still owes %(principal)s of principal and "
                         "%(interest)s of settled interest.",
                         line=line.name,
-                        principal=line.principal_outstanding,
-                        interest=line.interest_due,
+                        principal=currency.format(line.principal_outstanding),
+                        interest=currency.format(line.interest_due),
                     )
                 )
         # sudo: the state is guarded; the caller's group and the balances were

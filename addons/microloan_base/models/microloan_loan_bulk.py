@@ -80,7 +80,7 @@ class MicroloanLoanBulk(models.AbstractModel):
         )
         rows = self._bulk_rows(rows)
         env = self.env
-        allowed = env.companies
+        allowed = env["res.company"]._microloan_visible_companies()
         prepared = []
         seen = set()
         for index, row in enumerate(rows, start=1):

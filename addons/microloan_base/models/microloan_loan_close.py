@@ -151,8 +151,14 @@ class MicroloanLoanClose(models.AbstractModel):
 
     @api.model
     def _iter_close_company_day(self, company, day):
-        # sudo: the close reads and updates every loan of the branch.
-        Loan = self.sudo().with_company(company)
+        # sudo: the close reads and updates every loan of the branch; what it
+        # writes (labels, messages) is in the branch's language, not the one
+        # of whoever runs it.
+        Loan = (
+            self.sudo()
+            .with_company(company)
+            .with_context(lang=company._microloan_lang())
+        )
         domain = [
             ("company_id", "=", company.id),
             ("state", "=", "active"),

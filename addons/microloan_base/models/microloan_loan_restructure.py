@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr
+from odoo.tools import float_repr, formatLang
 
 from microloan_engine import EngineError, Frequency
 from microloan_engine.classification import classify
@@ -274,7 +274,7 @@ class MicroloanLoanRestructure(models.AbstractModel):
         self.message_post(
             body=self.env._(
                 "Annual rate changed to %(rate)s%% from %(date)s: %(reason)s",
-                rate=new_rate,
+                rate=formatLang(self.env, new_rate, digits=2),
                 date=date,
                 reason=reason,
             )

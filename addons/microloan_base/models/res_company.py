@@ -53,6 +53,15 @@ class ResCompany(models.Model):
         help="Days before a due date at which the loan officer gets a reminder "
         "activity; products can set their own. 0 sends none.",
     )
+    microloan_lang = fields.Selection(
+        related="partner_id.lang",
+        string="Language of the Branch's Texts",
+        readonly=False,
+        help="The language the scheduled runs (daily close, month end, "
+        "early-warning signals) write this branch's texts in: entry labels, "
+        "signals, run names. Activities are written in their recipient's "
+        "language.",
+    )
 
     _sql_constraints = [
         (
@@ -127,6 +136,43 @@ class ResCompany(models.Model):
                     lock=lock,
                 )
             )
+
+    def _microloan_lang(self):
+        """The language of this branch's generated texts: its own (its
+        contact's), else its head office's, else the environment's."""
+        self.ensure_one()
+        Lang = self.env["res.lang"]
+        # sudo: the language of the branch's contact, whoever runs.
+        company = self.sudo()
+        while company:
+            if company.partner_id.lang and Lang._lang_get(company.partner_id.lang):
+                return company.partner_id.lang
+            company = company.parent_id
+        return self.env.lang or "en_US"
+
+    @api.model
+    def _microloan_run_lang(self, companies):
+        """The language of a scheduled run over ``companies`` (its name): the
+        branches' when they share one, else their head office's."""
+        langs = {company._microloan_lang() for company in companies}
+        if len(langs) == 1:
+            return langs.pop()
+        # sudo: the company tree, to find the head office of the run.
+        top = companies.sudo().sorted(lambda c: (len(c.parent_path or ""), c.id))
+        return top[:1]._microloan_lang() if top else self.env.lang or "en_US"
+
+    @api.model
+    def _microloan_visible_companies(self):
+        """The companies whose loans the user sees, as the record rules of the
+        microloan documents read them: those selected in the switcher and
+        their branches the user works in (head office sees its branches
+        without selecting them)."""
+        companies = self.env.companies
+        # sudo: the company tree below the selected companies, not its records.
+        below = self.sudo().search([("id", "child_of", companies.ids)])
+        if not self.env.su:
+            below &= self.env.user.sudo().company_ids
+        return self.browse(below.ids)
 
     def _get_microloan_branch_code(self):
         """Return the code that prefixes the loan numbers of this branch."""

@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     microloan_lock_date = fields.Date(
         related="company_id.microloan_lock_date", readonly=False
     )
+    microloan_lang = fields.Selection(
+        related="company_id.microloan_lang", readonly=False
+    )

@@ -8,7 +8,8 @@ class MicroloanBranchWizardMixin(models.AbstractModel):
     reads as superuser: a client giving the id of another branch's loan would
     read its number, borrower and amounts. The wizard's branch is therefore the
     record's branch only when the caller works in it (the companies of the
-    context, as the record rules), else the caller's current branch; the
+    context and their branches the caller works in, as the record rules),
+    else the caller's current branch; the
     record fields are ``check_company`` and a record rule keeps the wizard in
     the caller's branches, so the wizard of another branch's record is refused
     at creation, by a message that names nothing of it.
@@ -36,7 +37,7 @@ class MicroloanBranchWizardMixin(models.AbstractModel):
         else []
     )
     def _compute_company_id(self):
-        allowed = self.env.companies
+        allowed = self.env["res.company"]._microloan_visible_companies()
         for wizard in self:
             if not self._microloan_branch_field:
                 wizard.company_id = self.env.company

@@ -21,7 +21,7 @@ class MicroloanCloseWizard(models.TransientModel):
         "res.company",
         string="Branches",
         required=True,
-        default=lambda self: self.env.companies,
+        default=lambda self: self.env["res.company"]._microloan_visible_companies(),
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
     line_ids = fields.One2many(

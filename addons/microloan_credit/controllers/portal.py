@@ -299,8 +299,8 @@ class MicroloanCreditPortal(CustomerPortal):
                 request.env._(
                     "The amount asked must be between %(min)s and %(max)s for "
                     "the product %(product)s.",
-                    min=product.amount_min,
-                    max=product.amount_max,
+                    min=product.currency_id.format(product.amount_min),
+                    max=product.currency_id.format(product.amount_max),
                     product=product.name,
                 )
             )

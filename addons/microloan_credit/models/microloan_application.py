@@ -1,5 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import formatLang
 
 from odoo.addons.microloan_base.tools import identity
 
@@ -441,8 +442,8 @@ class MicroloanApplication(models.Model):
                     self.env._(
                         "The amount asked must be between %(min)s and %(max)s for "
                         "the product %(product)s.",
-                        min=product.amount_min,
-                        max=product.amount_max,
+                        min=currency.format(product.amount_min),
+                        max=currency.format(product.amount_max),
                         product=product.name,
                     )
                 )
@@ -465,8 +466,8 @@ class MicroloanApplication(models.Model):
                     self.env._(
                         "The annual rate asked must be between %(min)s%% and "
                         "%(max)s%% for the product %(product)s.",
-                        min=product.rate_min,
-                        max=product.rate_max,
+                        min=formatLang(self.env, product.rate_min, digits=2),
+                        max=formatLang(self.env, product.rate_max, digits=2),
                         product=product.name,
                     )
                 )

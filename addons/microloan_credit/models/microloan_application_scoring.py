@@ -174,8 +174,8 @@ class MicroloanApplicationScoring(models.AbstractModel):
                     "Grade %(grade)s allows at most %(maximum)s: %(amount)s asked "
                     "for %(application)s.",
                     grade=self.score_grade,
-                    maximum=maximum,
-                    amount=amount,
+                    maximum=self.currency_id.format(maximum),
+                    amount=self.currency_id.format(amount),
                     application=self.name,
                 )
             )

@@ -92,8 +92,8 @@ class MicroloanApplicationTiers(models.AbstractModel):
                     "%(amount)s is beyond your authority limit (授权额度) of "
                     "%(limit)s: %(application)s needs approval tiers with other "
                     "approvers.",
-                    amount=amount,
-                    limit=limit,
+                    amount=self.currency_id.format(amount),
+                    limit=self.currency_id.format(limit),
                     application=self.name,
                 )
             )

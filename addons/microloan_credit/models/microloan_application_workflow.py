@@ -1,6 +1,6 @@
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, plaintext2html
+from odoo.tools import float_compare, formatLang, plaintext2html
 
 from odoo.addons.microloan_base.tools import inputs
 
@@ -426,8 +426,8 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
                 self.env._(
                     "The approved amount must be between %(min)s and %(max)s for "
                     "the product %(product)s.",
-                    min=product.amount_min,
-                    max=product.amount_max,
+                    min=currency.format(product.amount_min),
+                    max=currency.format(product.amount_max),
                     product=product.name,
                 )
             )
@@ -439,8 +439,8 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
                 self.env._(
                     "The approved annual rate must be between %(min)s%% and "
                     "%(max)s%% for the product %(product)s.",
-                    min=product.rate_min,
-                    max=product.rate_max,
+                    min=formatLang(self.env, product.rate_min, digits=2),
+                    max=formatLang(self.env, product.rate_max, digits=2),
                     product=product.name,
                 )
             )
@@ -468,9 +468,9 @@ class MicroloanApplicationWorkflow(models.AbstractModel):
             self.env._(
                 "Approved: %(amount)s over %(term)s periods at %(rate)s%%; loan "
                 "%(loan)s created.",
-                amount=amount,
+                amount=currency.format(amount),
                 term=term,
-                rate=rate,
+                rate=formatLang(self.env, rate, digits=2),
                 loan=loan.name,
             )
         )

@@ -67,10 +67,12 @@ class MicroloanLoan(models.Model):
                 }
             )
             if loan.user_id:
+                # In the officer's language, not the one of whoever plans it.
+                officer_env = self.with_context(lang=loan.user_id.lang).env
                 inspection.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=planned,
-                    summary=self.env._("Post-loan inspection"),
+                    summary=officer_env._("Post-loan inspection"),
                     user_id=loan.user_id.id,
                 )
 

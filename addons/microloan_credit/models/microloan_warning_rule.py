@@ -90,17 +90,25 @@ class MicroloanWarningRule(models.Model):
             or loan.company_id in self.company_id.child_ids | self.company_id
         )
         overdue = loans.filtered(lambda loan: loan.days_past_due >= self.days)
+
+        def branch_env(loan):
+            # A signal is described in its branch's language, not the one of
+            # whoever runs the rules.
+            return self.with_context(lang=loan.company_id._microloan_lang()).env
+
         if self.kind == "days_past_due":
             for loan in overdue:
                 self._raise_one(
                     loan,
-                    self.env._("%(days)s days past due.", days=loan.days_past_due),
+                    branch_env(loan)._(
+                        "%(days)s days past due.", days=loan.days_past_due
+                    ),
                 )
         elif self.kind == "ltv":
             for loan in loans.filtered("ltv_exceeded"):
                 self._raise_one(
                     loan,
-                    self.env._(
+                    branch_env(loan)._(
                         "Loan-to-value %(ltv).2f%% above the maximum %(max).2f%%.",
                         ltv=loan.ltv,
                         max=loan.max_ltv,
@@ -129,7 +137,7 @@ class MicroloanWarningRule(models.Model):
                 if hit:
                     self._raise_one(
                         loan,
-                        self.env._(
+                        branch_env(loan)._(
                             "Overdue: %(partners)s.",
                             partners=", ".join(hit.mapped("display_name")),
                         ),

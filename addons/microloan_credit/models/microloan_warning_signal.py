@@ -76,9 +76,11 @@ class MicroloanWarningSignal(models.Model):
     def create(self, vals_list):
         signals = super().create(vals_list)
         for signal in signals.filtered("owner_id"):
+            # In the owner's language, not the one of whoever raises it.
+            owner_env = self.with_context(lang=signal.owner_id.lang).env
             signal.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Early-warning signal"),
+                summary=owner_env._("Early-warning signal"),
                 note=signal.description,
                 user_id=signal.owner_id.id,
             )

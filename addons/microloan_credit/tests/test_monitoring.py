@@ -173,3 +173,18 @@ class TestMonitoring(CreditCommon):
             signal.with_user(self.officer_sh).read(["description"])
         with self.assertRaises(AccessError):
             signal.with_user(self.officer).write({"state": "closed"})
+
+    def test_texts_in_branch_and_recipient_languages(self):
+        """Run in English, the rules describe a signal in its branch's language
+        and give the officer activities in the officer's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.officer.lang = "zh_CN"
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        loan = self._active_loan()
+        loan.company_id.microloan_lang = "zh_CN"
+        self.assertEqual(loan.inspection_ids.activity_ids.summary, "贷后检查")
+        loan.sudo().days_past_due = 95
+        english["microloan.warning.rule"]._cron_evaluate()
+        signal = loan.warning_signal_ids
+        self.assertEqual(signal.description, "逾期 95 天。")
+        self.assertEqual(signal.activity_ids.summary, "预警信号")

@@ -152,7 +152,10 @@ class MicroloanCloseRun(models.Model):
         yesterday (and the month end when yesterday ended a month)."""
         self._switch_inline_close(False)
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
-        return self._enqueue_daily_close(yesterday)
+        # The run is named in the branches' language, not the cron user's.
+        companies = self._get_run_companies(None)
+        lang = self.env["res.company"]._microloan_run_lang(companies)
+        return self.with_context(lang=lang)._enqueue_daily_close(yesterday)
 
     @api.model
     def _enqueue_daily_close(self, date, companies=None):
@@ -449,8 +452,14 @@ class MicroloanCloseRun(models.Model):
         self.ensure_one()
         company = self.env["res.company"].sudo().browse(company_id)
         day = fields.Date.to_date(day)
-        # sudo: the close reads and updates every loan of the branch.
-        Loan = self.env["microloan.loan"].sudo().with_company(company)
+        # sudo: the close reads and updates every loan of the branch, and
+        # writes in the branch's language.
+        Loan = (
+            self.env["microloan.loan"]
+            .sudo()
+            .with_company(company)
+            .with_context(lang=company._microloan_lang())
+        )
         domain = [("id", "in", loan_ids), *self._get_close_domain(company, day)]
         loans = Loan.search(domain, order="id")
         if not loans:

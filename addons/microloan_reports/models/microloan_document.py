@@ -92,6 +92,6 @@ class MicroloanDocument(models.AbstractModel):
             raise UserError(
                 self.env._(
                     "The amount %(amount)s cannot be written in Chinese capitals.",
-                    amount=amount,
+                    amount=currency.format(amount),
                 )
             ) from error

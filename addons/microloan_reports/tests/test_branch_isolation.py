@@ -56,3 +56,35 @@ class TestBranchIsolation(ReportsCommon):
             "report_loan_receipt", self.transaction, user=self.officer
         )
         self.assertIn(self.transaction.name, html.decode())
+
+    def test_head_office_prints_its_branches_documents(self):
+        """Head office, with head office alone selected in the switcher,
+        prints a branch's documents and exports its ledger; the other branch
+        still cannot."""
+        admin = self.admin.with_company(self.head_office)
+        self.assertEqual(admin.env.companies, self.head_office)
+        Report = self.env["ir.actions.report"].with_user(admin)
+        Report = Report.with_company(self.head_office)
+        # The documents of an active loan (settlement and extension need
+        # their events).
+        for report in LOAN_REPORTS[:4]:
+            html = Report._render_qweb_html(
+                f"microloan_reports.{report}", self.loan.ids
+            )[0]
+            self.assertIn(self.loan.name, html.decode(), report)
+        html = Report._render_qweb_html(
+            "microloan_reports.report_loan_receipt", self.transaction.ids
+        )[0]
+        self.assertIn(self.transaction.name, html.decode())
+        wizard = (
+            self.env["microloan.loan.ledger.export"]
+            .with_user(admin)
+            .with_company(self.head_office)
+            .create({"date_from": "2025-01-01", "date_to": "2025-03-31"})
+        )
+        self.assertEqual(
+            set(wizard.company_ids.ids),
+            {self.head_office.id, self.branch_bj.id, self.branch_sh.id},
+        )
+        with self.assertRaises(AccessError):
+            self.render_html("report_loan_contract", self.loan, user=self.officer_sh)

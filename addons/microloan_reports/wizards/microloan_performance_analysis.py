@@ -64,7 +64,7 @@ class MicroloanPerformanceAnalysis(models.TransientModel):
     company_ids = fields.Many2many(
         "res.company",
         string="Branches",
-        default=lambda self: self.env.companies,
+        default=lambda self: self.env["res.company"]._microloan_visible_companies(),
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
         help="Empty: every branch you work in.",
     )
