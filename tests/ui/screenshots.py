@@ -35,7 +35,8 @@ CUT_SCRIPT = r"""
 (scope) => {
     const root = document.querySelector(scope) || document;
     const cut = (el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1;
-    const text = (el) => (el.innerText || el.textContent || "").trim().replace(/\s+/g, " ");
+    const text = (el) =>
+        (el.innerText || el.textContent || "").trim().replace(/\s+/g, " ");
     const out = {cells: [], headers: [], labels: [], wide: []};
     for (const table of root.querySelectorAll(".o_list_renderer")) {
         if (table.offsetParent === null) continue;
@@ -62,7 +63,8 @@ CUT_SCRIPT = r"""
             }
         }
     }
-    for (const label of root.querySelectorAll(".o_form_view .o_form_label, .o_form_view .o_td_label label")) {
+    const labels = ".o_form_view .o_form_label, .o_form_view .o_td_label label";
+    for (const label of root.querySelectorAll(labels)) {
         if (cut(label)) {
             out.labels.push({text: text(label),
                              px: Math.round(label.getBoundingClientRect().width)});
@@ -158,7 +160,7 @@ def login(page, args, user, password):
 def microloan_menus(page, args):
     """The menus of the microloan apps that open an action, with their path."""
     menus = page.evaluate(
-        """async () => (await fetch(`/web/webclient/load_menus/${Date.now()}`)).json()"""
+        "async () => (await fetch(`/web/webclient/load_menus/${Date.now()}`)).json()"
     )
     by_id = {str(key): menu for key, menu in menus.items()}
     found = []
@@ -241,7 +243,9 @@ def visit(page, args, out, menu, path, user, report):
     except Exception:  # noqa: BLE001 - an editable list edits in place
         return
     settle(page)
-    shoot(page, out, f"{name}-form", ".o_action_manager", report, f"{user}: {path} (form)")
+    shoot(
+        page, out, f"{name}-form", ".o_action_manager", report, f"{user}: {path} (form)"
+    )
 
 
 def main(argv=None):
