@@ -50,11 +50,17 @@ def accrued_share(
 @dataclass(frozen=True)
 class AccrualPeriod:
     """One installment for the accrual: due date, scheduled interest and the
-    interest paid on it so far."""
+    interest paid on it so far; ``start``, when given, the day its period
+    begins (otherwise the previous period's due date).
+
+    With their starts given, the periods that add nothing on a day may be
+    left out: a period due by then whose interest is paid, and a period
+    beginning on or after it (see :func:`accrued_interest`)."""
 
     due_date: date
     interest: Decimal
     interest_paid: Decimal = ZERO
+    start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,12 @@ def accrued_interest(
 ) -> Decimal:
     """Interest accrued and unpaid on ``day`` over ``periods`` (in due-date
     order, the first starting on ``start``, each next one on the previous due
-    date): each period's :func:`accrued_share` less its interest paid, never
-    below zero."""
+    date, unless a period gives its own ``start``): each period's
+    :func:`accrued_share` less its interest paid, never below zero."""
     total = ZERO
     for period in periods:
+        if period.start is not None:
+            start = period.start
         share = accrued_share(
             period.interest, start, period.due_date, day, decimals, rounding
         )

@@ -90,3 +90,37 @@ def test_written_off_loan_keeps_its_memo_only():
         periods, START, date(2025, 1, 31), written_off=True, written_off_balance=D("7")
     )
     assert target.memo_written_off == D("7")
+
+
+def test_periods_with_their_starts_may_be_left_out():
+    """Given their starts, only the periods due and unpaid and the period
+    running on the day count: leaving the others out changes nothing (the
+    month-end run reads only those, whatever the term)."""
+    schedule = build_schedule(
+        ScheduleTerms(
+            principal=D("100000"),
+            annual_rate=D("0.12"),
+            periods=36,
+            disbursement_date=START,
+        )
+    )
+    rows = schedule.installments
+    starts = [START, *(i.due_date for i in rows[:-1])]
+    for day in (date(2025, 1, 31), date(2025, 6, 30), date(2026, 2, 10)):
+        # The first five installments paid, the sixth half.
+        paid = [i.interest if n < 5 else D(0) for n, i in enumerate(rows)]
+        paid[5] = rows[5].interest / 2
+        full = [
+            AccrualPeriod(i.due_date, i.interest, p)
+            for i, p in zip(rows, paid, strict=True)
+        ]
+        kept = [
+            AccrualPeriod(i.due_date, i.interest, p, start=s)
+            for i, p, s in zip(rows, paid, starts, strict=True)
+            if (i.due_date <= day and p < i.interest) or s < day < i.due_date
+        ]
+        assert len(kept) < len(full)
+        assert accrued_interest(kept, START, day) == accrued_interest(full, START, day)
+    # A start given overrides the previous due date.
+    period = AccrualPeriod(date(2025, 3, 10), D("900"), start=date(2025, 2, 10))
+    assert accrued_interest([period], START, date(2025, 2, 24)) == D("450.00")

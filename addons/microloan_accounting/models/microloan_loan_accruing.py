@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from microloan_engine.accrual import AccrualPeriod, accrual_target
 
@@ -85,11 +86,11 @@ class MicroloanLoanAccruing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _iter_close_company_day(self, company, day):
+    def _iter_close_company_day(self, company, day, stats=None):
         # After the daily close of a branch's day: accrue what fell due, was
         # paid or switched to non-accrual that day, and every loan at month
         # end, so the interest receivable follows the sub-ledger.
-        yield from super()._iter_close_company_day(company, day)
+        yield from super()._iter_close_company_day(company, day, stats=stats)
         loans = self._get_accrual_loans(
             day, company, events_only=(day + timedelta(days=1)).day != 1
         ).filtered(lambda loan: loan._microloan_accounting_active())
@@ -207,7 +208,8 @@ class MicroloanLoanAccruing(models.AbstractModel):
                 company, product, accounts[product], date, product_changes
             )
             moves |= move
-            Accrual.create(
+            # One INSERT with every stored value (the run's thousands of rows).
+            Accrual._insert_accruals(
                 [
                     {
                         "loan_id": change["loan"].id,
@@ -217,7 +219,7 @@ class MicroloanLoanAccruing(models.AbstractModel):
                         "date": date,
                         "component": change["component"],
                         "kind": change["kind"],
-                        "amount": float(change["amount"]),
+                        "amount": change["amount"],
                         "date_from": change.get("date_from") or False,
                         "move_id": move.id,
                     }
@@ -310,10 +312,7 @@ class MicroloanLoanAccruing(models.AbstractModel):
         receivable (those booked while the loan was accruing; see
         ``microloan.loan.transaction._prepare_microloan_line_specs``)."""
         result = defaultdict(Decimal)
-        for loan, component, amount in self.env["microloan.loan.accrual"]._read_group(
-            [("loan_id", "in", self.ids)], ["loan_id", "component"], ["amount:sum"]
-        ):
-            result[loan.id, component] += loan._money(amount)
+        loans = {loan.id: loan for loan in self}
         receivable_accounts = self.env["account.account"]
         for company in self.company_id:
             for product in self.filtered(
@@ -322,38 +321,64 @@ class MicroloanLoanAccruing(models.AbstractModel):
                 receivable_accounts |= product._get_microloan_accounts(company)[
                     "interest_receivable"
                 ]
-        Line = self.env["account.move.line"]
-        domain = [
-            ("microloan_loan_id", "in", self.ids),
-            ("account_id", "in", receivable_accounts.ids),
-            ("parent_state", "=", "posted"),
-        ]
-        lines = Line._read_group(
-            [*domain, ("move_id.microloan_transaction_id", "!=", False)], ["move_id"]
-        )
-        transaction_ids = {move.microloan_transaction_id.id for (move,) in lines}
-        # The charges booked in grouped entries, each through its own item.
-        grouped = Line._read_group(
-            [*domain, ("microloan_transaction_id", "!=", False)],
-            ["microloan_transaction_id"],
-        )
-        transaction_ids.update(transaction.id for (transaction,) in grouped)
-        transactions = self.env["microloan.loan.transaction"].browse(transaction_ids)
-        for loan, kind, component, effect, amount in self.env[
-            "microloan.loan.transaction.line"
-        ]._read_group(
-            [
-                ("transaction_id", "in", transactions.ids),
-                ("component", "in", tuple(INCOME_KEYS)),
-            ],
-            ["loan_id", "kind", "component", "effect"],
-            ["amount:sum"],
+        for model in (
+            "microloan.loan.accrual",
+            "account.move",
+            "account.move.line",
+            "microloan.loan.transaction.line",
         ):
-            value = loan._money(amount)
+            self.env[model].flush_model()
+        # The accruals, and the transactions booked through the receivable:
+        # by their own entry, or (the grouped charges) by an item each. Two
+        # queries for the batch, whatever its history (amounts are read as
+        # floats, as Odoo reads numeric columns).
+        accrued = SQL(
+            """
+            SELECT loan_id, component, SUM(amount)
+              FROM microloan_loan_accrual
+             WHERE loan_id = ANY(%(loan_ids)s)
+             GROUP BY loan_id, component
+            """,
+            loan_ids=self.ids,
+        )
+        booked = SQL(
+            """
+            WITH booked AS (
+                SELECT m.microloan_transaction_id AS id
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE aml.microloan_loan_id = ANY(%(loan_ids)s)
+                   AND aml.account_id = ANY(%(accounts)s)
+                   AND aml.parent_state = 'posted'
+                   AND m.microloan_transaction_id IS NOT NULL
+                UNION
+                SELECT aml.microloan_transaction_id
+                  FROM account_move_line aml
+                 WHERE aml.microloan_loan_id = ANY(%(loan_ids)s)
+                   AND aml.account_id = ANY(%(accounts)s)
+                   AND aml.parent_state = 'posted'
+                   AND aml.microloan_transaction_id IS NOT NULL
+            )
+            SELECT l.loan_id, l.kind, l.component, l.effect, SUM(l.amount)
+              FROM microloan_loan_transaction_line l
+              JOIN booked ON booked.id = l.transaction_id
+             WHERE l.component IN %(components)s
+             GROUP BY l.loan_id, l.kind, l.component, l.effect
+            """,
+            loan_ids=self.ids,
+            accounts=receivable_accounts.ids,
+            components=tuple(INCOME_KEYS),
+        )
+        for loan_id, component, amount in self.env.execute_query(accrued):
+            result[loan_id, component] += loans[loan_id]._money(amount or 0.0)
+        Loan = self.env["microloan.loan"]
+        for loan_id, kind, component, effect, amount in self.env.execute_query(booked):
+            loan = loans.get(loan_id) or Loan.browse(loan_id)
+            value = loan._money(amount or 0.0)
             if effect == "charge":
-                result[loan.id, component] += value
+                result[loan_id, component] += value
             elif effect == "settle" or kind == "write_off":
-                result[loan.id, component] -= value
+                result[loan_id, component] -= value
         return result
 
     def _prepare_memo_vals(self, memo_type, date, delta):
@@ -382,52 +407,19 @@ class MicroloanLoanAccruing(models.AbstractModel):
         written-off loan still owes (written off less recovered). Amounts
         paid and charged are the sub-ledger's up to ``date``.
         """
-        paid = defaultdict(Decimal)
-        charged = defaultdict(Decimal)
-        for loan, installment, component, effect, amount in self.env[
-            "microloan.loan.transaction.line"
-        ]._read_group(
-            [
-                ("loan_id", "in", self.ids),
-                ("date", "<=", date),
-                ("effect", "in", ("settle", "charge")),
-                ("kind", "!=", "recovery"),
-                ("component", "in", tuple(INCOME_KEYS)),
-            ],
-            ["loan_id", "installment_id", "component", "effect"],
-            ["amount:sum"],
-        ):
-            value = loan._money(amount)
-            if effect == "settle":
-                paid[loan.id, installment.id, component] += value
-                paid[loan.id, False, component] += value
-            else:
-                charged[loan.id, component] += value
-        installments = defaultdict(list)
-        for record in self.env["microloan.loan.installment"].search_read(
-            [("loan_id", "in", self.ids), ("state", "!=", "cancelled")],
-            ["loan_id", "due_date", "sequence", "interest"],
-            order="loan_id, due_date, sequence",
-        ):
-            installments[record["loan_id"][0]].append(record)
+        charged = self._get_accrual_charged(date)
+        periods = self._get_accrual_periods(date)
         targets = {}
         for loan in self:
             written_off = bool(loan.write_off_date and loan.write_off_date <= date)
             target = accrual_target(
-                [
-                    AccrualPeriod(
-                        record["due_date"],
-                        loan._money(record["interest"]),
-                        paid[loan.id, record["id"], "interest"],
-                    )
-                    for record in installments[loan.id]
-                ],
+                periods[loan.id],
                 loan.first_disbursement_date or loan.disbursement_date,
                 date,
-                penalty_due=charged[loan.id, "penalty"]
-                - paid[loan.id, False, "penalty"],
-                compound_due=charged[loan.id, "compound"]
-                - paid[loan.id, False, "compound"],
+                penalty_due=charged[loan.id, "penalty", "charge"]
+                - charged[loan.id, "penalty", "settle"],
+                compound_due=charged[loan.id, "compound", "charge"]
+                - charged[loan.id, "compound", "settle"],
                 non_accrual=bool(
                     loan.non_accrual
                     and loan.non_accrual_date
@@ -447,6 +439,105 @@ class MicroloanLoanAccruing(models.AbstractModel):
                 "memo_written_off": target.memo_written_off,
             }
         return targets
+
+    def _get_accrual_charged(self, date):
+        """``{(loan_id, component, effect): Decimal}``: the penalty and
+        compound interest charged and paid (recoveries aside) up to ``date``
+        by these loans, in one query."""
+        result = defaultdict(Decimal)
+        query = SQL(
+            """
+            SELECT l.loan_id, l.component, l.effect, SUM(l.amount)
+              FROM microloan_loan_transaction_line l
+             WHERE l.loan_id = ANY(%(loan_ids)s) AND l.date <= %(date)s
+               AND l.effect IN ('settle', 'charge')
+               AND l.kind != 'recovery'
+               AND l.component IN ('penalty', 'compound')
+             GROUP BY l.loan_id, l.component, l.effect
+            """,
+            loan_ids=self.ids,
+            date=date,
+        )
+        self.env["microloan.loan.transaction.line"].flush_model()
+        loans = {loan.id: loan for loan in self}
+        for loan_id, component, effect, amount in self.env.execute_query(query):
+            result[loan_id, component, effect] = loans[loan_id]._money(amount or 0.0)
+        return result
+
+    def _get_accrual_periods(self, date):
+        """``{loan_id: [AccrualPeriod]}``: the installments of these loans
+        that count in their interest receivable on ``date``, in one query,
+        each with its start and the interest paid on it up to ``date``
+        (recoveries aside): those due by then whose interest is not paid
+        (or was paid later), and the period running on ``date`` (the first
+        due after it). The others add nothing
+        (``microloan_engine.accrual.AccrualPeriod``), so the cost of a loan
+        does not grow with its term or its history."""
+        self.env["microloan.loan.installment"].flush_model()
+        self.env["microloan.loan.transaction.line"].flush_model()
+        query = SQL(
+            """
+            WITH picked AS (
+                SELECT i.id FROM microloan_loan_installment i
+                 WHERE i.loan_id = ANY(%(loan_ids)s) AND i.state != 'cancelled'
+                   AND i.due_date <= %(date)s
+                   AND (COALESCE(i.interest_paid, 0) < COALESCE(i.interest, 0)
+                        OR EXISTS (
+                            SELECT 1 FROM microloan_loan_transaction_line l
+                             WHERE l.installment_id = i.id
+                               AND l.component = 'interest'
+                               AND l.effect = 'settle'
+                               AND (l.date > %(date)s OR l.kind = 'recovery')
+                        ))
+                UNION
+                SELECT i.id FROM microloan_loan_installment i
+                  JOIN (
+                        SELECT n.loan_id, MIN(n.due_date) AS due_date
+                          FROM microloan_loan_installment n
+                         WHERE n.loan_id = ANY(%(loan_ids)s)
+                           AND n.state != 'cancelled' AND n.due_date > %(date)s
+                         GROUP BY n.loan_id
+                       ) AS running
+                    ON running.loan_id = i.loan_id
+                   AND running.due_date = i.due_date
+                 WHERE i.state != 'cancelled'
+            )
+            SELECT i.loan_id, i.due_date, COALESCE(i.interest, 0), (
+                       SELECT COALESCE(SUM(l.amount), 0)
+                         FROM microloan_loan_transaction_line l
+                        WHERE l.installment_id = i.id AND l.date <= %(date)s
+                          AND l.component = 'interest' AND l.effect = 'settle'
+                          AND l.kind != 'recovery'
+                   ), (
+                       SELECT p.due_date FROM microloan_loan_installment p
+                        WHERE p.loan_id = i.loan_id AND p.state != 'cancelled'
+                          AND (p.due_date, p.sequence, p.id)
+                              < (i.due_date, i.sequence, i.id)
+                        ORDER BY p.due_date DESC, p.sequence DESC, p.id DESC
+                        LIMIT 1
+                   )
+              FROM microloan_loan_installment i
+              JOIN picked ON picked.id = i.id
+             ORDER BY i.loan_id, i.due_date, i.sequence, i.id
+            """,
+            loan_ids=self.ids,
+            date=date,
+        )
+        loans = {loan.id: loan for loan in self}
+        periods = defaultdict(list)
+        for loan_id, due_date, interest, paid, start in self.env.execute_query(query):
+            loan = loans[loan_id]
+            periods[loan_id].append(
+                AccrualPeriod(
+                    due_date,
+                    loan._money(interest),
+                    loan._money(paid),
+                    start=start
+                    or loan.first_disbursement_date
+                    or loan.disbursement_date,
+                )
+            )
+        return periods
 
     def _create_accrual_move(self, company, product, accounts, date, changes):
         """Post the accrual entry of ``product`` in ``company`` on ``date``:

@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -125,3 +128,72 @@ class TestGroupedItems(MicroloanAccountingCommon):
         with self.assertRaises(UserError):
             with self.env.cr.savepoint():
                 Move._microloan_create_grouped(self._move_vals("BAD"), unbalanced)
+
+    def test_accruals_as_the_orm_makes_them(self):
+        """The month-end run inserts its accrual rows in one query
+        (``microloan.loan.accrual._insert_accruals``): they must be what the
+        ORM's create makes of the same values, the period included; only the
+        run (as superuser) inserts them."""
+        loan = self._active_loan()
+        move = self.env["microloan.loan"]._run_interest_accrual(
+            "2025-01-31", companies=self.company
+        )
+        Accrual = self.env["microloan.loan.accrual"].sudo()
+        base = {
+            "loan_id": loan.id,
+            "company_id": self.company.id,
+            "product_id": self.product.id,
+            "currency_id": loan.currency_id.id,
+            "component": "interest",
+            "move_id": move.id,
+        }
+        vals_list = [
+            # An ordinary month, a catch-up, an adjustment without a start.
+            {
+                **base,
+                "date": date(2025, 2, 28),
+                "kind": "accrual",
+                "amount": Decimal("322.58"),
+                "date_from": date(2025, 1, 31),
+            },
+            {
+                **base,
+                "date": date(2025, 4, 30),
+                "kind": "accrual",
+                "amount": Decimal("1234.56"),
+                "date_from": date(2025, 2, 10),
+            },
+            {
+                **base,
+                "date": date(2025, 4, 30),
+                "kind": "adjustment",
+                "amount": Decimal("-12.30"),
+                "date_from": False,
+            },
+        ]
+        orm = Accrual.create(
+            [{**vals, "amount": float(vals["amount"])} for vals in vals_list]
+        )
+        inserted = Accrual.browse(Accrual._insert_accruals(vals_list))
+        self.assertEqual(len(inserted), 3)
+        self.env.invalidate_all()
+        names = [
+            name
+            for name, field in Accrual._fields.items()
+            if name not in ("id", "create_date", "write_date", "display_name")
+            and (field.store or name == "description")
+        ]
+        for orm_row, row in zip(orm, inserted, strict=True):
+            expected = orm_row.read(names)[0]
+            got = row.read(names)[0]
+            for name in names:
+                self.assertEqual(got[name], expected[name], name)
+        self.assertEqual(inserted.mapped("days"), [28, 79, 0])
+        self.assertEqual(inserted.mapped("catch_up"), [False, True, False])
+        # The loan's list of accruals shows them at once.
+        self.assertLessEqual(inserted, loan.accrual_ids)
+        # Like create, refused to anyone but the run.
+        with self.assertRaises(UserError):
+            self.env["microloan.loan.accrual"].with_user(self.officer)._insert_accruals(
+                vals_list[:1]
+            )

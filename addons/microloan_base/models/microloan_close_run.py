@@ -260,8 +260,9 @@ class MicroloanCloseRun(models.Model):
         error = None
         try:
             with self.env.cr.savepoint():
-                closing = Loan.with_context(microloan_close_stats=stats)
-                for batch in closing._iter_daily_close(self.date, self.company_ids):
+                for batch in Loan._iter_daily_close(
+                    self.date, self.company_ids, stats=stats
+                ):
                     if batch._name == "res.company":
                         # A branch's day is closed; the deadline is checked
                         # after the batches of loans (each call closes some).

@@ -108,10 +108,12 @@ class MicroloanLoanClose(models.AbstractModel):
         )
 
     @api.model
-    def _iter_daily_close(self, date, companies=None):
+    def _iter_daily_close(self, date, companies=None, stats=None):
         """Run the daily close up to ``date``; yield after each batch of loans.
         A day after today cannot be closed: its penalties and accruals are not
-        known yet."""
+        known yet. ``stats``: a dict the close adds its figures to (loans,
+        charges, classified; see ``microloan.close.run._record_close_stats``),
+        or None."""
         date = fields.Date.to_date(date)
         if not date:
             raise UserError(self.env._("Give the date to close up to."))
@@ -131,7 +133,7 @@ class MicroloanLoanClose(models.AbstractModel):
         for company in companies:
             day = self._get_first_close_day(company)
             while day and day <= date:
-                yield from self._iter_close_company_day(company, day)
+                yield from self._iter_close_company_day(company, day, stats=stats)
                 # sudo: the closed date is the daily close's stamp, not the user's.
                 company.sudo().microloan_closed_date = day
                 yield company
@@ -150,7 +152,7 @@ class MicroloanLoanClose(models.AbstractModel):
         return min(dates, default=None)
 
     @api.model
-    def _iter_close_company_day(self, company, day):
+    def _iter_close_company_day(self, company, day, stats=None):
         # sudo: the close reads and updates every loan of the branch; what it
         # writes (labels, messages) is in the branch's language, not the one
         # of whoever runs it.
@@ -171,13 +173,15 @@ class MicroloanLoanClose(models.AbstractModel):
             loans = Loan.search(domain, order="id", limit=BATCH_SIZE)
             if not loans:
                 return
-            loans._close_day(day)
+            loans._close_day(day, stats=stats)
             yield loans
 
-    def _close_day(self, day):
+    def _close_day(self, day, stats=None):
         """Close ``day`` for these loans (one batch): accrue overdue charges
         with ``microloan_engine.overdue.close_day``, charge them at month end,
-        classify, and schedule reminders and overdue activities."""
+        classify, and schedule reminders and overdue activities. The figures
+        of the batch are added to ``stats`` when a dict is given (a close
+        run's)."""
         month_end = (day + timedelta(days=1)).day == 1
         Installment = self.env["microloan.loan.installment"]
         # The installments of the whole batch the close needs, in one query,
@@ -207,7 +211,7 @@ class MicroloanLoanClose(models.AbstractModel):
         risk_vals = self._get_risk_vals(day, statuses)
         # The figures of the close's run, when one records them.
         self.env["microloan.close.run"]._record_close_stats(
-            self.env.context.get("microloan_close_stats"),
+            stats,
             loans=len(self),
             charges=len(charges),
             # A first classification is not a change.

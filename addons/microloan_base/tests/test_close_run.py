@@ -50,6 +50,23 @@ class TestCloseRun(LifecycleCommon):
         self.assertTrue(run._run_inline())
         self.assertEqual(run.loan_processed_count, 55)
 
+    def test_close_figures_come_through_the_argument(self):
+        """The close adds its figures to the ``stats`` it is given; a context
+        key a caller sets is not read (the figures are no guard, but nothing
+        of the close follows the context any more)."""
+        loan = self._active_loan()
+        context_stats = {}
+        stats = {}
+        closing = loan.sudo().with_context(microloan_close_stats=context_stats)
+        closing._close_day(self.d("2025-01-10"), stats=stats)
+        self.assertEqual(stats["loans"], 1)
+        self.assertEqual(stats["charges"], 0)
+        self.assertEqual(context_stats, {})
+        # Without stats the close runs and records nothing.
+        loan.sudo()._close_day(self.d("2025-01-11"))
+        self.assertEqual(loan.last_close_date, self.d("2025-01-11"))
+        self.assertEqual(stats["loans"], 1)
+
     def test_run_in_chunks_shows_progress(self):
         """A run that passes its deadline stops after a batch of loans and
         resumes where it stopped; its progress grows."""

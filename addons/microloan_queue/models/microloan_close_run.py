@@ -469,7 +469,7 @@ class MicroloanCloseRun(models.Model):
         loans = Loan.search(domain, order="id")
         if loans:
             stats = {}
-            loans.with_context(microloan_close_stats=stats)._close_day(day)
+            loans._close_day(day, stats=stats)
             self._add_run_figures(stats)
         return self.env._("%(count)s loans closed.", count=len(loans))
 
@@ -523,8 +523,7 @@ class MicroloanCloseRun(models.Model):
         Loan = self.env["microloan.loan"].sudo()
         if not company.microloan_closed_date or company.microloan_closed_date < day:
             stats = {}
-            closing = Loan.with_context(microloan_close_stats=stats)
-            for _batch in closing._iter_close_company_day(company, day):
+            for _batch in Loan._iter_close_company_day(company, day, stats=stats):
                 pass
             # sudo: the closed date is the daily close's stamp.
             company.sudo().microloan_closed_date = day

@@ -9,8 +9,8 @@ class MicroloanLoanClose(models.AbstractModel):
 
     _inherit = "microloan.loan.close"
 
-    def _close_day(self, day):
-        result = super()._close_day(day)
+    def _close_day(self, day, stats=None):
+        result = super()._close_day(day, stats=stats)
         Event = self.env["microloan.credit.report.event"]
         Event._record_due_dates(self, day)
         if (day + timedelta(days=1)).day == 1:
