@@ -14,6 +14,7 @@ from . import microloan_loan_payment_choice
 from . import microloan_loan_accounting_links
 from . import microloan_loan
 from . import microloan_link_guard_mixin
+from . import account_analytic_distribution_model
 from . import account_move
 from . import account_move_line
 from . import account_payment

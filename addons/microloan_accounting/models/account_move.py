@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .microloan_booking_mixin import BOOKING_CONTEXT
+
 # Columns of the journal items inserted by _microloan_create_grouped, in order.
 ITEM_COLUMNS = (
     "move_id",
@@ -141,12 +143,14 @@ class AccountMove(models.Model):
         # sudo: the bookings are posted by the loan servicing, not by the user.
         moves = (
             self.sudo()
-            .with_context(skip_invoice_sync=True, check_move_validity=False)
+            .with_context(
+                BOOKING_CONTEXT, skip_invoice_sync=True, check_move_validity=False
+            )
             .create(vals_list)
         )
-        moves.with_context(check_move_validity=True, microloan_no_follow=True)._post(
-            soft=False
-        )
+        moves.with_context(
+            BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
+        )._post(soft=False)
         return moves
 
     @api.model

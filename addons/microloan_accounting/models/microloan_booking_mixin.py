@@ -8,11 +8,12 @@ branch's journals. The helpers live in two abstract models:
   inherited by ``microloan.loan`` and ``microloan.credit.line``: whether the
   branch books and the check of its accounting setup and lock dates.
 - ``microloan.booking.mixin`` (this file), inherited by
-  ``microloan.loan.transaction`` and ``microloan.credit.line.entry``: the loan
-  entry, the payment reconciled with it and the reversal of both. They read
-  only the branch, borrower, currency, date, amount, reference and
-  ``reversal_of_id`` of the record and the hooks below, which each model
-  implements.
+  ``microloan.loan.transaction`` and ``microloan.credit.line.entry``: the
+  entry of a movement without money (loan journal), the payment of a movement
+  of money whose own entry (bank or cash journal) carries the allocation, in
+  one entry, and the reversal. They read only the branch, borrower, currency,
+  date, amount, reference and ``reversal_of_id`` of the record and the hooks
+  below, which each model implements.
 
 The models add a mixin with ``_inherit = [model, mixin]`` and repeat
 ``_name``: with more than one parent and no ``_name``, Odoo names the model
@@ -22,6 +23,16 @@ this one.
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+# Context of the bookings' creation: no chatter message, tracking nor
+# follower on the entries and payments (they are the branch's books, not
+# documents discussed with the borrower).
+BOOKING_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
 
 
 class MicroloanBookingMixin(models.AbstractModel):
@@ -57,29 +68,11 @@ class MicroloanBookingMixin(models.AbstractModel):
     # Shared helpers
     # ------------------------------------------------------------------
 
-    def _microloan_loan_entries(self):
-        """The record's entries in the loan journal (``move_ids``): neither its
-        payment's entry nor that entry's reversal (which has no payment)."""
-        return self.move_ids.filtered(
-            lambda m: not (m.origin_payment_id or m.reversed_entry_id.origin_payment_id)
-        )
-
-    def _microloan_clearing_account(self):
-        """The borrower's receivable account, through which the loan entry and
-        the payment are reconciled."""
-        account = self.partner_id.with_company(
-            self.company_id
-        ).property_account_receivable_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "The borrower %(partner)s has no receivable account in "
-                    "%(company)s.",
-                    partner=self.partner_id.display_name,
-                    company=self.company_id.name,
-                )
-            )
-        return account
+    def _microloan_main_entry(self):
+        """The record's entry: the first of ``move_ids`` (the entry of its
+        payment when money moves; a disbursement whose fees the borrower pays
+        apart has a second payment, created after it)."""
+        return self.move_ids.sorted("id")[:1]
 
     def _prepare_microloan_move_vals(self, accounts, specs, analytic_cache=None):
         """Values of the loan entry of this record from its line specs
@@ -126,117 +119,157 @@ class MicroloanBookingMixin(models.AbstractModel):
         }
 
     def _microloan_book_with_payment(self, accounts, specs, analytic_cache=None):
-        """Post this record's loan entry (from ``specs``, see
-        :meth:`_prepare_microloan_move_vals`) and the payment moving its money
-        (``account.payment`` of the chosen bank or cash journal, see
-        :meth:`_prepare_microloan_payment_vals`) with the payment's entry, and
-        reconcile the borrower's receivable items of the two entries. What
-        Odoo's payment posting would compute is given: the payment is created
-        with its outstanding account, both entries are created in one
-        ``create`` with every item's values (the analytic distribution looked
-        up once for both) and posted together, then linked to the payment.
-        Return the payment."""
+        """Book this record in ONE entry: the entry of the payment moving its
+        money (``account.payment`` of the chosen bank or cash journal, see
+        :meth:`_prepare_microloan_payment_vals`), which carries the record's
+        allocation items ``specs`` (see :meth:`_prepare_microloan_move_vals`)
+        against the payment's outstanding account. Return the payment."""
         self.ensure_one()
-        clearing = self._microloan_clearing_account()
-        payment_vals = self._prepare_microloan_payment_vals(accounts, clearing)
-        # sudo: the payment is part of the booking; loan users cannot create payments.
-        method = (
-            self.env["account.payment.method.line"]
-            .sudo()
-            .browse(payment_vals["payment_method_line_id"])
+        payment_vals = self._prepare_microloan_payment_vals(accounts)
+        return self._microloan_book_payments(
+            [(self, payment_vals, specs)], analytic_cache
         )
-        outstanding = method.payment_account_id
-        if not outstanding:
-            raise UserError(
-                self.env._(
-                    "The payment method of the journal %(journal)s has no "
-                    "outstanding account: loan payments need one.",
-                    journal=self.env["account.journal"]
-                    .sudo()
-                    .browse(payment_vals["journal_id"])
-                    .display_name,
+
+    def _microloan_book_payments(self, items, analytic_cache=None):
+        """Book ``items``, a list of ``(record, payment_vals, specs)``: for
+        each, a payment (``payment_vals``, see
+        :meth:`_prepare_microloan_payment_vals`) whose own entry, on the bank
+        or cash journal, carries the allocation items ``specs`` (``{"account",
+        "amount"}`` in the record's currency, > 0 for a debit) and, for their
+        total, the item of the payment's outstanding account. There is no
+        separate loan entry and nothing to reconcile.
+
+        What Odoo's payment posting would compute is given: the payments are
+        created in one ``create`` with their outstanding and destination
+        accounts, their entries in one ``create`` with every item's values
+        (the analytic distribution looked up once per borrower and account)
+        and posted together, then linked to their payments. Return the
+        payments."""
+        if not items:
+            return self.env["account.payment"]
+        # sudo: the payment is part of the booking; loan users cannot create payments.
+        Method = self.env["account.payment.method.line"].sudo()
+        methods = Method.browse(
+            [vals["payment_method_line_id"] for _r, vals, _s in items]
+        )
+        create_vals = []
+        for (_record, vals, specs), method in zip(items, methods, strict=True):
+            outstanding = method.payment_account_id
+            if not outstanding:
+                raise UserError(
+                    self.env._(
+                        "The payment method of the journal %(journal)s has no "
+                        "outstanding account: loan payments need one.",
+                        journal=self.env["account.journal"]
+                        .sudo()
+                        .browse(vals["journal_id"])
+                        .display_name,
+                    )
                 )
-            )
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .create(
+            # The payment's counterpart: the account of its largest allocation.
+            largest = max(specs, key=lambda spec: abs(spec["amount"]))
+            create_vals.append(
                 {
-                    **payment_vals,
+                    **vals,
                     "outstanding_account_id": outstanding.id,
+                    "destination_account_id": largest["account"].id,
                     "partner_bank_id": False,
                 }
             )
-        )
+        Payment = self.env["account.payment"].sudo().with_context(BOOKING_CONTEXT)
+        payments = Payment.create(create_vals)
         cache = {} if analytic_cache is None else analytic_cache
-        vals_list = [
-            self._prepare_microloan_move_vals(accounts, specs, cache),
-            self._prepare_microloan_payment_move_vals(payment, method, clearing, cache),
-        ]
-        # sudo: the entries book the record; loan users cannot create entries.
-        moves = self.env["account.move"]._microloan_create_posted(vals_list)
-        # As account.payment.action_post: paid at once through a cash account.
-        state = "paid" if outstanding.account_type == "asset_cash" else "in_process"
-        payment.write({"move_id": moves[1].id, "state": state})
-        moves.line_ids.filtered(
-            lambda line: line.account_id == clearing and not line.reconciled
-        )._microloan_reconcile_pair()
-        return payment
+        moves = self.env["account.move"]._microloan_create_posted(
+            [
+                record._prepare_microloan_payment_move_vals(
+                    payment, method, specs, cache
+                )
+                for (record, _vals, specs), payment, method in zip(
+                    items, payments, methods, strict=True
+                )
+            ]
+        )
+        for payment, move, method in zip(payments, moves, methods, strict=True):
+            # As account.payment.action_post: paid at once through a cash account.
+            cash = method.payment_account_id.account_type == "asset_cash"
+            payment.write({"move_id": move.id, "state": "paid" if cash else "in_process"})
+        return payments
 
-    def _prepare_microloan_payment_move_vals(self, payment, method, clearing, cache):
-        """Values of the entry of ``payment`` (the items Odoo's payment
-        builds: its outstanding account against the borrower's receivable
-        ``clearing``, labelled like Odoo's), every item's value given."""
+    def _prepare_microloan_payment_move_vals(self, payment, method, specs, cache):
+        """Values of the entry of ``payment``: the allocation items ``specs``
+        labelled with the record's label, and the item of the payment's
+        outstanding account (labelled like Odoo's) for their total, every
+        item's value given, converted to the company currency at Odoo's rate
+        of the record's date."""
         self.ensure_one()
         company = self.company_id
         currency = self.currency_id
-        sign = 1 if payment.payment_type == "inbound" else -1
-        amount = sign * self.amount
-        balance = currency._convert(amount, company.currency_id, company, self.date)
+        company_currency = company.currency_id
         memo = payment.memo
         # The method in the user's language, as the payment's own items
         # (account.payment._get_aml_default_display_name_list).
         name = method._microloan_translated_name() or method.name
-        label = f"{name}: {memo}" if memo else name
         common = {
-            "name": label,
-            "date_maturity": self.date,
-            "currency_id": currency.id,
             "partner_id": self.partner_id.id,
+            "currency_id": currency.id,
             **self._microloan_line_link_vals(),
         }
+
+        def convert(amount):
+            if currency == company_currency:
+                return amount
+            return currency._convert(amount, company_currency, company, self.date)
+
+        label = self._microloan_label()
         line_vals = [
             {
                 **common,
-                "account_id": method.payment_account_id.id,
-                "amount_currency": amount,
-                "balance": balance,
-            },
+                "account_id": spec["account"].id,
+                "name": label,
+                "amount_currency": spec["amount"],
+                "balance": convert(spec["amount"]),
+            }
+            for spec in specs
+        ]
+        amount = currency.round(-sum(spec["amount"] for spec in specs))
+        line_vals.insert(
+            0,
             {
                 **common,
-                "account_id": clearing.id,
-                "amount_currency": -amount,
-                "balance": -balance,
+                "account_id": method.payment_account_id.id,
+                "name": f"{name}: {memo}" if memo else name,
+                "date_maturity": self.date,
+                "amount_currency": amount,
+                "balance": convert(amount),
             },
-        ]
+        )
         company._microloan_fill_analytic_distribution(line_vals, cache)
-        return {
+        # Conversion rounding goes to the largest allocation item.
+        difference = company_currency.round(sum(v["balance"] for v in line_vals))
+        if not company_currency.is_zero(difference):
+            largest = max(line_vals[1:], key=lambda v: abs(v["balance"]))
+            largest["balance"] -= difference
+        move_vals = {
             "move_type": "entry",
             "journal_id": payment.journal_id.id,
             "company_id": company.id,
             "date": self.date,
             "ref": memo,
-            "currency_id": currency.id,
             "partner_id": self.partner_id.id,
             "partner_bank_id": False,
             "origin_payment_id": payment.id,
             **self._microloan_move_link_vals(),
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
+        # The entry's currency is computed as this one (the journal's, else
+        # the company's); given, Odoo would write it again on every item.
+        if currency != (payment.journal_id.currency_id or company_currency):
+            move_vals["currency_id"] = currency.id
+        return move_vals
 
-    def _prepare_microloan_payment_vals(self, accounts, clearing):
+    def _prepare_microloan_payment_vals(self, accounts):
         """Values of the payment of this record's money, in the branch's
-        payment journal, against ``clearing`` (the borrower's receivable)."""
+        payment journal."""
         self.ensure_one()
         payment_type = self._microloan_payment_type()
         journal = accounts["payment_journal"]
@@ -252,7 +285,6 @@ class MicroloanBookingMixin(models.AbstractModel):
             "company_id": self.company_id.id,
             "payment_method_line_id": method_lines[:1].id,
             "memo": self._microloan_memo(),
-            "destination_account_id": clearing.id,
             **self._microloan_move_link_vals(),
         }
 
@@ -261,7 +293,7 @@ class MicroloanBookingMixin(models.AbstractModel):
         this one reverses, on the same date, and reconcile the reversals with
         what they reverse."""
         original = self.reversal_of_id
-        moves = original.move_ids.filtered(lambda m: m.state == "posted")
+        moves = original.move_ids.filtered(lambda m: m.state == "posted").sorted("id")
         if not moves:
             return
         reversals = moves._reverse_moves(

@@ -1,9 +1,9 @@
 """Journal entries of credit lines (随借随还).
 
 A draw and a repayment of a credit line are booked like a loan disbursement
-and repayment: one entry of the loan journal plus an Odoo payment of the
-payment journal, reconciled through the borrower's receivable account; a
-reversal reverses both. The helpers that build the entry, create and
+and repayment: in one entry, the entry of an Odoo payment of the payment
+journal, which carries the allocation items against the payment's
+outstanding account; a reversal reverses it. The helpers that build the entry, create and
 reconcile the payment and reverse the entries are the loan transaction's,
 shared through the abstract model ``microloan.booking.mixin``
 (microloan_booking_mixin.py); the accounting checks are the loan's, shared
@@ -32,7 +32,7 @@ class MicroloanCreditLineEntry(models.Model):
         compute="_compute_move_id",
         store=True,
         index="btree_not_null",
-        help="Entry of the loan journal booking this credit line entry.",
+        help="Entry booking this credit line entry: the entry of its payment.",
     )
     payment_ids = fields.One2many(
         "account.payment", "microloan_credit_line_entry_id", string="Payments"
@@ -46,10 +46,10 @@ class MicroloanCreditLineEntry(models.Model):
         help="Payment of the bank journal moving this entry's money.",
     )
 
-    @api.depends("move_ids.origin_payment_id", "move_ids.reversed_entry_id")
+    @api.depends("move_ids")
     def _compute_move_id(self):
         for entry in self:
-            entry.move_id = entry._microloan_loan_entries()[:1]
+            entry.move_id = entry._microloan_main_entry()
 
     @api.depends("payment_ids")
     def _compute_payment_id(self):
@@ -76,8 +76,8 @@ class MicroloanCreditLineEntry(models.Model):
     def _microloan_book(self):
         """Book this entry in the branch's journals, in the same database
         transaction: a reversal reverses the entries of the entry it reverses;
-        a draw or a repayment gets one entry of the loan journal and a payment
-        of the payment journal reconciled with it."""
+        a draw or a repayment gets a payment of the payment journal whose
+        entry carries its allocation."""
         self.ensure_one()
         line = self.line_id
         if not line._microloan_accounting_active():
@@ -90,28 +90,25 @@ class MicroloanCreditLineEntry(models.Model):
         self._microloan_book_with_payment(accounts, specs)
 
     def _prepare_microloan_line_specs(self, accounts):
-        """Lines of this entry's loan entry, as a list of dicts
+        """Allocation items of this entry's payment entry, as a list of dicts
         ``{"account": account.account, "amount": float}`` in the line's
-        currency, ``amount`` > 0 for a debit; one line per account.
+        currency, ``amount`` > 0 for a debit; one line per account. The
+        payment's outstanding account takes their total.
 
-        - draw: Dr loan principal / Cr the borrower's receivable (cleared by
-          the outgoing payment);
-        - repayment: Dr receivable (cleared by the incoming payment) / Cr loan
-          principal for the principal part; the interest the repayment settles
-          (积数 method, ``interest_accrued``) is income at that date
-          (Cr interest income), and what is settled but not paid stays in the
-          interest receivable, which the interest part of later repayments
-          credits first. Credit lines are not in the monthly accrual run: their
-          interest is known only when a repayment settles it.
+        - draw: Dr loan principal (against the outgoing payment);
+        - repayment: Cr loan principal for the principal part (against the
+          incoming payment); the interest the repayment settles (积数 method,
+          ``interest_accrued``) is income at that date (Cr interest income),
+          and what is settled but not paid stays in the interest receivable,
+          which the interest part of later repayments credits first. Credit
+          lines are not in the monthly accrual run: their interest is known
+          only when a repayment settles it.
         """
         self.ensure_one()
-        clearing = self._microloan_clearing_account()
         totals = defaultdict(float)
         if self.kind == "draw":
             totals[accounts["principal"]] += self.amount
-            totals[clearing] -= self.amount
         else:
-            totals[clearing] += self.amount
             totals[accounts["principal"]] -= self.principal_amount
             totals[accounts["interest_receivable"]] += (
                 self.interest_accrued - self.interest_amount

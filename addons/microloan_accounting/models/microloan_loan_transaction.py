@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 # Kinds whose money goes through a payment of the payment journal:
 # kind -> payment type.
@@ -36,7 +35,8 @@ class MicroloanLoanTransaction(models.Model):
         compute="_compute_move_id",
         store=True,
         index="btree_not_null",
-        help="Entry of the loan journal booking this transaction.",
+        help="Entry booking this transaction: the entry of its payment when "
+        "money moves, else an entry of the loan journal.",
     )
     move_line_ids = fields.One2many(
         "account.move.line",
@@ -68,13 +68,11 @@ class MicroloanLoanTransaction(models.Model):
         readonly=True,
     )
 
-    @api.depends(
-        "move_ids.origin_payment_id", "move_ids.reversed_entry_id", "move_line_ids"
-    )
+    @api.depends("move_ids", "move_line_ids")
     def _compute_move_id(self):
         for transaction in self:
             transaction.move_id = (
-                transaction._microloan_loan_entries()[:1]
+                transaction._microloan_main_entry()
                 or transaction.move_line_ids.move_id[:1]
             )
 
@@ -143,8 +141,7 @@ class MicroloanLoanTransaction(models.Model):
             if not loan._microloan_accounting_active():
                 continue
             # The check depends on these only: once per distinct key in a
-            # batch (the borrower's receivable account, which only the money
-            # kinds use, is checked again by _microloan_clearing_account).
+            # batch.
             key = (loan.product_id, loan.company_id, transaction.date)
             if key not in checked:
                 checked[key] = loan._microloan_check_accounting(transaction.date)
@@ -176,67 +173,49 @@ class MicroloanLoanTransaction(models.Model):
 
     def _microloan_book_disbursements(self, group, analytic_cache):
         """Book the disbursements ``group`` (a list of ``(transaction,
-        accounts, specs)``) as ``_microloan_book`` does one by one, in batch:
-        their loan entries created and posted in one ``create``, their
-        payments likewise, and each payment's entry reconciled with its loan
-        entry on the borrower's receivable in one reconciliation plan."""
-        # sudo: loan users cannot create the entries and payments booking the
-        # transactions.
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                [
-                    transaction._prepare_microloan_move_vals(
-                        accounts, specs, analytic_cache
-                    )
-                    for transaction, accounts, specs in group
-                ]
-            )
-        )
-        moves.action_post()
-        clearings = [
-            transaction._microloan_clearing_account() for transaction, _a, _s in group
-        ]
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .create(
-                [
-                    transaction._prepare_microloan_payment_vals(accounts, clearing)
-                    for (transaction, accounts, _specs), clearing in zip(
-                        group, clearings, strict=True
-                    )
-                ]
-            )
-        )
-        payments.action_post()
-        plan = []
-        for (transaction, _accounts, _specs), move, payment, clearing in zip(
-            group, moves, payments, clearings, strict=True
-        ):
-            if not payment.move_id:
-                raise UserError(
-                    self.env._(
-                        "The payment method of the journal %(journal)s has no "
-                        "outstanding account: loan payments need one.",
-                        journal=payment.journal_id.display_name,
+        accounts, specs)``) in batch, each in ONE entry: the entry of the
+        payment of what is paid out (the principal less the fees deducted),
+        carrying the principal and the fee income. The fees the borrower pays
+        apart at the disbursement (``fee_collected_amount``) come in by a
+        payment of their own, whose entry carries their income. All the
+        payments are created in one ``create`` and their entries in another
+        (``_microloan_book_payments``)."""
+        items = []
+        for transaction, accounts, specs in group:
+            collected = transaction.fee_collected_amount
+            currency = transaction.currency_id
+            if currency.is_zero(collected):
+                items.append(
+                    (
+                        transaction,
+                        transaction._prepare_microloan_payment_vals(accounts),
+                        specs,
                     )
                 )
-            payment.move_id.write(transaction._microloan_move_link_vals())
-            payment.move_id.line_ids.write(transaction._microloan_line_link_vals())
-            plan.append(
-                (move.line_ids + payment.move_id.line_ids).filtered(
-                    lambda line, clearing=clearing: line.account_id == clearing
-                    and not line.reconciled
+                continue
+            income = accounts["fee_income"]
+            paid_out_specs = []
+            for spec in specs:
+                amount = spec["amount"]
+                if spec["account"] == income:
+                    amount = currency.round(amount + collected)
+                if not currency.is_zero(amount):
+                    paid_out_specs.append({**spec, "amount": amount})
+            items.append(
+                (
+                    transaction,
+                    transaction._prepare_microloan_payment_vals(accounts),
+                    paid_out_specs,
                 )
             )
-        self.env["account.move.line"].sudo()._reconcile_plan(plan)
-        # The fees the borrower pays at disbursement come in by a payment of
-        # their own (see _microloan_book).
-        for (transaction, accounts, _specs), move in zip(group, moves, strict=True):
-            if not transaction.currency_id.is_zero(transaction.fee_collected_amount):
-                transaction._microloan_collect_fees(accounts, move)
+            items.append(
+                (
+                    transaction,
+                    transaction._prepare_microloan_fee_payment_vals(accounts),
+                    [{"account": income, "amount": -collected}],
+                )
+            )
+        return self._microloan_book_payments(items, analytic_cache)
 
     def _microloan_book_charges(self, company, product, date, group, analytic_cache):
         """Post the grouped entry of the penalty and compound charges
@@ -361,8 +340,9 @@ class MicroloanLoanTransaction(models.Model):
     def _microloan_book(self, accounts=None):
         """Book this transaction in the branch's journals, in the same database
         transaction: a reversal reverses the entries of the transaction it
-        reverses; any other kind gets one entry of the loan journal and, when
-        money moves, a payment of the payment journal reconciled with it."""
+        reverses; when money moves, a payment of the bank or cash journal
+        whose entry carries the allocation; any other kind, one entry of the
+        loan journal."""
         self.ensure_one()
         loan = self.loan_id
         if accounts is None:
@@ -388,13 +368,11 @@ class MicroloanLoanTransaction(models.Model):
         move = moves.create(self._prepare_microloan_move_vals(accounts, specs))
         move.action_post()
 
-    def _microloan_collect_fees(self, accounts, move):
-        """Create and post the inbound payment of the fees the borrower pays
-        at this disbursement (``fee_collected_amount``), in the disbursement's
-        journal, and reconcile it with the borrower's receivable of ``move``
-        and the disbursement's payment."""
-        clearing = self._microloan_clearing_account()
-        vals = self._prepare_microloan_payment_vals(accounts, clearing)
+    def _prepare_microloan_fee_payment_vals(self, accounts):
+        """Values of the inbound payment of the fees the borrower pays at this
+        disbursement (``fee_collected_amount``), in the disbursement's
+        journal."""
+        vals = self._prepare_microloan_payment_vals(accounts)
         journal = self.env["account.journal"].sudo().browse(vals["journal_id"])
         method_lines = journal._get_available_payment_method_lines("inbound")
         vals.update(
@@ -403,23 +381,15 @@ class MicroloanLoanTransaction(models.Model):
             payment_method_line_id=method_lines[:1].id,
             memo=self.env._("Fees of %(memo)s", memo=self._microloan_memo()),
         )
-        # sudo: the payment is part of the booking; loan users cannot create payments.
-        payment = self.env["account.payment"].sudo().create(vals)
-        payment.action_post()
-        payment.move_id.write(self._microloan_move_link_vals())
-        payment.move_id.line_ids.write(self._microloan_line_link_vals())
-        # The loan entry's and both payments' items on the borrower's
-        # receivable: what the payment out left open is closed by this one.
-        lines = (move.line_ids + self.payment_ids.move_id.line_ids).filtered(
-            lambda line: line.account_id == clearing and not line.reconciled
-        )
-        lines.reconcile()
-        return payment
+        return vals
 
     def _prepare_microloan_line_specs(self, accounts):
-        """Lines of this transaction's loan entry, as a list of dicts
+        """Lines of this transaction's entry, as a list of dicts
         ``{"account": account.account, "amount": float}`` in the loan's
-        currency, ``amount`` > 0 for a debit; one line per account.
+        currency, ``amount`` > 0 for a debit; one line per account. When
+        money moves (``PAYMENT_TYPES``) they are the allocation items of the
+        payment's entry, whose outstanding account takes their total (see
+        ``microloan.booking.mixin._microloan_book_payments``).
 
         Rule for interest (the accrual run of this module relies on it):
 
@@ -480,17 +450,6 @@ class MicroloanLoanTransaction(models.Model):
                 self._microloan_add_waiver(add, line, non_accrual, fee_charged_open)
             elif kind == "write_off":
                 self._microloan_add_write_off(add, line, non_accrual, fee_charged_open)
-        if kind == "disbursement":
-            # The money side: the borrower's receivable, cleared by the payment
-            # of what is paid out (the principal less the fees deducted) and
-            # by the borrower's payment of the other fees.
-            clearing = self._microloan_clearing_account()
-            totals[clearing] -= self.paid_out_amount or self.amount
-            totals[clearing] += self.fee_collected_amount
-        elif kind in PAYMENT_TYPES:
-            # The money side: the borrower's receivable, cleared by the payment.
-            sign = 1 if PAYMENT_TYPES[kind] == "inbound" else -1
-            totals[self._microloan_clearing_account()] += sign * self.amount
         currency = self.currency_id
         return [
             {"account": account, "amount": currency.round(amount)}
@@ -567,12 +526,12 @@ class MicroloanLoanTransaction(models.Model):
     def _microloan_payment_type(self):
         return PAYMENT_TYPES[self.kind]
 
-    def _prepare_microloan_payment_vals(self, accounts, clearing):
+    def _prepare_microloan_payment_vals(self, accounts):
         # The journal and method chosen for the money (checked by the loan's
         # _get_payment_values), else the branch's payment journal.
         if self.payment_journal_id:
             accounts = dict(accounts, payment_journal=self.payment_journal_id)
-        vals = super()._prepare_microloan_payment_vals(accounts, clearing)
+        vals = super()._prepare_microloan_payment_vals(accounts)
         if self.payment_method_line_id:
             vals["payment_method_line_id"] = self.payment_method_line_id.id
         if self.kind == "disbursement" and self.paid_out_amount:

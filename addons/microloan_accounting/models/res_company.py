@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 # Accounts of a loan product: (key, default code, default name, account type of
@@ -139,6 +139,19 @@ class ResCompany(models.Model):
         self.env["account.chart.template"]._microloan_translate_odoo_names()
         return True
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _microloan_has_distribution_models(self, company_id):
+        """Whether analytic distribution models may apply to the entries of
+        the company ``company_id`` (cached: asked by every loan booking;
+        cleared by any change of the models)."""
+        # sudo: loan users cannot read distribution models; only their existence.
+        return bool(
+            self.env["account.analytic.distribution.model"]
+            .sudo()
+            .search_count([("company_id", "in", [company_id, False])], limit=1)
+        )
+
     def _microloan_fill_analytic_distribution(self, vals_list, cache=None):
         """Give these journal item values (of this company's entries) the
         ``analytic_distribution`` Odoo's analytic distribution models give
@@ -152,8 +165,8 @@ class ResCompany(models.Model):
         # sudo: loan users cannot read distribution models; only the values are filled.
         Model = self.env["account.analytic.distribution.model"].sudo()
         if ("models", self.id) not in cache:
-            cache["models", self.id] = bool(
-                Model.search_count([("company_id", "in", [self.id, False])], limit=1)
+            cache["models", self.id] = self._microloan_has_distribution_models(
+                self.id
             )
         for vals in vals_list:
             if "analytic_distribution" in vals:

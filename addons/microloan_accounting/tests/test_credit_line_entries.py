@@ -79,11 +79,15 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         )
         return sum(lines.mapped("balance"))
 
-    def _assert_reconciled(self, entry):
-        items = (entry.move_id + entry.payment_id.move_id).line_ids
-        receivable = items.filtered(lambda x: x.account_id == self.receivable)
-        self.assertEqual(len(receivable), 2)
-        self.assertTrue(all(receivable.mapped("reconciled")))
+    def _assert_one_entry(self, entry):
+        """The entry's booking is its payment's entry, carrying the
+        allocation: nothing through the borrower's receivable, nothing
+        reconciled."""
+        self.assertEqual(entry.move_ids, entry.move_id)
+        self.assertEqual(entry.payment_id.move_id, entry.move_id)
+        items = entry.move_id.line_ids
+        self.assertNotIn(self.receivable, items.account_id)
+        self.assertFalse(items.matched_debit_ids + items.matched_credit_ids)
 
     def test_draw(self):
         line = self._credit_line()
@@ -98,14 +102,16 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
                     "state": "posted",
                     "microloan_credit_line_entry_id": entry.id,
                     "microloan_credit_line_id": line.id,
-                    "journal_id": self.accounts["loan_journal"].id,
+                    "journal_id": self.accounts["payment_journal"].id,
                     "company_id": self.company.id,
                     "date": fields.Date.to_date(self.D0),
                     "partner_id": self.borrower.id,
                 }
             ],
         )
-        self._expect(move, ("principal", 50000.0, 0.0), (self.receivable, 0.0, 50000.0))
+        self._expect(
+            move, ("principal", 50000.0, 0.0), (self.outstanding_out, 0.0, 50000.0)
+        )
         self.assertEqual(move.line_ids.microloan_credit_line_id, line)
         self.assertFalse(move.line_ids.microloan_loan_id)
         payment = entry.payment_id
@@ -122,14 +128,8 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
                 }
             ],
         )
-        self._expect(
-            payment.move_id,
-            (self.receivable, 50000.0, 0.0),
-            (self.outstanding_out, 0.0, 50000.0),
-        )
         self.assertEqual(payment.move_id.microloan_credit_line_entry_id, entry)
-        self.assertEqual(entry.move_ids, move + payment.move_id)
-        self._assert_reconciled(entry)
+        self._assert_one_entry(entry)
         self.assertEqual(self._balance(self.accounts["principal"], line), 50000.0)
         self.assertFalse(
             self.env["microloan.credit.line"]._check_ledger_agreement(
@@ -149,7 +149,7 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         )
         self._expect(
             repay.move_id,
-            (self.receivable, 20166.67, 0.0),
+            (self.outstanding_in, 20166.67, 0.0),
             ("principal", 0.0, 20000.0),
             ("interest_income", 0.0, 166.67),
         )
@@ -158,23 +158,18 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
             repay.payment_id,
             [{"payment_type": "inbound", "amount": 20166.67, "memo": "BANK-CL-1"}],
         )
-        self._expect(
-            repay.payment_id.move_id,
-            (self.outstanding_in, 20166.67, 0.0),
-            (self.receivable, 0.0, 20166.67),
-        )
-        self._assert_reconciled(repay)
+        self._assert_one_entry(repay)
         self.assertEqual(line.payoff_quote(self.D30)["total"], 30200.0)
         payoff = self.env["microloan.credit.line.entry"].browse(
             line.register_repayment(30200.0, self.D30)
         )
         self._expect(
             payoff.move_id,
-            (self.receivable, 30200.0, 0.0),
+            (self.outstanding_in, 30200.0, 0.0),
             ("principal", 0.0, 30000.0),
             ("interest_income", 0.0, 200.0),
         )
-        self._assert_reconciled(payoff)
+        self._assert_one_entry(payoff)
         self.assertEqual(line.principal_outstanding, 0.0)
         self.assertEqual(self._balance(self.accounts["principal"], line), 0.0)
         self.assertEqual(self._balance(self.accounts["interest_receivable"], line), 0.0)
@@ -199,7 +194,7 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         # 166.67 settled is income; 66.67 of it is still owed.
         self._expect(
             short.move_id,
-            (self.receivable, 100.0, 0.0),
+            (self.outstanding_in, 100.0, 0.0),
             ("interest_receivable", 66.67, 0.0),
             ("interest_income", 0.0, 166.67),
         )
@@ -214,7 +209,7 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         )
         self._expect(
             later.move_id,
-            (self.receivable, 10066.67, 0.0),
+            (self.outstanding_in, 10066.67, 0.0),
             ("principal", 0.0, 9833.33),
             ("interest_income", 0.0, 166.67),
             ("interest_receivable", 0.0, 66.67),
@@ -278,16 +273,13 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         )
         reversal = repay.action_reverse()
         self.assertEqual(repay.state, "reversed")
-        self.assertEqual(len(reversal.move_ids), 2)
-        self.assertEqual(
-            reversal.move_ids.reversed_entry_id,
-            repay.move_id + repay.payment_id.move_id,
-        )
+        self.assertEqual(len(reversal.move_ids), 1)
+        self.assertEqual(reversal.move_ids.reversed_entry_id, repay.move_id)
         self.assertEqual(set(reversal.move_ids.mapped("state")), {"posted"})
         self.assertEqual(reversal.move_id.reversed_entry_id, repay.move_id)
         self._expect(
             reversal.move_id,
-            (self.receivable, 0.0, 20166.67),
+            (self.outstanding_in, 0.0, 20166.67),
             ("principal", 20000.0, 0.0),
             ("interest_income", 166.67, 0.0),
         )
@@ -377,8 +369,8 @@ class TestCreditLineEntries(MicroloanAccountingCommon):
         line_sh.register_repayment(10100.0, self.D10)
         accounts_sh = self.revolving._get_microloan_accounts(branch)
         for line, company, journal in (
-            (line_bj, self.company, self.accounts["loan_journal"]),
-            (line_sh, branch, accounts_sh["loan_journal"]),
+            (line_bj, self.company, self.accounts["payment_journal"]),
+            (line_sh, branch, accounts_sh["payment_journal"]),
         ):
             moves = line.entry_ids.move_ids
             self.assertTrue(moves)

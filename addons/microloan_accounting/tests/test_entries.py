@@ -64,16 +64,22 @@ class TestEntries(MicroloanAccountingCommon):
         transaction = self.env["microloan.loan.transaction"].browse(
             loan.disburse(100000.0, "2025-01-10", reference="BANK-D-1")
         )
+        # One entry: the payment's, on the bank journal, carrying the
+        # allocation (no loan entry, nothing to reconcile).
         move = transaction.move_id
+        self.assertEqual(transaction.move_ids, move)
         self.assertEqual(move.state, "posted")
         self.assertEqual(move.microloan_transaction_id, transaction)
-        self.assertEqual(move.journal_id, self.accounts["loan_journal"])
+        self.assertEqual(move.journal_id, self.accounts["payment_journal"])
         self.assertEqual(move.company_id, self.company)
         self.assertEqual(move.date, fields.Date.to_date("2025-01-10"))
         self._expect(
-            move, ("principal", 100000.0, 0.0), (self.receivable, 0.0, 100000.0)
+            move,
+            ("principal", 100000.0, 0.0),
+            (self.outstanding_out, 0.0, 100000.0),
         )
         self.assertEqual(move.line_ids.microloan_loan_id, loan)
+        self.assertFalse(move.line_ids.matched_debit_ids + move.line_ids.matched_credit_ids)
         payment = transaction.payment_id
         self.assertRecordValues(
             payment,
@@ -88,20 +94,11 @@ class TestEntries(MicroloanAccountingCommon):
                 }
             ],
         )
-        self._expect(
-            payment.move_id,
-            (self.receivable, 100000.0, 0.0),
-            (self.outstanding_out, 0.0, 100000.0),
-        )
-        self.assertEqual(payment.move_id.microloan_transaction_id, transaction)
-        self.assertTrue(
-            all(
-                line.reconciled
-                for line in (move + payment.move_id).line_ids
-                if line.account_id == self.receivable
-            )
-        )
-        self.assertTrue(payment.is_matched is False or payment.is_reconciled)
+        self.assertEqual(payment.move_id, move)
+        self.assertEqual(move.origin_payment_id, payment)
+        self.assertEqual(payment.state, "in_process")
+        self.assertTrue(payment.is_reconciled)
+        self.assertFalse(payment.is_matched)
         # Net effect: Dr 1303 100,000 / Cr bank (outstanding payments) 100,000.
         self.assertEqual(
             self._ledger_balance(self.accounts["principal"], loan), 100000.0
@@ -115,7 +112,7 @@ class TestEntries(MicroloanAccountingCommon):
         )
         self._expect(
             transaction.move_id,
-            (self.receivable, 8884.88, 0.0),
+            (self.outstanding_in, 8884.88, 0.0),
             ("principal", 0.0, 7884.88),
             ("interest_receivable", 0.0, 1000.0),
         )
@@ -123,18 +120,8 @@ class TestEntries(MicroloanAccountingCommon):
         payment = transaction.payment_id
         self.assertEqual(payment.memo, "R-1")
         self.assertEqual(payment.payment_type, "inbound")
-        self._expect(
-            payment.move_id,
-            (self.outstanding_in, 8884.88, 0.0),
-            (self.receivable, 0.0, 8884.88),
-        )
-        self.assertTrue(
-            all(
-                line.reconciled
-                for line in (transaction.move_id + payment.move_id).line_ids
-                if line.account_id == self.receivable
-            )
-        )
+        self.assertEqual(payment.move_id, transaction.move_id)
+        self.assertEqual(transaction.move_ids, transaction.move_id)
         self.assertAlmostEqual(
             self._ledger_balance(self.accounts["principal"], loan), 92115.12
         )
@@ -170,7 +157,7 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(penalty.move_line_ids.microloan_loan_id, loan)
         self._expect(
             repayment.move_id,
-            (self.receivable, 8929.30, 0.0),
+            (self.outstanding_in, 8929.30, 0.0),
             ("principal", 0.0, 7884.88),
             ("interest_receivable", 0.0, 1044.42),
         )
@@ -183,7 +170,7 @@ class TestEntries(MicroloanAccountingCommon):
         )
         self._expect(
             repayment.move_id,
-            (self.receivable, 9000.0, 0.0),
+            (self.outstanding_in, 9000.0, 0.0),
             ("principal", 0.0, 7884.88),
             ("interest_receivable", 0.0, 1000.0),
             ("borrower_credit", 0.0, 115.12),
@@ -194,7 +181,7 @@ class TestEntries(MicroloanAccountingCommon):
         self._expect(
             refund.move_id,
             ("borrower_credit", 115.12, 0.0),
-            (self.receivable, 0.0, 115.12),
+            (self.outstanding_out, 0.0, 115.12),
         )
         self.assertEqual(refund.payment_id.payment_type, "outbound")
         self.assertAlmostEqual(
@@ -212,7 +199,7 @@ class TestEntries(MicroloanAccountingCommon):
             for code, debit, credit in self._lines(second.move_id)
         )
         self.assertAlmostEqual(lines[self._code("borrower_credit")], 115.12)
-        self.assertAlmostEqual(lines[self.receivable.code], 8769.76)
+        self.assertAlmostEqual(lines[self.outstanding_in.code], 8769.76)
         self.assertAlmostEqual(
             self._ledger_balance(self.accounts["borrower_credit"], loan), 0.0
         )
@@ -248,13 +235,12 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertEqual(repayment.state, "reversed")
         reversal = repayment.reversed_by_id
         reversed_moves = reversal.move_ids
-        self.assertEqual(len(reversed_moves), 2)
-        self.assertEqual(reversed_moves.reversed_entry_id, move + payment.move_id)
+        self.assertEqual(move, payment.move_id)
+        self.assertEqual(len(reversed_moves), 1)
+        self.assertEqual(reversed_moves.reversed_entry_id, move)
         self.assertEqual(set(reversed_moves.mapped("state")), {"posted"})
-        # Its entry is the loan entry's reversal, not the payment entry's
-        # (whatever the order of the journals' names).
-        self.assertEqual(reversal._microloan_loan_entries().reversed_entry_id, move)
-        self.assertEqual(reversal.move_id.reversed_entry_id, move)
+        self.assertEqual(reversal.move_id, reversed_moves)
+        self.assertEqual(payment.state, "canceled")
         # Posted entries stay as they were; the reversals undo them.
         self.assertEqual(move.state, "posted")
         self.assertEqual(
@@ -264,10 +250,11 @@ class TestEntries(MicroloanAccountingCommon):
             self._ledger_balance(self.accounts["interest_receivable"], loan), 0.0
         )
         self.assertEqual(self._ledger_balance(self.outstanding_in), 0.0)
-        receivable_lines = (move + payment.move_id + reversed_moves).line_ids.filtered(
-            lambda line: line.account_id == self.receivable
+        outstanding_lines = (move + reversed_moves).line_ids.filtered(
+            lambda line: line.account_id == self.outstanding_in
         )
-        self.assertTrue(all(receivable_lines.mapped("reconciled")))
+        self.assertEqual(len(outstanding_lines), 2)
+        self.assertTrue(all(outstanding_lines.mapped("reconciled")))
         # The same bank reference can then be used again.
         again = self.env["microloan.loan.transaction"].browse(
             loan.register_repayment(8884.88, "2025-02-10", reference="R-9")
@@ -280,7 +267,7 @@ class TestEntries(MicroloanAccountingCommon):
         disbursement.action_reverse()
         self.assertEqual(loan.state, "approved")
         self.assertEqual(self._ledger_balance(self.accounts["principal"], loan), 0.0)
-        self.assertEqual(len(disbursement.reversed_by_id.move_ids), 2)
+        self.assertEqual(len(disbursement.reversed_by_id.move_ids), 1)
         self.assertEqual(
             disbursement.reversed_by_id.move_id.reversed_entry_id,
             disbursement.move_id,
@@ -317,7 +304,7 @@ class TestEntries(MicroloanAccountingCommon):
         )
         self._expect(
             recovery.move_id,
-            (self.receivable, 5000.0, 0.0),
+            (self.outstanding_in, 5000.0, 0.0),
             ("recovery_income", 0.0, 5000.0),
         )
         self.assertEqual(recovery.payment_id.memo, "REC-1")
@@ -335,7 +322,7 @@ class TestEntries(MicroloanAccountingCommon):
         self.assertFalse(charges.move_id)
         self._expect(
             repayment.move_id,
-            (self.receivable, 8929.30, 0.0),
+            (self.outstanding_in, 8929.30, 0.0),
             ("principal", 0.0, 7884.88),
             ("interest_income", 0.0, 1000.0),
             ("penalty_income", 0.0, 39.42),
@@ -396,12 +383,12 @@ class TestEntries(MicroloanAccountingCommon):
             line, [{"amount_currency": -7884.88, "balance": -1971.22}]
         )
         self.assertEqual(repayment.payment_id.currency_id, eur)
-        self.assertTrue(
-            all(
-                line.reconciled
-                for line in (repayment.move_id + repayment.payment_id.move_id).line_ids
-                if line.account_id == self.receivable
-            )
+        self.assertEqual(repayment.payment_id.move_id, repayment.move_id)
+        liquidity = repayment.move_id.line_ids.filtered(
+            lambda x: x.account_id == self.outstanding_in
+        )
+        self.assertRecordValues(
+            liquidity, [{"amount_currency": 8884.88, "balance": 2221.22}]
         )
 
     def test_bank_statement_line_matches_payment_by_reference(self):
@@ -540,7 +527,7 @@ class TestEntries(MicroloanAccountingCommon):
         )
         self._expect(
             payment.move_id,
-            (self.receivable, 80.0, 0.0),
+            (self.outstanding_in, 80.0, 0.0),
             ("fee_receivable", 0.0, 50.0),
             ("fee_income", 0.0, 30.0),
         )

@@ -41,32 +41,34 @@ class TestFeeEntries(MicroloanAccountingCommon):
             expected.append((account.code, debit, credit))
         self.assertEqual(self._lines(move), sorted(expected))
 
-    def _receivable_cleared(self, loan):
+    def _no_receivable(self, loan):
+        """The disbursement's entries (its payments') carry the allocation:
+        nothing goes through the borrower's receivable, nothing to
+        reconcile."""
         lines = self.env["account.move.line"].search(
-            [
-                ("microloan_loan_id", "=", loan.id),
-                ("account_id", "=", self.receivable.id),
-            ]
+            [("microloan_loan_id", "=", loan.id)]
         )
         self.assertTrue(lines)
-        self.assertTrue(all(line.reconciled for line in lines))
-        self.assertEqual(self._ledger_balance(self.receivable, loan), 0.0)
+        self.assertNotIn(self.receivable, lines.account_id)
+        self.assertFalse(lines.matched_debit_ids + lines.matched_credit_ids)
 
     def test_deducted_fee_is_income_and_lowers_the_payment(self):
         self._fee("Arrangement Fee", "deducted", percentage=1.0)
         loan = self._approved_loan()
         transaction = self._disburse(loan)
-        # Dr loans 100,000 / Cr fee income 1,000 / Cr borrower 99,000.
+        # Dr loans 100,000 / Cr fee income 1,000 / Cr bank 99,000, in the
+        # payment's entry.
         self._expect(
             transaction.move_id,
             ("principal", 100000.0, 0.0),
             ("fee_income", 0.0, 1000.0),
-            (self.receivable, 0.0, 99000.0),
+            (self.outstanding_out, 0.0, 99000.0),
         )
         self.assertEqual(len(transaction.payment_ids), 1)
         payment = transaction.payment_id
+        self.assertEqual(payment.move_id, transaction.move_id)
         self.assertEqual((payment.payment_type, payment.amount), ("outbound", 99000.0))
-        self._receivable_cleared(loan)
+        self._no_receivable(loan)
         self.assertEqual(
             self._ledger_balance(self.accounts["principal"], loan), 100000.0
         )
@@ -90,11 +92,15 @@ class TestFeeEntries(MicroloanAccountingCommon):
         self._fee("Notary Fee", "upfront", calculation="fixed", amount=300.0)
         loan = self._approved_loan()
         transaction = self._disburse(loan)
+        # The payment out carries the principal; the payment in, the fee.
         self._expect(
             transaction.move_id,
             ("principal", 100000.0, 0.0),
-            ("fee_income", 0.0, 300.0),
-            (self.receivable, 0.0, 99700.0),
+            (self.outstanding_out, 0.0, 100000.0),
+        )
+        fee_move = transaction.move_ids - transaction.move_id
+        self._expect(
+            fee_move, (self.outstanding_in, 300.0, 0.0), ("fee_income", 0.0, 300.0)
         )
         payments = transaction.payment_ids
         self.assertEqual(
@@ -103,7 +109,7 @@ class TestFeeEntries(MicroloanAccountingCommon):
         )
         # The payment of the transaction is the one paying the loan out.
         self.assertEqual(transaction.payment_id.payment_type, "outbound")
-        self._receivable_cleared(loan)
+        self._no_receivable(loan)
         self.assertAlmostEqual(self._ledger_balance(self.outstanding_in), 300.0)
 
     def test_reversal_of_a_disbursement_with_fees(self):

@@ -79,11 +79,14 @@ class MicroloanLoanActivities(models.AbstractModel):
     def _done_servicing_activities(self):
         """Mark done the open reminders and overdue activities of these loans
         whose installment is paid (all of them on a loan no longer active)."""
-        types = [
-            self.env.ref(xmlid, raise_if_not_found=False)
+        # The ids from the cached xmlid lookup (a deleted type matches no
+        # activity): every repayment ends here.
+        Data = self.env["ir.model.data"]
+        type_ids = [
+            type_id
             for xmlid in SERVICING_ACTIVITY_TYPES
+            if (type_id := Data._xmlid_to_res_id(xmlid, raise_if_not_found=False))
         ]
-        type_ids = [t.id for t in types if t]
         if not self.ids or not type_ids:
             return
         # sudo: the activities belong to the loan officers, whoever pays.

@@ -191,7 +191,7 @@ class ResCompany(models.Model):
         DateRange = self.env["ir.sequence.date_range"].sudo()
         ranges = []
         numbers = []
-        for date in dates:
+        for index, date in enumerate(dates):
             date_range = next(
                 (r for r in ranges if r.date_from <= date <= r.date_to), None
             )
@@ -203,6 +203,9 @@ class ResCompany(models.Model):
                 )._next()
             else:
                 number = sequence.next_by_id(sequence_date=date)
+            if not date_range and index < len(dates) - 1:
+                # The range is kept for the numbers still to draw (none
+                # for the last one: a single repayment's number).
                 ranges.append(
                     DateRange.search(
                         [
