@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_repr
 
 from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
 
@@ -35,8 +36,8 @@ BACKFILL_BATCH = 1000
 
 
 def _decimal(amount):
-    """An amount read from the database as the engine's Decimal (cents)."""
-    return Decimal(str(amount or 0.0)).quantize(Decimal("0.01"))
+    """An amount read from the database (cents) as the engine's Decimal."""
+    return Decimal(float_repr(amount or 0.0, 2))
 
 
 class MicroloanCreditReportEvent(models.Model):
