@@ -35,8 +35,9 @@ BACKFILL_BATCH = 1000
 
 
 def _decimal(amount):
-    """An amount read from the database as the engine's Decimal (cents)."""
-    return Decimal(str(amount or 0.0)).quantize(Decimal("0.01"))
+    """An amount read from the database (numeric, read as a float) as the
+    engine's Decimal: its shortest text is the stored value."""
+    return Decimal(str(amount or 0.0))
 
 
 class MicroloanCreditReportEvent(models.Model):

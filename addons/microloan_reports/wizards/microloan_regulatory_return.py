@@ -134,11 +134,10 @@ class MicroloanRegulatoryReturn(models.TransientModel):
         def figures(key):
             return sums.setdefault(key, self._empty_row() | {"partners": set()})
 
-        cent = Decimal("0.01")
         for loan in rows.values():
-            balance = loan["balance_end"].quantize(cent)
-            new_amount = loan["disbursed_amount"].quantize(cent)
-            ytd_amount = loan["ytd_amount"].quantize(cent)
+            balance = loan["balance_end"]
+            new_amount = loan["disbursed_amount"]
+            ytd_amount = loan["ytd_amount"]
             keys = [None] + [(dim, loan[dim]) for dim in dims]
             for key in keys:
                 row = figures(key)
