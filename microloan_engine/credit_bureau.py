@@ -39,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from .overdue import days_past_due as overdue_days
+from .restructure import months_between
 
 ZERO = Decimal(0)
 FILE_VERSION = "2.0.0"
@@ -531,6 +532,22 @@ def term_band(months):
         if months <= limit:
             return code
     return LONGEST_TERM
+
+
+def term_months(open_date, due_date):
+    """The term of a loan in months for its 借贷期限细分: from its opening to
+    its last due date, a month begun counting whole; 0 when either is unknown
+    or the due date comes first.
+
+    >>> term_months(date(2026, 1, 10), date(2027, 1, 10))
+    12
+    >>> term_months(date(2026, 1, 10), date(2027, 1, 11))
+    13
+    """
+    if not open_date or not due_date or due_date < open_date:
+        return 0
+    whole, days = months_between(open_date, due_date)
+    return whole + (1 if days else 0)
 
 
 def status_code(kind, account_state):

@@ -715,3 +715,20 @@ def test_arrears_properties(dues, day):
         cb.build_record(ENTERPRISE, replace(snapshot, event_code="33")),
     ):
         assert _inconsistent(record) == []
+
+
+@pytest.mark.parametrize(
+    ("open_date", "due_date", "months", "band"),
+    [
+        (date(2026, 1, 10), date(2026, 2, 10), 1, "11"),
+        (date(2026, 1, 10), date(2026, 2, 11), 2, "12"),
+        (date(2026, 1, 31), date(2026, 2, 28), 1, "11"),
+        (date(2026, 1, 10), date(2027, 1, 10), 12, "21"),
+        (date(2026, 1, 10), date(2027, 1, 11), 13, "31"),
+        (date(2026, 1, 10), None, 0, "11"),
+        (date(2026, 1, 10), date(2025, 1, 10), 0, "11"),
+    ],
+)
+def test_term_months_and_band(open_date, due_date, months, band):
+    assert cb.term_months(open_date, due_date) == months
+    assert cb.term_band(months) == band

@@ -3,12 +3,10 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_repr
 
 from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
 
 from microloan_engine import credit_bureau as cb
-from microloan_engine.restructure import months_between
 
 EVENT_CODES = [
     ("10", "10 New Account (新开户)"),
@@ -36,8 +34,9 @@ BACKFILL_BATCH = 1000
 
 
 def _decimal(amount):
-    """An amount read from the database (cents) as the engine's Decimal."""
-    return Decimal(float_repr(amount or 0.0, 2))
+    """An amount read from the database (numeric, read as a float) as the
+    engine's Decimal: its shortest text is the stored value."""
+    return Decimal(str(amount or 0.0))
 
 
 class MicroloanCreditReportEvent(models.Model):
@@ -498,10 +497,6 @@ class MicroloanCreditReportEvent(models.Model):
         due_dates = installments.mapped("due_date")
         start = loan.first_disbursement_date or loan.disbursement_date
         maturity = max(due_dates) if due_dates else loan.maturity_date
-        months = 0
-        if start and maturity and start <= maturity:
-            whole, days = months_between(start, maturity)
-            months = whole + (1 if days else 0)
         return cb.Account(
             borrower_type=loan.borrower_type or "",
             account_code=loan.name,
@@ -516,7 +511,7 @@ class MicroloanCreditReportEvent(models.Model):
             repayment_method=loan.repayment_method or "",
             frequency=loan.frequency or "",
             periods=len(installments),
-            term_months=months,
+            term_months=cb.term_months(start, maturity),
             guarantee_code=loan.guarantee_type_id.code or "",
             tranches=len(
                 loan.transaction_ids.filtered(

@@ -135,7 +135,6 @@ class MicroloanRegulatoryReturn(models.TransientModel):
             return sums.setdefault(key, self._empty_row() | {"partners": set()})
 
         for loan in rows.values():
-            # Exact sums of cents, as PostgreSQL computed them.
             balance = loan["balance_end"]
             new_amount = loan["disbursed_amount"]
             ytd_amount = loan["ytd_amount"]
