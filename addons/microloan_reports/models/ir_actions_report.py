@@ -16,8 +16,9 @@ DOCUMENT_REPORTS = {
     "microloan_reports.report_loan_extension",
 }
 # The documents' bodies load style sheets and no script (web.minimal_layout),
-# so wkhtmltopdf need not wait Odoo's report.print_delay (1 s by default) for
-# scripts before it prints them; this parameter sets another wait (ms).
+# and write in the system's CJK fonts (no web font to wait for), so wkhtmltopdf
+# need not wait Odoo's report.print_delay (1 s by default) before it prints
+# them; this parameter sets another wait (ms).
 PRINT_DELAY_PARAM = "microloan_reports.document_print_delay"
 PRINT_DELAY_ARG = "data-report-microloan-print-delay"
 
