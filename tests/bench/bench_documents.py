@@ -14,14 +14,15 @@ of a repayment, the settlement certificate of a settled loan and the agreement o
 extended one), times it from the report call to the PDF bytes, and rolls back (the
 contract is rendered without being kept). It prints the best and the median of each
 document, and checks the goal of issue 15 on the contract's best: at most 2 s.
-wkhtmltopdf fetches the report's CSS bundles from ``report.url`` (else
-``web.base.url``): without an Odoo serving the database there it prints unstyled
-pages, faster than the real ones. ``--report-url http://127.0.0.1:PORT`` points it
-at one (e.g. ``odoo-bin -c .local/odoo.conf -d DB --http-port PORT --workers 0``);
-the figures of the README were measured so. With ``--profile``, it also
-splits each document's time between the QWeb HTML, the split of the HTML into
-pages (``_prepare_html``), the wkhtmltopdf subprocess and the text-layer fix
-(``postprocess_document``), medians.
+The documents carry the report's CSS bundles inline once the bundles are built
+(a web client that opened a report, or an earlier print that fetched them);
+until then wkhtmltopdf fetches them from ``report.url`` (else ``web.base.url``)
+and, without an Odoo serving the database there, prints unstyled pages, faster
+than the real ones: ``--report-url http://127.0.0.1:PORT`` points it at one
+(e.g. ``odoo-bin -c .local/odoo.conf -d DB --http-port PORT --workers 0``).
+With ``--profile``, it also splits each document's time between the QWeb HTML,
+the split of the HTML into pages (``_prepare_html``), the wkhtmltopdf
+subprocess and the text-layer fix (``postprocess_document``), medians.
 """
 
 import contextlib

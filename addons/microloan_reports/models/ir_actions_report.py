@@ -1,4 +1,5 @@
 import io
+import re
 
 from odoo import models
 
@@ -16,10 +17,20 @@ DOCUMENT_REPORTS = {
     "microloan_reports.report_loan_extension",
 }
 # The documents' bodies load style sheets and no script (web.minimal_layout),
-# so wkhtmltopdf need not wait Odoo's report.print_delay (1 s by default) for
-# scripts before it prints them; this parameter sets another wait (ms).
+# and write in the system's CJK fonts (no web font to wait for), so wkhtmltopdf
+# need not wait Odoo's report.print_delay (1 s by default) before it prints
+# them; this parameter sets another wait (ms).
 PRINT_DELAY_PARAM = "microloan_reports.document_print_delay"
 PRINT_DELAY_ARG = "data-report-microloan-print-delay"
+# The documents' pages link the report's style sheet bundles, which wkhtmltopdf
+# would fetch over HTTP from report.url (Odoo itself, a worker per request):
+# they are written into the page instead, from the bundle's attachment (the
+# version is in its URL); a bundle not built yet stays a link.
+ASSET_LINK = re.compile(
+    r'<link\b[^>]*\brel="stylesheet"[^>]*\bhref="(/web/assets/[^"]+\.css)"[^>]*>'
+)
+_ASSET_CSS_CACHE = {}
+_ASSET_CSS_CACHE_SIZE = 16
 
 
 class IrActionsReport(models.Model):
@@ -81,6 +92,9 @@ class IrActionsReport(models.Model):
                 **(specific_paperformat_args or {}),
                 PRINT_DELAY_ARG: delay or "0",
             }
+            bodies = [self._microloan_inline_styles(body) for body in bodies]
+            header = header and self._microloan_inline_styles(header)
+            footer = footer and self._microloan_inline_styles(footer)
         return super()._run_wkhtmltopdf(
             bodies,
             report_ref=report_ref,
@@ -90,6 +104,38 @@ class IrActionsReport(models.Model):
             specific_paperformat_args=specific_paperformat_args,
             set_viewport_size=set_viewport_size,
         )
+
+    def _microloan_inline_styles(self, html):
+        """``html`` with the asset bundles' style sheets it links written
+        inline (``<style>``), those whose attachment exists."""
+
+        def inline(match):
+            css = self._microloan_asset_css(match.group(1))
+            if css is None:
+                return match.group(0)
+            return f"<style>{css}</style>"
+
+        return ASSET_LINK.sub(inline, str(html))
+
+    def _microloan_asset_css(self, url):
+        """The CSS of the bundle at ``url`` (its attachment's), or None."""
+        key = (self.env.cr.dbname, url)
+        if key not in _ASSET_CSS_CACHE:
+            # sudo: the bundles are public attachments of ir.ui.view
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .search([("url", "=", url), ("res_model", "=", "ir.ui.view")], limit=1)
+            )
+            if not attachment:
+                return None
+            css = attachment.raw.decode()
+            if "</style" in css.lower():
+                return None
+            if len(_ASSET_CSS_CACHE) >= _ASSET_CSS_CACHE_SIZE:
+                _ASSET_CSS_CACHE.clear()
+            _ASSET_CSS_CACHE[key] = css
+        return _ASSET_CSS_CACHE[key]
 
     def _build_wkhtmltopdf_args(
         self,

@@ -9,6 +9,7 @@ from odoo.tests import Form, tagged
 
 from microloan_engine.capitals import cny_capitals
 
+from ..models.ir_actions_report import ASSET_LINK
 from .common import ReportsCommon
 
 
@@ -91,7 +92,58 @@ class TestDocuments(ReportsCommon):
         # the other reports keep Odoo's wait
         paperformat = self.env.company.paperformat_id
         args = self.env["ir.actions.report"]._build_wkhtmltopdf_args(paperformat, False)
-        self.assertEqual(args[args.index("--javascript-delay") + 1], "1000")
+        odoo_delay = (
+            self.env["ir.config_parameter"].get_param("report.print_delay") or "1000"
+        )
+        self.assertEqual(args[args.index("--javascript-delay") + 1], odoo_delay)
+
+    def test_documents_write_the_style_sheets_inline(self):
+        """wkhtmltopdf gets the documents with the asset bundles' CSS written
+        in (no request to report.url), a bundle not built yet as a link; the
+        other reports keep their links."""
+        self.env["ir.attachment"].create(
+            {
+                "name": "web.test_assets.min.css",
+                "type": "binary",
+                "raw": b".o_test_bundle { color: #123456; }",
+                "url": "/web/assets/abc1234/web.test_assets.min.css",
+                "res_model": "ir.ui.view",
+                "public": True,
+            }
+        )
+        html = (
+            '<head><link type="text/css" rel="stylesheet" '
+            'href="/web/assets/abc1234/web.test_assets.min.css"/>'
+            '<link type="text/css" rel="stylesheet" '
+            'href="/web/assets/fff0000/web.not_built.min.css"/></head>'
+        )
+        Report = self.env["ir.actions.report"]
+        inlined = Report._microloan_inline_styles(html)
+        self.assertIn("<style>.o_test_bundle { color: #123456; }</style>", inlined)
+        self.assertNotIn("abc1234", inlined)
+        self.assertIn('href="/web/assets/fff0000/web.not_built.min.css"', inlined)
+        # what the contract gives wkhtmltopdf: the bundles built are inline
+        from odoo.addons.base.models import ir_actions_report
+
+        pages = []
+        popen = ir_actions_report.subprocess.Popen
+
+        def reading_popen(command, *args, **kwargs):
+            for path in command:
+                if str(path).endswith(".html"):
+                    with open(path, encoding="utf-8") as page:
+                        pages.append(page.read())
+            return popen(command, *args, **kwargs)
+
+        with patch.object(ir_actions_report.subprocess, "Popen", reading_popen):
+            _pdf, text = self.render_pdf("report_loan_contract", self.loan)
+        self.assertCommon(text)
+        body = pages[-1]
+        for url in ASSET_LINK.findall(body):
+            self.assertFalse(
+                self.env["ir.attachment"].sudo().search_count([("url", "=", url)]),
+                f"{url} is built but linked",
+            )
 
     def test_contract_template_per_product(self):
         template = self.env["microloan.contract.template"].create(
