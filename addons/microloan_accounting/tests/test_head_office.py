@@ -17,6 +17,7 @@ DOCUMENTS = {
     "account.move": lambda loans: loans.transaction_ids.move_id,
     "account.move.line": lambda loans: loans.transaction_ids.move_id.line_ids,
     "account.payment": lambda loans: loans.transaction_ids.payment_id,
+    "account.journal": lambda loans: loans.transaction_ids.payment_id.journal_id,
 }
 
 

@@ -143,7 +143,7 @@ class TestRepeatPricing(CreditCommon):
         )
         # 12% + grade B's 0.5 point - the rule's point; the maximum 90,000 + 20%.
         self.assertEqual((wizard.rate, wizard.max_amount), (11.5, 108000.0))
-        with self.assertRefused(UserError, "at most 108"):
+        with self.assertRefused(UserError, r"at most \S*\s?108,000\.00"):
             application.with_user(self.approver).action_approve(amount=108000.01)
         self.assertEqual(application.state, "approval")
         application.with_user(self.approver).action_approve(amount=100000.0)

@@ -311,9 +311,14 @@ class MicroloanCloseRun(models.Model):
             max_retries=MAX_RETRIES,
         )
 
+    def _branch_env(self, company):
+        """The environment in ``company``'s language: a job is described
+        as the branch reads it, not in the language of the cron user."""
+        return self.with_context(lang=company._microloan_lang()).env
+
     def _delayable_plan(self, company, day):
         return self._delayable(
-            self.env._(
+            self._branch_env(company)._(
                 "Plan the close of %(branch)s on %(date)s",
                 branch=company.name,
                 date=day,
@@ -323,7 +328,7 @@ class MicroloanCloseRun(models.Model):
 
     def _delayable_close_batch(self, company, day, loan_ids):
         return self._delayable(
-            self.env._(
+            self._branch_env(company)._(
                 "Close %(count)s loans of %(branch)s on %(date)s",
                 count=len(loan_ids),
                 branch=company.name,
@@ -334,7 +339,7 @@ class MicroloanCloseRun(models.Model):
 
     def _delayable_finish(self, company, day):
         return self._delayable(
-            self.env._(
+            self._branch_env(company)._(
                 "Finish the close of %(branch)s on %(date)s",
                 branch=company.name,
                 date=day,
@@ -362,7 +367,7 @@ class MicroloanCloseRun(models.Model):
         loan_ids = loans.sorted("id").ids
         batches = [
             self._delayable(
-                self.env._(
+                self._branch_env(company)._(
                     "Accrue the interest of %(count)s loans of %(branch)s on "
                     "%(date)s",
                     count=len(ids),
@@ -374,7 +379,7 @@ class MicroloanCloseRun(models.Model):
             for ids in _chunks(loan_ids, size)
         ]
         provision = self._delayable(
-            self.env._(
+            self._branch_env(company)._(
                 "Provision the loans of %(branch)s on %(date)s",
                 branch=company.name,
                 date=date,

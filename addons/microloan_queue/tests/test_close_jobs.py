@@ -297,3 +297,19 @@ class TestCloseJobs(LifecycleCommon):
         with self.assertRefused(UserError, "Give the date"):
             self.Run._enqueue_daily_close(False)
         self.assertFalse(self.Run.search([]).filtered(lambda r: r.date > today))
+
+    def test_run_and_jobs_in_the_branches_language(self):
+        """Enqueued by the cron user working in English, the run and its jobs
+        read in the branches' language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        # The scheduled run closes every company of the database.
+        self.env["res.company"].search([]).write({"microloan_lang": "zh_CN"})
+        english = self.Run.with_context(lang="en_US")
+        with trap_jobs() as trap:
+            run = english._cron_enqueue_daily_close()
+            self.assertTrue(run.name.startswith("日终处理至"), run.name)
+            descriptions = [job.description for job in trap.enqueued_jobs]
+            self.assertTrue(descriptions)
+            self.assertTrue(
+                all(text.startswith("安排 ") for text in descriptions), descriptions
+            )

@@ -393,4 +393,6 @@ class TestReportRuns(ReportsCommon):
         one_batch = queries(3)
         three_batches = queries(1)
         self.assertEqual(three_batches - one_batch, 2)
-        self.assertLessEqual(one_batch, 9)
+        # One of them reads the branches below the officer's (the record
+        # rules' child_of) once the caches are cleared.
+        self.assertLessEqual(one_batch, 10)
