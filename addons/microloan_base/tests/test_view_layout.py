@@ -17,9 +17,12 @@ own and lists inside their forms, inherited views applied) and checks
 
 import re
 import unicodedata
+from pathlib import Path
 
+import polib
 from lxml import etree
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
 MODULE_PREFIX = "microloan_"
@@ -279,6 +282,44 @@ class TestViewLayout(TransactionCase):
             if label is None
         )
         self.assertEqual(untranslated, [], "labels left in English in 简体中文")
+
+    def test_labels_match_the_catalogues(self):
+        """A field's or a choice's 简体中文 label is its catalogue's translation of
+        its English label: a reference that a merge moved to another entry gives
+        it another entry's text (the 征信 events showed 已放款 for 可疑)."""
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            self.skipTest("简体中文 is not installed")
+        data = self.env["ir.model.data"].search(
+            [
+                ("module", "=like", f"{MODULE_PREFIX}%"),
+                ("model", "in", ("ir.model.fields", "ir.model.fields.selection")),
+            ]
+        )
+        modules_of = {}
+        for row in data:
+            modules_of.setdefault((row.model, row.res_id), set()).add(row.module)
+        catalogues = {}
+        wrong = []
+        for (model, res_id), modules in modules_of.items():
+            if len(modules) != 1:
+                continue  # several modules label it: the last one loaded wins
+            module = modules.pop()
+            if module not in catalogues:
+                path = get_module_path(module)
+                po = path and Path(path, "i18n", "zh_CN.po")
+                catalogues[module] = (
+                    {entry.msgid: entry.msgstr for entry in polib.pofile(str(po))}
+                    if po and po.exists()
+                    else {}
+                )
+            record = self.env[model].browse(res_id)
+            name = "field_description" if model == "ir.model.fields" else "name"
+            english = record.with_context(lang="en_US")[name]
+            chinese = record.with_context(lang="zh_CN")[name]
+            expected = catalogues[module].get(english)
+            if expected and chinese != expected:
+                wrong.append(f"{module}: {english!r} is {chinese!r}, not {expected!r}")
+        self.assertEqual(sorted(wrong), [], "labels that are another entry's text")
 
     def _model_of(self, model, node):
         """The model whose field a ``<field>`` node shows (the comodel of the
