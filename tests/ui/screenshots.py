@@ -121,7 +121,7 @@ def users_of(spec):
 
 
 def slug(text):
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "menu"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.-") or "menu"
 
 
 def rpc(page, model, method, args, kwargs=None):
