@@ -5,7 +5,8 @@ headless Chromium at 1440x900, opens each menu of the microloan apps, takes a
 screenshot of its list (or of what the menu opens), then of the form of the list's
 first record, and reports every cell, column header and form label that the browser
 cut with an ellipsis, and every list wider than the screen (columns off the right
-edge).
+edge). An active loan, an active credit line and an application are also shown page
+by page, with the wizards of their buttons (disbursement, repayment, extension...).
 
 Needs the Playwright Python client (``pip install playwright``) and a Chromium
 (Debian ``chromium``; Playwright's own browser download is not used):
@@ -26,6 +27,14 @@ import time
 from pathlib import Path
 
 DEFAULT_USERS = "admin:admin,officer_cd,approver_cd,finance_cd,risk_cd,admin_hq"
+# Records whose form is shown page by page, with the wizards of its buttons (the
+# buttons named action_open_*_wizard only open a wizard): the first record of
+# the model matching the domain that the user can read.
+FORMS = (
+    ("microloan.loan", [("state", "=", "active"), ("installment_ids", "!=", False)]),
+    ("microloan.credit.line", [("state", "=", "active")]),
+    ("microloan.application", []),
+)
 # The apps whose menus are walked: their root menus' xml ids start with these.
 APP_PREFIXES = ("microloan_",)
 
@@ -112,7 +121,7 @@ def users_of(spec):
 
 
 def slug(text):
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "menu"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.-") or "menu"
 
 
 def rpc(page, model, method, args, kwargs=None):
@@ -248,6 +257,46 @@ def visit(page, args, out, menu, path, user, report):
     )
 
 
+def visit_form(page, args, out, model, domain, user, report):
+    """A record's form, each page of its notebook, and the wizard of each of
+    its buttons that opens one."""
+    ids = rpc(page, model, "search", [domain], {"limit": 1})
+    if not ids:
+        return
+    name = slug(f"{user}-{model}")
+    page.goto(f"{args.url}/odoo/{model}/{ids[0]}")
+    settle(page)
+    tabs = page.query_selector_all(".o_form_view .o_notebook_headers .nav-link")
+    for index in range(len(tabs)):
+        tab = page.query_selector_all(".o_form_view .o_notebook_headers .nav-link")[
+            index
+        ]
+        label = tab.inner_text().strip()
+        tab.click()
+        settle(page)
+        # The page, not the top of the form: the notebook at the top of the screen.
+        page.eval_on_selector(".o_form_view .o_notebook", "el => el.scrollIntoView()")
+        print(f"  {model} {ids[0]}, page {label}")
+        where = f"{user}: {model} {ids[0]} ({label})"
+        shoot(page, out, f"{name}-page{index}", ".o_action_manager", report, where)
+    selector = ".o_statusbar_buttons button[name^=action_open_][name$=_wizard]"
+    buttons = [
+        button.get_attribute("name") for button in page.query_selector_all(selector)
+    ]
+    for button in buttons:
+        page.click(f".o_statusbar_buttons button[name={button}]")
+        try:
+            page.wait_for_selector(".modal-dialog", timeout=20000)
+        except Exception:  # noqa: BLE001 - a button that opens no dialog
+            continue
+        settle(page)
+        print(f"  {model} {ids[0]}, {button}")
+        where = f"{user}: {model} {ids[0]} ({button})"
+        shoot(page, out, f"{name}-{button}", ".modal-dialog", report, where)
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".modal-dialog", state="detached", timeout=20000)
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
@@ -269,6 +318,15 @@ def main(argv=None):
             page = context.new_page()
             print(f"{user}:")
             login(page, args, user, password)
+            for model, domain in () if args.no_forms else FORMS:
+                if not args.every_user and model in seen:
+                    continue
+                seen.add(model)
+                try:
+                    visit_form(page, args, out, model, domain, user, report)
+                except Exception as error:  # noqa: BLE001 - report and go on
+                    print(f"    ERROR {type(error).__name__}: {error}")
+                    report.append({"screen": f"{user}: {model}", "error": str(error)})
             for menu, path in microloan_menus(page, args):
                 if not args.every_user and menu["actionID"] in seen:
                     continue

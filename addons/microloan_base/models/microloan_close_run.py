@@ -28,7 +28,7 @@ class MicroloanCloseRun(models.Model):
     _description = "Close Run"
     _order = "id desc"
 
-    name = fields.Char(required=True, readonly=True)
+    name = fields.Char(string="Run", required=True, readonly=True)
     kind = fields.Selection(
         [("daily_close", "Daily Close"), ("month_end", "Month End")],
         required=True,

@@ -15,10 +15,14 @@ own and lists inside their forms, inherited views applied) and checks
   ``optional="hide"``, to show from the list's column menu.
 """
 
+import re
 import unicodedata
+from pathlib import Path
 
+import polib
 from lxml import etree
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
 MODULE_PREFIX = "microloan_"
@@ -132,8 +136,9 @@ def narrow_columns(columns):
 
 
 def text_px(text):
-    """The width of a header's text: a Chinese character 14 px, others 8 px."""
-    return sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in text)
+    """The width of a header's text in Chromium: a Chinese character 14 px, a
+    Latin one 9 px at most, and a pixel of rounding."""
+    return 1 + sum(14 if unicodedata.east_asian_width(c) in "WF" else 9 for c in text)
 
 
 def cut_headers(columns):
@@ -248,6 +253,84 @@ class TestViewLayout(TransactionCase):
         ]
         self.assertEqual(cut, [], "column headers cut in 简体中文")
 
+    def test_labels_are_in_chinese(self):
+        """Every field a microloan list or form shows has its 简体中文 label (a
+        reference missing from a catalogue leaves Odoo's English one)."""
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            self.skipTest("简体中文 is not installed")
+        english = {}
+        for lang in ("en_US", "zh_CN"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            for view in self.views.with_env(env):
+                arch = view._get_combined_arch()
+                for node in arch.iter("field"):
+                    model = self._model_of(env[view.model], node)
+                    name = node.get("name")
+                    if model is None or name not in model._fields or node.get("string"):
+                        continue
+                    if _hidden(node) and node.get("optional") != "hide":
+                        continue
+                    label = model._fields[name]._description_string(env)
+                    key = (view.xml_id, model._name, name)
+                    if lang == "en_US":
+                        english[key] = label
+                    elif label == english.get(key) and re.search("[A-Za-z]", label):
+                        english[key] = None
+        untranslated = sorted(
+            f"{where}: {model}.{name}"
+            for (where, model, name), label in english.items()
+            if label is None
+        )
+        self.assertEqual(untranslated, [], "labels left in English in 简体中文")
+
+    def test_labels_match_the_catalogues(self):
+        """A field's or a choice's 简体中文 label is its catalogue's translation of
+        its English label: a reference that a merge moved to another entry gives
+        it another entry's text (the 征信 events showed 已放款 for 可疑)."""
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            self.skipTest("简体中文 is not installed")
+        data = self.env["ir.model.data"].search(
+            [
+                ("module", "=like", f"{MODULE_PREFIX}%"),
+                ("model", "in", ("ir.model.fields", "ir.model.fields.selection")),
+            ]
+        )
+        modules_of = {}
+        for row in data:
+            modules_of.setdefault((row.model, row.res_id), set()).add(row.module)
+        catalogues = {}
+        wrong = []
+        for (model, res_id), modules in modules_of.items():
+            if len(modules) != 1:
+                continue  # several modules label it: the last one loaded wins
+            module = modules.pop()
+            if module not in catalogues:
+                path = get_module_path(module)
+                po = path and Path(path, "i18n", "zh_CN.po")
+                catalogues[module] = (
+                    {entry.msgid: entry.msgstr for entry in polib.pofile(str(po))}
+                    if po and po.exists()
+                    else {}
+                )
+            record = self.env[model].browse(res_id)
+            name = "field_description" if model == "ir.model.fields" else "name"
+            english = record.with_context(lang="en_US")[name]
+            chinese = record.with_context(lang="zh_CN")[name]
+            expected = catalogues[module].get(english)
+            if expected and chinese != expected:
+                wrong.append(f"{module}: {english!r} is {chinese!r}, not {expected!r}")
+        self.assertEqual(sorted(wrong), [], "labels that are another entry's text")
+
+    def _model_of(self, model, node):
+        """The model whose field a ``<field>`` node shows (the comodel of the
+        fields it is nested in)."""
+        for parent in reversed([a for a in node.iterancestors() if a.tag == "field"]):
+            field = model._fields.get(parent.get("name"))
+            if field is None or not field.relational:
+                return None
+            model = model.env[field.comodel_name]
+        return model
+
     def test_default_columns_fit_1440px(self):
         wide = []
         for columns, panel in self._lists():
@@ -285,8 +368,8 @@ class TestViewLayout(TransactionCase):
         self.assertEqual(
             cut_headers(columns),
             [
-                "test: maturity_date Maturity Date 104 px > 80 px",
-                "test: amount 逾期贷款剩余本金合计 140 px > 105 px",
+                "test: maturity_date Maturity Date 118 px > 80 px",
+                "test: amount 逾期贷款剩余本金合计 141 px > 105 px",
             ],
         )
         arch = etree.fromstring(
