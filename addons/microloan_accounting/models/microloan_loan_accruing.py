@@ -231,17 +231,52 @@ class MicroloanLoanAccruing(models.AbstractModel):
 
     def _mark_accrued(self, date):
         """Record the accrual of ``date`` on these loans; a loan has caught up
-        when no transaction of it is dated later."""
-        later = {
+        when no transaction of it is dated later.
+
+        One UPDATE for the batch (the run marks thousands of loans): the
+        accrued date, the ledger version caught up with and ``accrual_pending``
+        as its compute would set it; through the ORM each loan's write
+        prepared its tracking and recomputed its pending flag."""
+        if not self:
+            return
+        later = [
             loan.id
             for (loan,) in self.env["microloan.loan.transaction"]._read_group(
                 [("loan_id", "in", self.ids), ("date", ">", date)], ["loan_id"]
             )
-        }
-        caught_up = self.filtered(lambda loan: loan.id not in later)
-        self.write({"interest_accrued_to": date})
-        for version, loans in caught_up.grouped("ledger_version").items():
-            loans.write({"accrual_version": version})
+        ]
+        self.flush_recordset(["ledger_version", "accrual_version"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE microloan_loan
+                   SET interest_accrued_to = %(date)s,
+                       accrual_version = CASE WHEN id = ANY(%(later)s)
+                           THEN accrual_version ELSE ledger_version END,
+                       accrual_pending = COALESCE(ledger_version, 0) != COALESCE(
+                           CASE WHEN id = ANY(%(later)s)
+                                THEN accrual_version ELSE ledger_version END, 0),
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                 WHERE id = ANY(%(ids)s)
+                """,
+                date=date,
+                later=later,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "interest_accrued_to",
+                "accrual_version",
+                "accrual_pending",
+                "write_uid",
+                "write_date",
+            ],
+            flush=False,
+        )
         self.invalidate_recordset()
 
     def _check_accrual_lock_date(self, company, accounts, date):
