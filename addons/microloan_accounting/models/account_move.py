@@ -46,25 +46,6 @@ ITEM_COLUMNS = (
     "create_date",
     "write_date",
 )
-# Fields of the items the ORM is told were created (what depends on them is
-# computed again: the entry's totals, the transactions' entry).
-ITEM_FIELDS = (
-    "move_id",
-    "account_id",
-    "partner_id",
-    "currency_id",
-    "display_type",
-    "debit",
-    "credit",
-    "balance",
-    "amount_currency",
-    "amount_residual",
-    "amount_residual_currency",
-    "reconciled",
-    "analytic_distribution",
-    "microloan_loan_id",
-    "microloan_transaction_id",
-)
 
 
 class AccountMove(models.Model):
@@ -258,8 +239,23 @@ class AccountMove(models.Model):
         # new items.
         self.env.invalidate_all(flush=False)
         lines = Line.browse(ids)
-        lines.modified(ITEM_FIELDS, create=True)
-        # The items' own computed fields hold their final values already.
+        # What depends on the new items is reached through the two
+        # relations that link them: the entry's items (its totals, its
+        # payment's, its analytic lines) and the transactions' items (their
+        # entry). Told through these (one record each, rather than every
+        # item's fields): marking thousands of items took most of the
+        # entry's time. The items' own computed fields hold their final
+        # values already.
+        move.modified(["line_ids"])
+        transaction_ids = {
+            item["microloan_transaction_id"]
+            for item in items
+            if item.get("microloan_transaction_id")
+        }
+        if transaction_ids:
+            self.env["microloan.loan.transaction"].browse(transaction_ids).modified(
+                ["move_line_ids"]
+            )
         for field in Line._fields.values():
             if field.compute and field.store:
                 self.env.remove_to_compute(field, lines)

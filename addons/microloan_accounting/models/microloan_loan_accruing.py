@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_repr
 
 from microloan_engine.accrual import AccrualPeriod, accrual_target
 
@@ -233,17 +233,52 @@ class MicroloanLoanAccruing(models.AbstractModel):
 
     def _mark_accrued(self, date):
         """Record the accrual of ``date`` on these loans; a loan has caught up
-        when no transaction of it is dated later."""
-        later = {
+        when no transaction of it is dated later.
+
+        One UPDATE for the batch (the run marks thousands of loans): the
+        accrued date, the ledger version caught up with and ``accrual_pending``
+        as its compute would set it; through the ORM each loan's write
+        prepared its tracking and recomputed its pending flag."""
+        if not self:
+            return
+        later = [
             loan.id
             for (loan,) in self.env["microloan.loan.transaction"]._read_group(
                 [("loan_id", "in", self.ids), ("date", ">", date)], ["loan_id"]
             )
-        }
-        caught_up = self.filtered(lambda loan: loan.id not in later)
-        self.write({"interest_accrued_to": date})
-        for version, loans in caught_up.grouped("ledger_version").items():
-            loans.write({"accrual_version": version})
+        ]
+        self.flush_recordset(["ledger_version", "accrual_version"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE microloan_loan
+                   SET interest_accrued_to = %(date)s,
+                       accrual_version = CASE WHEN id = ANY(%(later)s)
+                           THEN accrual_version ELSE ledger_version END,
+                       accrual_pending = COALESCE(ledger_version, 0) != COALESCE(
+                           CASE WHEN id = ANY(%(later)s)
+                                THEN accrual_version ELSE ledger_version END, 0),
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                 WHERE id = ANY(%(ids)s)
+                """,
+                date=date,
+                later=later,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "interest_accrued_to",
+                "accrual_version",
+                "accrual_pending",
+                "write_uid",
+                "write_date",
+            ],
+            flush=False,
+        )
         self.invalidate_recordset()
 
     def _check_accrual_lock_date(self, company, accounts, date):
@@ -305,6 +340,16 @@ class MicroloanLoanAccruing(models.AbstractModel):
                     memo_vals.append(loan._prepare_memo_vals(memo_type, date, delta))
         return changes, memo_vals
 
+    def _accrual_money(self):
+        """``{loan_id: function}`` turning an amount read by SQL (a float, as
+        Odoo reads numeric columns) into a ``Decimal`` of the loan's currency,
+        as ``_money`` does, the currencies' decimals read once."""
+        decimals = {loan.id: loan.currency_id.decimal_places for loan in self}
+        return {
+            loan_id: (lambda value, d=places: Decimal(float_repr(value or 0.0, d)))
+            for loan_id, places in decimals.items()
+        }
+
     def _get_receivable_booked(self):
         """``{(loan_id, component): Decimal}``: interest receivable (1132) the
         books hold for these loans per component, from the accruals of this
@@ -312,7 +357,7 @@ class MicroloanLoanAccruing(models.AbstractModel):
         receivable (those booked while the loan was accruing; see
         ``microloan.loan.transaction._prepare_microloan_line_specs``)."""
         result = defaultdict(Decimal)
-        loans = {loan.id: loan for loan in self}
+        money = self._accrual_money()
         receivable_accounts = self.env["account.account"]
         for company in self.company_id:
             for product in self.filtered(
@@ -370,11 +415,13 @@ class MicroloanLoanAccruing(models.AbstractModel):
             components=tuple(INCOME_KEYS),
         )
         for loan_id, component, amount in self.env.execute_query(accrued):
-            result[loan_id, component] += loans[loan_id]._money(amount or 0.0)
+            result[loan_id, component] += money[loan_id](amount)
         Loan = self.env["microloan.loan"]
         for loan_id, kind, component, effect, amount in self.env.execute_query(booked):
-            loan = loans.get(loan_id) or Loan.browse(loan_id)
-            value = loan._money(amount or 0.0)
+            if loan_id in money:
+                value = money[loan_id](amount)
+            else:
+                value = Loan.browse(loan_id)._money(amount or 0.0)
             if effect == "charge":
                 result[loan_id, component] += value
             elif effect == "settle" or kind == "write_off":
@@ -459,18 +506,18 @@ class MicroloanLoanAccruing(models.AbstractModel):
             date=date,
         )
         self.env["microloan.loan.transaction.line"].flush_model()
-        loans = {loan.id: loan for loan in self}
+        money = self._accrual_money()
         for loan_id, component, effect, amount in self.env.execute_query(query):
-            result[loan_id, component, effect] = loans[loan_id]._money(amount or 0.0)
+            result[loan_id, component, effect] = money[loan_id](amount)
         return result
 
     def _get_accrual_periods(self, date):
         """``{loan_id: [AccrualPeriod]}``: the installments of these loans
         that count in their interest receivable on ``date``, in one query,
-        each with its start and the interest paid on it up to ``date``
-        (recoveries aside): those due by then whose interest is not paid
-        (or was paid later), and the period running on ``date`` (the first
-        due after it). The others add nothing
+        each with the interest paid on it up to ``date`` (recoveries aside):
+        those due by then whose interest is not paid (or was paid later),
+        and the period running on ``date`` (the first due after it), with
+        its start. The others add nothing
         (``microloan_engine.accrual.AccrualPeriod``), so the cost of a loan
         does not grow with its term or its history."""
         self.env["microloan.loan.installment"].flush_model()
@@ -508,14 +555,14 @@ class MicroloanLoanAccruing(models.AbstractModel):
                         WHERE l.installment_id = i.id AND l.date <= %(date)s
                           AND l.component = 'interest' AND l.effect = 'settle'
                           AND l.kind != 'recovery'
-                   ), (
+                   ), CASE WHEN i.due_date > %(date)s THEN (
                        SELECT p.due_date FROM microloan_loan_installment p
                         WHERE p.loan_id = i.loan_id AND p.state != 'cancelled'
                           AND (p.due_date, p.sequence, p.id)
                               < (i.due_date, i.sequence, i.id)
                         ORDER BY p.due_date DESC, p.sequence DESC, p.id DESC
                         LIMIT 1
-                   )
+                   ) END
               FROM microloan_loan_installment i
               JOIN picked ON picked.id = i.id
              ORDER BY i.loan_id, i.due_date, i.sequence, i.id
@@ -523,19 +570,20 @@ class MicroloanLoanAccruing(models.AbstractModel):
             loan_ids=self.ids,
             date=date,
         )
-        loans = {loan.id: loan for loan in self}
+        starts = {
+            loan.id: loan.first_disbursement_date or loan.disbursement_date
+            for loan in self
+        }
+        money = self._accrual_money()
         periods = defaultdict(list)
         for loan_id, due_date, interest, paid, start in self.env.execute_query(query):
-            loan = loans[loan_id]
+            to_money = money[loan_id]
+            # An installment due by ``date`` has earned all its interest,
+            # whenever its period began: only the running one needs its start.
+            if due_date > date:
+                start = start or starts[loan_id]
             periods[loan_id].append(
-                AccrualPeriod(
-                    due_date,
-                    loan._money(interest),
-                    loan._money(paid),
-                    start=start
-                    or loan.first_disbursement_date
-                    or loan.disbursement_date,
-                )
+                AccrualPeriod(due_date, to_money(interest), to_money(paid), start=start)
             )
         return periods
 

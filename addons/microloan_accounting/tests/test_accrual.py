@@ -3,6 +3,8 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from microloan_engine.accrual import AccrualPeriod, accrued_interest
+
 from .common import MicroloanAccountingCommon
 
 
@@ -213,3 +215,51 @@ class TestAccrual(MicroloanAccountingCommon):
         Loan._run_daily_close("2025-05-31", self.company)
         self.assertAlmostEqual(self._receivable(loan), 0.0)
         self.assertGreater(loan.off_balance_interest, memo.amount)
+
+    def test_targets_read_only_the_periods_that_count(self):
+        """The month-end run reads, per loan, only the installments due and
+        unpaid and the period running (``_get_accrual_periods``): its targets
+        are the engine's over every installment, and its queries do not grow
+        with the loans, their terms or their history."""
+        Loan = self.env["microloan.loan"]
+        on_time = self._active_loan(term=36)
+        for installment in on_time.installment_ids.sorted("sequence")[:3]:
+            on_time.register_repayment(installment.amount, installment.due_date)
+        overdue = self._active_loan()
+        partly = self._active_loan(term=24)
+        partly.register_repayment(500.0, "2025-02-10")
+        day = date(2025, 4, 30)
+        loans = on_time | overdue | partly
+        targets = loans._get_accrual_targets(day)
+        for loan in loans:
+            periods = [
+                AccrualPeriod(
+                    i.due_date, loan._money(i.interest), loan._money(i.interest_paid)
+                )
+                for i in loan._engine_installments()
+            ]
+            expected = accrued_interest(periods, loan.first_disbursement_date, day)
+            self.assertEqual(targets[loan.id]["interest"], expected, loan.name)
+            self.assertGreater(expected, 0)
+        # Query counts: one loan of 12 months, five of 36 months with history.
+        self.env.invalidate_all()
+
+        def accrual_queries(batch):
+            with self.env.cr.savepoint() as savepoint:
+                self.env.flush_all()
+                self.env.invalidate_all()
+                start = self.env.cr.sql_log_count
+                Loan._run_interest_accrual(day, loans=batch)
+                self.env.flush_all()
+                count = self.env.cr.sql_log_count - start
+                savepoint.rollback()
+            self.env.invalidate_all()
+            return count
+
+        few = accrual_queries(overdue)
+        more = self._active_loan(term=36) | self._active_loan(term=36)
+        many = accrual_queries(loans | more)
+        # Measured: 63 queries for one loan (the entry's creation and
+        # posting are most of them), as many for five with history.
+        self.assertLessEqual(many, few + 2, (few, many))
+        self.assertLessEqual(few, 66, few)
