@@ -176,7 +176,7 @@ class MicroloanBookingMixin(models.AbstractModel):
                     "partner_bank_id": False,
                 }
             )
-        Payment = self.env["account.payment"].sudo().with_context(BOOKING_CONTEXT)
+        Payment = self.env["account.payment"].sudo().with_context(**BOOKING_CONTEXT)
         payments = Payment.create(create_vals)
         cache = {} if analytic_cache is None else analytic_cache
         moves = self.env["account.move"]._microloan_create_posted(
@@ -192,7 +192,9 @@ class MicroloanBookingMixin(models.AbstractModel):
         for payment, move, method in zip(payments, moves, methods, strict=True):
             # As account.payment.action_post: paid at once through a cash account.
             cash = method.payment_account_id.account_type == "asset_cash"
-            payment.write({"move_id": move.id, "state": "paid" if cash else "in_process"})
+            payment.write(
+                {"move_id": move.id, "state": "paid" if cash else "in_process"}
+            )
         return payments
 
     def _prepare_microloan_payment_move_vals(self, payment, method, specs, cache):

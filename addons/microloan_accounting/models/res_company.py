@@ -163,9 +163,7 @@ class ResCompany(models.Model):
         # sudo: loan users cannot read distribution models; only the values are filled.
         Model = self.env["account.analytic.distribution.model"].sudo()
         if ("models", self.id) not in cache:
-            cache["models", self.id] = self._microloan_has_distribution_models(
-                self.id
-            )
+            cache["models", self.id] = self._microloan_has_distribution_models(self.id)
         for vals in vals_list:
             if "analytic_distribution" in vals:
                 continue

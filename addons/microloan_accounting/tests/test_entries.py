@@ -79,7 +79,9 @@ class TestEntries(MicroloanAccountingCommon):
             (self.outstanding_out, 0.0, 100000.0),
         )
         self.assertEqual(move.line_ids.microloan_loan_id, loan)
-        self.assertFalse(move.line_ids.matched_debit_ids + move.line_ids.matched_credit_ids)
+        self.assertFalse(
+            move.line_ids.matched_debit_ids + move.line_ids.matched_credit_ids
+        )
         payment = transaction.payment_id
         self.assertRecordValues(
             payment,
