@@ -17,6 +17,8 @@ Everything is rolled back. Goal (issue 13): ≤ 150 ms and ≤ 60 queries on one
 idle core.
 """
 
+import cProfile
+import pstats
 import statistics
 import time
 
@@ -28,13 +30,16 @@ from odoo import SUPERUSER_ID, api
 def main():
     parser = argument_parser(__doc__.split("\n\n")[0])
     parser.set_defaults(loans=30)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the repayments spend"
+    )
     args = parser.parse_args()
     registry = open_registry(args)
     times, queries = [], []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         for _run in range(args.runs):
-            run_times, run_queries = _run_once(env, args.loans)
+            run_times, run_queries = _run_once(env, args.loans, args.profile)
             times += run_times
             queries += run_queries
             cr.rollback()
@@ -51,7 +56,7 @@ def main():
     )
 
 
-def _run_once(env, count):
+def _run_once(env, count, profile=False):
     branch, product, borrowers = create_branch(
         env, "Repayment Bench", "RPB", "11010519800101", accounting=True
     )
@@ -89,13 +94,19 @@ def _run_once(env, count):
     loans.action_approve()
     loans.disburse_loans(
         [
-            {"loan_id": loan.id, "amount": 100000.0, "date": "2025-01-10"}
+            {
+                "loan_id": loan.id,
+                "amount": 100000.0,
+                "date": "2025-01-10",
+                "reference": f"RPB-D-{loan.id}",
+            }
             for loan in loans
         ]
     )
     env.flush_all()
     env.invalidate_all()
     times, queries = [], []
+    profiles = None
     cr = env.cr
     for index, loan in enumerate(loans):
         first = loan.installment_ids.sorted("sequence")[:1]
@@ -103,12 +114,21 @@ def _run_once(env, count):
         env.flush_all()
         start_queries = cr.sql_log_count
         start = time.perf_counter()
+        profiler = cProfile.Profile() if profile and index else None
+        if profiler:
+            profiler.enable()
         loan.register_repayment(amount, due, reference=f"RPB-{loan.id}")
         env.flush_all()
         seconds = time.perf_counter() - start
+        if profiler:
+            profiler.disable()
+            profiles = profiles or pstats.Stats(profiler)
+            profiles.add(profiler)
         if index:
             times.append(seconds)
             queries.append(cr.sql_log_count - start_queries)
+    if profiles:
+        profiles.sort_stats("cumulative").print_stats(40)
     return times, queries
 
 

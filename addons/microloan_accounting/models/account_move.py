@@ -97,6 +97,9 @@ class AccountMove(models.Model):
         )
         company_currency = {company.id: company.currency_id.id for company in companies}
         for vals in vals_list:
+            # A loan booking has no fiscal position (Odoo looks one up for
+            # the partner of every entry, a search per entry).
+            vals.setdefault("fiscal_position_id", False)
             # Every precomputed field of the items is given: Odoo then builds
             # no draft record per item to compute them.
             common = {
@@ -125,12 +128,12 @@ class AccountMove(models.Model):
         moves = (
             self.sudo()
             .with_context(
-                BOOKING_CONTEXT, skip_invoice_sync=True, check_move_validity=False
+                **BOOKING_CONTEXT, skip_invoice_sync=True, check_move_validity=False
             )
             .create(vals_list)
         )
         moves.with_context(
-            BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
+            **BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
         )._post(soft=False)
         return moves
 

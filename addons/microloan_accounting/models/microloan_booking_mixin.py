@@ -176,7 +176,7 @@ class MicroloanBookingMixin(models.AbstractModel):
                     "partner_bank_id": False,
                 }
             )
-        Payment = self.env["account.payment"].sudo().with_context(BOOKING_CONTEXT)
+        Payment = self.env["account.payment"].sudo().with_context(**BOOKING_CONTEXT)
         payments = Payment.create(create_vals)
         cache = {} if analytic_cache is None else analytic_cache
         moves = self.env["account.move"]._microloan_create_posted(
@@ -189,13 +189,31 @@ class MicroloanBookingMixin(models.AbstractModel):
                 )
             ]
         )
-        for payment, move, method in zip(payments, moves, methods, strict=True):
-            # As account.payment.action_post: paid at once through a cash account.
-            cash = method.payment_account_id.account_type == "asset_cash"
-            payment.write(
-                {"move_id": move.id, "state": "paid" if cash else "in_process"}
-            )
+        self._microloan_link_payments(payments, moves, methods)
         return payments
+
+    def _microloan_link_payments(self, payments, moves, methods):
+        """Give each of ``payments`` (just created, in draft, without entry)
+        its posted entry of ``moves`` and its state, as
+        ``account.payment.action_post`` would (paid at once through a cash
+        account of its method in ``methods``, else in process).
+
+        One ``write`` per payment (its values differ) made Odoo search the
+        records depending on the payment twice per payment, most of a bulk
+        disbursement's time: the values are set for the whole batch as
+        ``write`` sets them (cache, inverses, the database at the next flush,
+        the state protected from recomputation), then what depends on them is
+        marked once for the batch and the constraints checked."""
+        Payment = payments.browse()
+        move_field = Payment._fields["move_id"]
+        state_field = Payment._fields["state"]
+        with self.env.protecting([state_field], payments):
+            for payment, move, method in zip(payments, moves, methods, strict=True):
+                cash = method.payment_account_id.account_type == "asset_cash"
+                state_field.write(payment, "paid" if cash else "in_process")
+                move_field.write(payment, move)
+            payments.modified(["move_id", "state"])
+        payments._validate_fields(["move_id", "state"])
 
     def _prepare_microloan_payment_move_vals(self, payment, method, specs, cache):
         """Values of the entry of ``payment``: the allocation items ``specs``

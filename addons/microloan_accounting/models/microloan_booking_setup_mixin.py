@@ -73,15 +73,6 @@ class MicroloanBookingSetupMixin(models.AbstractModel):
                         direction=direction,
                     )
                 )
-        if not self.partner_id.with_company(company).property_account_receivable_id:
-            raise UserError(
-                self.env._(
-                    "The borrower %(partner)s has no receivable account in "
-                    "%(company)s.",
-                    partner=self.partner_id.display_name,
-                    company=company.name,
-                )
-            )
         return accounts
 
     @staticmethod

@@ -3,9 +3,9 @@
 A draw and a repayment of a credit line are booked like a loan disbursement
 and repayment: in one entry, the entry of an Odoo payment of the payment
 journal, which carries the allocation items against the payment's
-outstanding account; a reversal reverses it. The helpers that build the entry, create and
-reconcile the payment and reverse the entries are the loan transaction's,
-shared through the abstract model ``microloan.booking.mixin``
+outstanding account; a reversal reverses it. The helpers that create the
+payment with its entry and reverse it are the loan transaction's, shared
+through the abstract model ``microloan.booking.mixin``
 (microloan_booking_mixin.py); the accounting checks are the loan's, shared
 through ``microloan.booking.setup.mixin`` (microloan_booking_setup_mixin.py),
 which the credit line takes (microloan_credit_line.py).
