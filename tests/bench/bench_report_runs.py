@@ -21,7 +21,8 @@ Each run creates a report run of the portfolio ledger of the branch (balances
 on 2024-12-31) requested by head office's administrator, commits it, and
 times ``_execute``: the loans' ids read with the record rules, their rows
 read by SQL in batches of 5,000 and streamed to xlsxwriter in
-``constant_memory`` mode, the file stored as the run's attachment. It prints
+``constant_memory`` mode as whole prepared rows (``tools/xlsx_rows.py``), the
+file stored as the run's attachment. It prints
 the seconds, the rows, the size of the file, the process's peak resident
 memory before and after (``resource.getrusage``: the whole Odoo process,
 registry included) and, with ``--tracemalloc`` (slower), the peak of the

@@ -14,7 +14,7 @@ so the public API goes on after (the totals row, the autofilter).
 
 It relies on xlsxwriter's internals of ``constant_memory`` mode (``fh``,
 ``previous_row``, ``_write_single_row``, ``dim_*``), stable since its first
-Python versions; ``tests/test_report_runs.py`` compares its cells with those
+Python versions; ``tests/test_xlsx_rows.py`` compares its sheet XML with that
 of the public API so that a change there fails a test.
 """
 
@@ -54,7 +54,8 @@ class PreparedRowWriter:
     """Writes rows of ``kinds`` (per column: ``None`` for text, ``"date"``,
     or a number kind) in the ``formats`` of each kind to ``sheet``, a
     worksheet of a ``constant_memory`` workbook, from column 0. Empty text
-    and dates are left out; an empty number is 0, as the ledgers write them.
+    and dates are left out; an empty number is 0, as the ledgers write them
+    (numbers are finite: amounts, rates, days).
     Rows must come in increasing order, after the rows written by the public
     API (the header) and before the ones written after (the totals)."""
 
