@@ -141,3 +141,25 @@ class TestDemo(TransactionCase):
             .mapped("name")
         )
         self.assertEqual([name for name in names if LATIN_WORD.search(name)], [])
+
+    def test_demo_messages_name_things_in_chinese(self):
+        """The messages the demo makes on its loans, applications,
+        inspections, signals and collection actions name the activity types
+        and models in 简体中文: the terms of the modules being installed are
+        loaded before their demo runs, and the demo's records are created in
+        it (the chatter read "Repayment Reminder 完成", "Loan 创建" and "Loan
+        created")."""
+        messages = self.env["mail.message"].search([("model", "=like", "microloan.%")])
+        self.assertTrue(messages)
+        english = re.compile(
+            r"[A-Za-z]{4,}[A-Za-z -]* (created|创建)|Repayment Reminder|"
+            r"Overdue Installment"
+        )
+        found = sorted(
+            {
+                match.group(0)
+                for body in messages.mapped("body")
+                for match in english.finditer(body or "")
+            }
+        )
+        self.assertEqual(found, [])

@@ -40,3 +40,4 @@ from . import microloan_loan_collection
 from . import microloan_loan_installment_close
 from . import microloan_loan_installment
 from . import microloan_loan
+from . import mail_thread
