@@ -30,6 +30,17 @@ class MicroloanApplicationTiers(models.AbstractModel):
             MicroloanApplicationTiers, self.with_context(skip_validation_check=False)
         )._tier_validation_check_write_allowed(vals)
 
+    def _compute_next_review(self):
+        # As the mixin's, with the label in this module's catalogue: OCA's
+        # zh_CN leaves "Next: %s" in English on the approval bar.
+        for application in self:
+            review = application.review_ids.sorted("sequence").filtered(
+                lambda r: r.status == "pending"
+            )[:1]
+            application.next_review = review and self.env._(
+                "Next: %s", review.name or ""
+            )
+
     def validate_tier(self):
         """Validate the caller's tier; the loan officer and the investigator
         may not."""

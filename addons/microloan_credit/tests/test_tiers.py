@@ -93,6 +93,26 @@ class TestTiers(CreditCommon):
         self.assertEqual(application.state, "contract")
         self.assertEqual(application.review_ids.done_by, self.approver)
 
+    def test_next_review_in_the_users_language(self):
+        """The approval bar's "Next:" label is this module's, in 简体中文
+        (OCA's zh_CN leaves it in English)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["microloan_credit"], ["zh_CN"])
+        application = self._at_approval(80000.0)
+        review = application.review_ids.sorted("sequence")[:1]
+        self.assertTrue(review)
+        # The label names the first pending review (the others wait for it).
+        review.sudo().status = "pending"
+        application.invalidate_recordset(["next_review"])
+        self.assertEqual(
+            application.with_context(lang="zh_CN").next_review,
+            f"下一审批：{review.name}",
+        )
+        application.invalidate_recordset(["next_review"])
+        self.assertEqual(
+            application.with_context(lang="en_US").next_review, f"Next: {review.name}"
+        )
+
     def test_large_application_three_approvers_in_sequence(self):
         application = self._at_approval(150000.0)
         self.assertEqual(
