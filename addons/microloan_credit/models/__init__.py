@@ -22,6 +22,7 @@ from . import microloan_committee_meeting
 from . import microloan_committee_item
 from . import microloan_committee_vote
 from . import tier_definition
+from . import tier_review
 from . import res_users
 from . import microloan_application_workflow
 from . import microloan_application_tiers

@@ -41,6 +41,45 @@ class MicroloanApplicationTiers(models.AbstractModel):
                 "Next: %s", review.name or ""
             )
 
+    # The chatter messages of the tiers, as the mixin's, in this module's
+    # catalogue: OCA's zh_CN leaves several of them in English.
+
+    def _notify_created_review_body(self):
+        return self.env._("%s asked for the approval tiers.", self.env.user.name)
+
+    def _notify_requested_review_body(self):
+        return self.env._("A review has been requested by %s.", self.env.user.name)
+
+    def _notify_accepted_reviews_body(self):
+        comment = self._tier_comment_of_user()
+        if comment:
+            return self.env._(
+                "%(user)s accepted a review: %(comment)s",
+                user=self.env.user.name,
+                comment=comment,
+            )
+        return self.env._("%s accepted a review.", self.env.user.name)
+
+    def _notify_rejected_review_body(self):
+        comment = self._tier_comment_of_user()
+        if comment:
+            return self.env._(
+                "%(user)s rejected a review: %(comment)s",
+                user=self.env.user.name,
+                comment=comment,
+            )
+        return self.env._("%s rejected a review.", self.env.user.name)
+
+    def _notify_restarted_review_body(self):
+        return self.env._("%s restarted the approval tiers.", self.env.user.name)
+
+    def _tier_comment_of_user(self):
+        """The comment the current user left on his reviews, if any."""
+        reviews = self.review_ids.filtered(
+            lambda r: self.env.user in r.reviewer_ids and r.comment
+        )
+        return reviews[:1].comment or ""
+
     def validate_tier(self):
         """Validate the caller's tier; the loan officer and the investigator
         may not."""

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import html2plaintext
 
 from .common import CreditCommon
 
@@ -112,6 +113,49 @@ class TestTiers(CreditCommon):
         self.assertEqual(
             application.with_context(lang="en_US").next_review, f"Next: {review.name}"
         )
+
+    def test_tier_messages_in_the_users_language(self):
+        """Who a review waits for and the tiers' chatter messages are this
+        module's, in the acting user's 简体中文 (OCA's zh_CN leaves "Group %s",
+        the restart and the comments in English)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["microloan_credit"], ["zh_CN"])
+        self.tier_small.write(
+            {
+                "notify_on_create": True,
+                "notify_on_accepted": True,
+                "notify_on_restarted": True,
+                "notify_on_rejected": True,
+            }
+        )
+        # The web client's context carries the user's language.
+        self.env = self.env(context=dict(self.env.context, lang="zh_CN"))
+        application = self._at_approval(80000.0)
+        review = application.review_ids
+        group = self.env.ref("microloan_base.group_microloan_approver")
+        self.assertEqual(
+            review.todo_by, f"用户组：{group.with_context(lang='zh_CN').name}"
+        )
+
+        def bodies():
+            return [
+                html2plaintext(body)
+                for body in application.message_ids.sorted("id").mapped("body")
+            ]
+
+        self.assertIn(f"{self.risk.name} 发起了分级审批。", bodies())
+        application.with_user(self.approver).validate_tier()
+        self.assertIn(f"{self.approver.name} 审批通过。", bodies())
+        application.with_user(self.approver).restart_validation()
+        self.assertIn(f"{self.approver.name} 重新开始了分级审批。", bodies())
+        application.with_user(self.approver).request_validation()
+        application.with_user(self.approver).reject_tier()
+        self.assertIn(f"{self.approver.name} 驳回了审批。", bodies())
+        # In English for a user working in English.
+        application.with_context(lang="en_US").with_user(
+            self.approver
+        ).restart_validation()
+        self.assertIn(f"{self.approver.name} restarted the approval tiers.", bodies())
 
     def test_large_application_three_approvers_in_sequence(self):
         application = self._at_approval(150000.0)
