@@ -47,3 +47,23 @@ def test_without_playwright_it_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     with pytest.raises(SystemExit, match="pip install playwright"):
         screenshots.main(["--out", str(tmp_path)])
+
+
+def test_english_words_are_words_not_codes_logins_or_addresses():
+    english = screenshots.english_words
+    assert english("Loan created") == ["Loan", "created"]
+    assert english("审批人员 (and 2 more)") == ["and", "more"]
+    assert english("Next: 一审") == ["Next"]
+    for text in (
+        "贷款 创建",
+        "CD-TX-2026-000095",
+        "officer_cd",
+        "hq@example.com",
+        "https://example.com/odoo/loans",
+        "¥ 1,000.00",
+        "CNY",
+        "LPR 3.45%",
+        "Odoo",
+        "合同.pdf",
+    ):
+        assert english(text) == [], text

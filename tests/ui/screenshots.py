@@ -4,8 +4,9 @@ Logs in to a running Odoo as the demo users, in a language (zh_CN by default), i
 headless Chromium at 1440x900, opens each menu of the microloan apps, takes a
 screenshot of its list (or of what the menu opens), then of the form of the list's
 first record, and reports every cell, column header and form label that the browser
-cut with an ellipsis, and every list wider than the screen (columns off the right
-edge). An active loan, an active credit line and an application are also shown page
+cut with an ellipsis, every list wider than the screen (columns off the right
+edge), and, in a language other than English, every text on the screen holding an
+English word (labels, data, values of fields). An active loan, an active credit line and an application are also shown page
 by page, with the wizards of their buttons (disbursement, repayment, extension...).
 
 Needs the Playwright Python client (``pip install playwright``) and a Chromium
@@ -70,6 +71,26 @@ CUT_SCRIPT = r"""
                 out.cells.push({field: td.getAttribute("name"), text: text(td),
                                 px: Math.round(td.getBoundingClientRect().width)});
             }
+        }
+    }
+    // Every text a person reads in the scope (visible text and field values),
+    // for the English words left in a Chinese screen.
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    out.texts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        const value = node.textContent.trim().replace(/\s+/g, " ");
+        if (!value || !parent || parent.offsetParent === null) continue;
+        // Codes (a type's code, a bin's values) are identifiers, not words.
+        if (parent.closest("script, style, [name=code], .o_notebook_headers .d-none")) continue;
+        if (!seen.has(value)) { seen.add(value); out.texts.push(value); }
+    }
+    for (const input of root.querySelectorAll("input:not([type=hidden]), textarea")) {
+        const value = (input.value || "").trim();
+        if (input.closest("[name=code]")) continue;
+        if (value && input.offsetParent !== null && !seen.has(value)) {
+            seen.add(value); out.texts.push(value);
         }
     }
     const labels = ".o_form_view .o_form_label, .o_form_view .o_td_label label";
@@ -211,8 +232,34 @@ def settle(page):
     time.sleep(0.8)
 
 
+# A word of English: a Latin word of three letters or more with a lower-case
+# letter (so not a code such as CD-TX, CNY or LPR), outside e-mail addresses,
+# logins, URLs and file names.
+ENGLISH_WORD = re.compile(r"(?<![\w@./-])[A-Za-z][a-z]{2,}(?![\w@/-])")
+# Names that stay Latin in a Chinese screen: brands, formats and the demo's logins.
+# File formats (an attachment's extension) are not words either.
+NOT_ENGLISH = {
+    "Odoo",
+    "Excel",
+    "Chromium",
+    "admin",
+    "Administrator",
+    "Tab",
+    "Enter",
+} | {"pdf", "png", "jpg", "jpeg", "xlsx", "xls", "csv", "docx", "zip", "txt"}
+
+
+def english_words(text):
+    """The English words of a text a person reads (see ``ENGLISH_WORD``)."""
+    if "@" in text or "://" in text:
+        return []
+    return [word for word in ENGLISH_WORD.findall(text) if word not in NOT_ENGLISH]
+
+
 def measure(page, scope):
-    return page.evaluate(CUT_SCRIPT, scope)
+    found = page.evaluate(CUT_SCRIPT, scope)
+    found["english"] = [text[:80] for text in found.pop("texts") if english_words(text)]
+    return found
 
 
 def shoot(page, out, name, scope, report, where):
@@ -224,7 +271,17 @@ def shoot(page, out, name, scope, report, where):
     for kind in ("wide", "headers", "cells", "labels"):
         for item in cut[kind]:
             print(f"    CUT {kind[:-1]}: {json.dumps(item, ensure_ascii=False)}")
+    if report_english(page):
+        for text in cut["english"]:
+            print(f"    ENGLISH: {text}")
     return entry
+
+
+def report_english(page):
+    """Whether the screen is meant to be in a language other than English."""
+    return not page.evaluate("() => document.documentElement.lang || ''").startswith(
+        "en"
+    )
 
 
 def visit(page, args, out, menu, path, user, report):
@@ -343,13 +400,14 @@ def main(argv=None):
     )
     counts = {
         kind: sum(len(entry.get(kind, ())) for entry in report)
-        for kind in ("wide", "headers", "cells", "labels")
+        for kind in ("wide", "headers", "cells", "labels", "english")
     }
     errors = sum(1 for entry in report if "error" in entry)
     print(
         f"{len(report)} screens in {out}: {counts['wide']} lists wider than "
         f"{args.width} px, {counts['headers']} headers, {counts['cells']} cells and "
-        f"{counts['labels']} form labels cut, {errors} errors"
+        f"{counts['labels']} form labels cut, {counts['english']} texts with English "
+        f"words, {errors} errors"
     )
     if args.fail_on_cut and (any(counts.values()) or errors):
         return 1

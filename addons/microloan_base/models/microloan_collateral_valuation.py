@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_date
 
 
 class MicroloanCollateralValuation(models.Model):
@@ -67,3 +68,18 @@ class MicroloanCollateralValuation(models.Model):
                     )
                 )
         return super().write(vals)
+
+    @api.depends("collateral_id", "date", "value")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (
+                    record.collateral_id.name,
+                    record.date and format_date(self.env, record.date),
+                    record.currency_id.format(record.value)
+                    if record.currency_id
+                    else "",
+                )
+                if part
+            )

@@ -142,3 +142,17 @@ class MicroloanGuarantee(models.Model):
                     loans=", ".join(fixed.with_env(self.env).loan_id.mapped("name")),
                 )
             )
+
+    @api.depends("partner_id", "kind")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.partner_id.name, record._selection_label("kind"))
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MicroloanLoanScheduleVersionLine(models.Model):
@@ -24,3 +24,12 @@ class MicroloanLoanScheduleVersionLine(models.Model):
     amount = fields.Monetary(string="Installment", readonly=True)
     balance = fields.Monetary(readonly=True)
     amount_paid = fields.Monetary(readonly=True)
+
+    @api.depends("version_id", "sequence")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                str(part)
+                for part in (record.version_id.display_name, record.sequence)
+                if part
+            )

@@ -107,3 +107,21 @@ class MicroloanLoanTransactionLine(models.Model):
                 "Posted loan transactions cannot be deleted: reverse them instead."
             )
         )
+
+    @api.depends("transaction_id", "component", "installment_sequence")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                str(part)
+                for part in (
+                    record.transaction_id.name,
+                    record.installment_sequence,
+                    record._selection_label("component"),
+                )
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

@@ -229,19 +229,28 @@ class MicroloanCommon(TransactionCase):
 
 def untranslated_terms(env, module, lang="zh_CN"):
     """The terms of ``module`` (code, views, data, as Odoo exports them) that
-    its ``i18n/<lang>.po`` leaves untranslated, sorted."""
+    its ``i18n/<lang>.po`` leaves untranslated, sorted. A term of a record (a
+    view's text, a field's label) counts as translated only where the entry
+    names that record: Odoo applies an entry to the records it lists, so a
+    view missing from the list keeps its English."""
     # The source terms only: read in English (the language need not be
     # installed on the test database).
     reader = TranslationModuleReader(env.cr, modules=[module], lang="en_US")
-    terms = {
-        source
-        for row_module, _t, _n, _r, source, _v, _c in reader
-        if row_module == module
-    }
+    terms = set()
+    for row_module, kind, name, res_id, source, _v, _c in reader:
+        if row_module != module:
+            continue
+        if kind in ("model", "model_terms"):
+            terms.add(f"{source} ({kind}:{name}:{res_id})")
+        else:
+            terms.add(source)
     path = Path(get_module_path(module)) / "i18n" / f"{lang}.po"
-    translated = {
-        entry.msgid
-        for entry in polib.pofile(str(path))
-        if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags
-    }
+    translated = set()
+    for entry in polib.pofile(str(path)):
+        if not entry.msgstr or entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        translated.add(entry.msgid)
+        for occurrence, _line in entry.occurrences:
+            if occurrence.startswith(("model:", "model_terms:")):
+                translated.add(f"{entry.msgid} ({occurrence})")
     return sorted(terms - translated)

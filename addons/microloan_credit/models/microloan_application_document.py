@@ -67,3 +67,12 @@ class MicroloanApplicationDocument(models.Model):
             raise UserError(
                 self.env._("A document the product requires cannot be removed.")
             )
+
+    @api.depends("application_id", "document_type_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.application_id.name, record.document_type_id.name)
+                if part
+            )

@@ -44,3 +44,12 @@ class MicroloanApplicationScoreLine(models.Model):
                 self.env._("Score lines are written by the scoring only.")
             )
         return super().write(vals)
+
+    @api.depends("characteristic_id", "bin_label")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.characteristic_id.display_name, record.bin_label)
+                if part
+            )

@@ -194,3 +194,12 @@ class MicroloanCommitteeItem(models.Model):
                     "conditions": conditions if outcome.with_conditions else False,
                 }
             )
+
+    @api.depends("meeting_id", "application_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.meeting_id.name, record.application_id.name)
+                if part
+            )

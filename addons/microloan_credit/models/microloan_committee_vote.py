@@ -56,3 +56,17 @@ class MicroloanCommitteeVote(models.Model):
         if not self.env.su:
             self._refuse()
         return super().write(vals)
+
+    @api.depends("user_id", "vote")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.user_id.name, record._selection_label("vote"))
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

@@ -48,3 +48,8 @@ class MicroloanInvestigationDebt(models.Model):
                 raise ValidationError(
                     self.env._("A debt's balance and payment cannot be negative.")
                 )
+
+    @api.depends("creditor")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = record.creditor or ""

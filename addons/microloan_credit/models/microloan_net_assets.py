@@ -63,3 +63,10 @@ class MicroloanNetAssets(models.Model):
             if record:
                 return record
         return records.browse()
+
+    @api.depends("company_id", "year")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                str(part) for part in (record.company_id.name, record.year) if part
+            )

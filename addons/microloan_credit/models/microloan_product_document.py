@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # The stages an application goes through, in order; each may be switched off
 # per product except the draft, the approval and the contract.
@@ -54,3 +54,12 @@ class MicroloanProductDocument(models.Model):
             "A product requires each document once.",
         ),
     ]
+
+    @api.depends("product_id", "document_type_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.product_id.name, record.document_type_id.name)
+                if part
+            )

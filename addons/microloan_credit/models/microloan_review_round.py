@@ -56,3 +56,18 @@ class MicroloanReviewRound(models.Model):
         if not self.env.su:
             self._refuse_outside_actions()
         return super().write(vals)
+
+    @api.depends("application_id", "stage", "round")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "%(application)s, %(stage)s round %(round)s",
+                application=record.application_id.name or "",
+                stage=record._selection_label("stage"),
+                round=record.round,
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

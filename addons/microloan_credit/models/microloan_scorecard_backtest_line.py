@@ -33,3 +33,17 @@ class MicroloanScorecardBacktestLine(models.Model):
                 self.env._("Back-test figures are written by the back-test only.")
             )
         return super().create(vals_list)
+
+    @api.depends("scorecard_id", "grade")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (record.scorecard_id.name, record._selection_label("grade"))
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

@@ -51,3 +51,12 @@ class MicroloanScorecardBin(models.Model):
         lower = "-∞" if self.lower_open else f"{self.lower:,.2f}"
         upper = "+∞" if self.upper_open else f"{self.upper:,.2f}"
         return f"[{lower}, {upper})"
+
+    @api.depends("values", "lower", "upper", "lower_open", "upper_open", "points")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "%(bin)s: %(points)s points",
+                bin=record._label(),
+                points=f"{record.points:g}",
+            )

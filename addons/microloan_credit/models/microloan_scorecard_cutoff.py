@@ -45,3 +45,15 @@ class MicroloanScorecardCutoff(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
         self.scorecard_id._check_draft()
+
+    @api.depends("min_score", "grade")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = (
+                f"≥ {record.min_score:g} · {record._selection_label('grade')}"
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

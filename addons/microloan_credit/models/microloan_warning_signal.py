@@ -113,3 +113,10 @@ class MicroloanWarningSignal(models.Model):
         )
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
+
+    @api.depends("loan_id", "rule_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part for part in (record.loan_id.name, record.rule_id.name) if part
+            )
