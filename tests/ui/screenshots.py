@@ -148,6 +148,16 @@ def slug(text):
 def rpc(page, model, method, args, kwargs=None):
     return page.evaluate(
         """async ([model, method, args, kwargs]) => {
+            // The companies selected in the web client (its cids cookie), as
+            // the web client's own calls send them.
+            const cids = (document.cookie.match(/(?:^|; )cids=([^;]*)/) || [])[1];
+            if (cids) {
+                kwargs.context = {
+                    ...(kwargs.context || {}),
+                    allowed_company_ids: decodeURIComponent(cids)
+                        .split(/[-,]/).map(Number),
+                };
+            }
             const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
                 method: "POST",
                 headers: {"Content-Type": "application/json"},

@@ -173,6 +173,33 @@ class TestHeadOffice(MicroloanAccountingCommon):
             (self.head_office | self.branch_sh).with_env(env),
         )
 
+    def test_head_office_reads_its_branches(self):
+        """With head office alone selected, the branches it works in are read
+        (the report wizards and the ledger control list them by name), not
+        a branch it does not work in; a branch does not read another."""
+        env = self._as(self.hq_user, self.head_office)
+        control = env["microloan.ledger.control"].new({})
+        companies = self.head_office | self.branches
+        self.assertEqual(set(control.company_ids._origin.ids), set(companies.ids))
+        self.assertEqual(
+            sorted(control.company_ids.mapped("name")),
+            sorted(companies.mapped("name")),
+        )
+        user = new_test_user(
+            self.env,
+            login="hq_finance_sh_only",
+            groups="microloan_base.group_microloan_finance,base.group_multi_company",
+            company_id=self.head_office.id,
+            company_ids=[Command.set((self.head_office | self.branch_sh).ids)],
+        )
+        env = self._as(user, self.head_office)
+        self.assertEqual(
+            env["res.company"].search([("id", "in", self.branches.ids)]),
+            self.branch_sh.with_env(env),
+        )
+        env = self._as(self.finance[self.branch_sh], self.branch_sh)
+        self.assertFalse(env["res.company"].search([("id", "=", self.branch_gz.id)]))
+
     def test_head_office_services_a_branch_loan(self):
         """The repayment wizard of a branch's loan opened at head office is the
         branch's: head office collects for its branches."""
