@@ -341,7 +341,7 @@ class MicroloanLoanBulk(models.AbstractModel):
         if batch["unlink"]:
             batch["unlink"].unlink()
         if batch["create"]:
-            Installment.create(batch["create"])
+            Installment._insert_schedule_rows(batch["create"])
         loans._activate()
         transactions = Loan._post_transactions(
             [

@@ -1707,8 +1707,8 @@ class MicroloanLoanServicing(models.AbstractModel):
     def _build_schedule(self):
         """Build the schedules of these loans with the engine; the
         installments that change are replaced in one ``unlink`` and one
-        ``create`` for all of them (a bulk import creates loans by the
-        hundred)."""
+        insert for all of them (a bulk import creates loans by the hundred:
+        ``microloan.loan.installment._insert_schedule_rows``)."""
         # sudo: installments are written by the engine only.
         Installment = self.env["microloan.loan.installment"].sudo()
         batch = {"unlink": Installment, "create": []}
@@ -1729,4 +1729,4 @@ class MicroloanLoanServicing(models.AbstractModel):
         if batch["unlink"]:
             batch["unlink"].unlink()
         if batch["create"]:
-            Installment.create(batch["create"])
+            Installment._insert_schedule_rows(batch["create"])
