@@ -6,6 +6,10 @@ from odoo.tools import SQL
 
 from .microloan_booking_mixin import BOOKING_CONTEXT
 
+# Key of the cursor's cache holding the sequence formats of the entries that
+# _microloan_create_posted posts (see _get_next_sequence_format).
+SEQUENCE_FORMATS = "microloan_account_move_sequence_formats"
+
 # Columns of the journal items inserted by _microloan_create_grouped, in order.
 ITEM_COLUMNS = (
     "move_id",
@@ -132,10 +136,46 @@ class AccountMove(models.Model):
             )
             .create(vals_list)
         )
-        moves.with_context(
-            **BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
-        )._post(soft=False)
+        # The entries' names are drawn from their journal's sequence by
+        # Odoo's posting (sequence.mixin), the format read once per journal,
+        # kind and date rather than once per entry (_get_next_sequence_format).
+        memo = self.env.cr.cache.setdefault(SEQUENCE_FORMATS, {})
+        try:
+            moves.with_context(
+                **BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
+            )._post(soft=False)
+        finally:
+            memo.clear()
+            self.env.cr.cache.pop(SEQUENCE_FORMATS, None)
         return moves
+
+    def _get_next_sequence_format(self):
+        """The format of the entry's next name and the values of the last one
+        (sequence.mixin), read once per journal, kind (payment or not, refund
+        or not) and date while ``_microloan_create_posted`` posts a batch.
+
+        Odoo reads them for every entry it names: two searches for the
+        period's reset rule and one for the last name, most of a bulk
+        disbursement's posting. The entries of one journal, kind and date
+        follow one sequence: after the first, which locks the sequence and
+        starts Odoo's transaction cache of it (``_locked_increment``), each
+        takes the next number from that cache whatever the last number read
+        (the format alone is used), so the names are those Odoo gives one
+        entry at a time (``test_bulk_disbursement.py``)."""
+        memo = self.env.cr.cache.get(SEQUENCE_FORMATS)
+        if memo is None or not self.journal_id or not self.date:
+            return super()._get_next_sequence_format()
+        key = (
+            self.journal_id.id,
+            bool(self.origin_payment_id),
+            self.move_type in ("out_refund", "in_refund"),
+            self.date,
+        )
+        if key not in memo:
+            memo[key] = super()._get_next_sequence_format()
+        format_string, format_values = memo[key]
+        # _locked_increment takes the number out of the values it is given.
+        return format_string, dict(format_values)
 
     @api.model
     def _microloan_create_grouped(self, move_vals, items):
