@@ -414,22 +414,37 @@ class MicroloanLoan(models.Model):
     )
     def _compute_schedule_totals(self):
         for loan in self:
-            installments = loan.installment_ids
-            money = loan._money
-            # microloan_engine.fees.loan_cost: the fees at disbursement count
-            # in the fees, the total repayment (还款总额) and the cost.
-            cost = loan_cost(
-                [
-                    (money(line.amount), money(line.interest), money(line.fee))
-                    for line in installments
-                ],
-                money(loan.upfront_fee_amount),
+            loan.update(
+                loan._schedule_totals(
+                    [
+                        (line.amount, line.interest, line.fee, line.due_date)
+                        for line in loan.installment_ids
+                    ]
+                )
             )
-            loan.total_interest = sum(installments.mapped("interest"))
-            loan.total_payment = float(cost.total_payment)
-            loan.fee_amount = float(cost.fees)
-            loan.total_cost = float(cost.total_cost)
-            loan.maturity_date = max(installments.mapped("due_date"), default=False)
+
+    def _schedule_totals(self, lines):
+        """The totals of this loan's schedule (``_compute_schedule_totals``)
+        from its installments' ``(amount, interest, fee, due_date)`` in
+        ``lines``, in their order, and its fees at disbursement."""
+        self.ensure_one()
+        money = self._money
+        # microloan_engine.fees.loan_cost: the fees at disbursement count in
+        # the fees, the total repayment (还款总额) and the cost.
+        cost = loan_cost(
+            [
+                (money(amount), money(interest), money(fee))
+                for amount, interest, fee, _due in lines
+            ],
+            money(self.upfront_fee_amount),
+        )
+        return {
+            "total_interest": sum(interest for _amount, interest, _fee, _due in lines),
+            "total_payment": float(cost.total_payment),
+            "fee_amount": float(cost.fees),
+            "total_cost": float(cost.total_cost),
+            "maturity_date": max((due for *_values, due in lines), default=False),
+        }
 
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
     def _compute_is_overdue(self):

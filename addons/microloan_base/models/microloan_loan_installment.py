@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index, float_repr
 
@@ -14,6 +16,15 @@ SCHEDULE_FIELDS = {
     "amount",
     "balance",
 }
+
+# The loan's stored totals of its schedule (microloan.loan._schedule_totals).
+SCHEDULE_TOTALS = (
+    "total_interest",
+    "total_payment",
+    "fee_amount",
+    "total_cost",
+    "maturity_date",
+)
 
 
 class MicroloanLoanInstallment(models.Model):
@@ -176,13 +187,14 @@ class MicroloanLoanInstallment(models.Model):
 
     @api.model
     def _insert_schedule_rows(self, vals_list):
-        """Create the installments ``vals_list`` of a schedule (the rows of
+        """Create the installments ``vals_list`` (the rows of
         ``microloan.loan._apply_schedule``: ``loan_id``, ``company_id``,
         ``currency_id``, ``partner_id``, ``sequence``, ``due_date``, ``days``
         and the amounts ``principal``, ``interest``, ``fee``, ``amount``,
-        ``balance``) in one ``INSERT`` with every stored value ``create``
-        would give them, and return them. Superuser only, like ``create``
-        (``_check_schedule_editable``).
+        ``balance``), the whole schedules of their loans (the installments
+        they replace are deleted), in one ``INSERT`` with every stored value
+        ``create`` would give them, and return them. Superuser only, like
+        ``create`` (``_check_schedule_editable``).
 
         A batch of loans (the bulk API, ``_build_schedule``) creates
         thousands of installments: through the ORM each one costs a record
@@ -194,8 +206,10 @@ class MicroloanLoanInstallment(models.Model):
         loan's, ``_state_of``); ``test_installment_insert.py`` compares the
         rows field by field with installments the ORM creates. The ORM is
         then told through the loans' schedules (``installment_ids``): what
-        depends on them (the loans' totals, their collection actions) is
-        recomputed as after a ``create``."""
+        depends on them (their collection actions) is recomputed as after a
+        ``create``; the loans' totals are given from the rows
+        (``microloan.loan._schedule_totals``, the compute's rule) rather than
+        read back."""
         if not vals_list:
             return self.browse()
         loans = self.env["microloan.loan"].browse(
@@ -234,6 +248,7 @@ class MicroloanLoanInstallment(models.Model):
         for vals in vals_list:
             currency = currencies[vals["loan_id"]]
             digits = currency.decimal_places
+            zero = float_repr(0.0, digits)
 
             def money(value, currency=currency, digits=digits):
                 # As fields.Monetary stores it (rounded to the currency).
@@ -252,7 +267,7 @@ class MicroloanLoanInstallment(models.Model):
                     "scheduled",
                     self._state_of(states[vals["loan_id"]], currency, amount),
                     *(money(vals.get(name)) for name in money_columns),
-                    *(money(0.0) for _name in zero_columns),
+                    *(zero for _name in zero_columns),
                     money(amount),
                     uid,
                     uid,
@@ -277,6 +292,28 @@ class MicroloanLoanInstallment(models.Model):
             ]
         loans.invalidate_recordset(["installment_ids"])
         loans.modified(["installment_ids"])
+        # The loans' totals, from the rows rather than read back (the rows
+        # are their whole schedules).
+        Loan = self.env["microloan.loan"]
+        totals = [Loan._fields[name] for name in SCHEDULE_TOTALS]
+        positions = [columns.index(name) for name in ("amount", "interest", "fee")]
+        lines = defaultdict(list)
+        for vals, row in zip(vals_list, rows, strict=True):
+            lines[vals["loan_id"]].append(
+                (
+                    vals["sequence"],
+                    *(float(row[position]) for position in positions),
+                    vals["due_date"],
+                )
+            )
+        with self.env.protecting(totals, loans):
+            for loan in loans:
+                # In the order of the loan's installments (its compute's).
+                loan.update(
+                    loan._schedule_totals([line[1:] for line in sorted(lines[loan.id])])
+                )
+        for field in totals:
+            self.env.remove_to_compute(field, loans)
         return self.browse(ids)
 
     @api.ondelete(at_uninstall=False)
