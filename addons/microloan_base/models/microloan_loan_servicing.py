@@ -1711,6 +1711,14 @@ class MicroloanLoanServicing(models.AbstractModel):
         ``microloan.loan.installment._insert_schedule_rows``)."""
         # sudo: installments are written by the engine only.
         Installment = self.env["microloan.loan.installment"].sudo()
+        # The installments of every loan, read in one query for the
+        # comparison of _apply_schedule.
+        if len(self) > 1:
+            Installment.search_fetch(
+                [("loan_id", "in", self.ids)],
+                ["loan_id", "sequence", "due_date", "days", "principal", "interest"]
+                + ["fee", "amount", "balance"],
+            )
         batch = {"unlink": Installment, "create": []}
         for loan in self:
             try:
