@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MicroloanAccountingCommon
@@ -118,6 +119,17 @@ class TestBulkDisbursement(MicroloanAccountingCommon):
         later = payment.move_id
         self.assertEqual(later.sequence_prefix, moves[0].sequence_prefix)
         self.assertEqual(later.sequence_number, numbers[-1] + 1)
+
+    def test_locked_period_refused(self):
+        """The accounting setup and lock dates are checked once per branch,
+        product and date of a batch, for every loan of it: a locked period
+        refuses the whole call."""
+        loans = self._approved(2)
+        self.company.sudo().fiscalyear_lock_date = "2025-01-31"
+        with self.assertRefused(UserError, "locked until"):
+            self._disburse(loans, "L")
+        self.assertEqual(set(loans.mapped("state")), {"approved"})
+        self.assertFalse(loans.transaction_ids)
 
     def test_query_count_per_loan(self):
         """A further loan of a bulk disbursement costs a bounded number of

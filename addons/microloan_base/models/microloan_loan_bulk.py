@@ -247,9 +247,10 @@ class MicroloanLoanBulk(models.AbstractModel):
                 "%(loan)s is %(state)s."
             ),
         )
-        for item in items:
+        dates = loans._check_posting_dates([item["date"] for item in items])
+        for item, date in zip(items, dates, strict=True):
             loan = item["loan"]
-            item["date"] = loan._check_posting_date(item["date"])
+            item["date"] = date
             currency = loan.currency_id
             if currency.compare_amounts(item["amount"] or 0.0, 0.0) <= 0:
                 raise UserError(env._("The amount disbursed must be positive."))
@@ -380,6 +381,16 @@ class MicroloanLoanBulk(models.AbstractModel):
         )
         loans._disburse_batch_done()
         return transactions
+
+    def _check_posting_dates(self, dates):
+        """``_check_posting_date`` of each of these loans with its date of
+        ``dates`` (a list in the loans' order, for a batch); returns the
+        dates. microloan_accounting checks the accounting setup of a branch,
+        product and date once for the batch."""
+        return [
+            loan._check_posting_date(date)
+            for loan, date in zip(self, dates, strict=True)
+        ]
 
     def _disburse_batch_check(self, items):
         """Hook: refuse the first disbursements ``items`` of these loans
