@@ -1241,16 +1241,16 @@ class MicroloanLoan(models.Model):
         currency = self.currency_id
         names = ["sequence", "due_date", "days", "principal", "interest", "fee"]
         names += ["amount", "balance"]
-        stored = sorted(
-            installments.read(names, load=False), key=lambda row: row["sequence"]
-        )
         money = {"principal", "interest", "fee", "amount", "balance"}
+        stored = sorted(
+            zip(*(installments.mapped(name) for name in names), strict=True)
+        )
         for old, new in zip(stored, rows, strict=True):
-            for name in names:
+            for name, value in zip(names, old, strict=True):
                 if name in money:
-                    if currency.compare_amounts(old[name], new[name]):
+                    if currency.compare_amounts(value, new[name]):
                         return False
-                elif old[name] != new[name]:
+                elif value != new[name]:
                     return False
         return True
 

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import replace
 
 from odoo import api, fields, models
@@ -306,33 +307,42 @@ class MicroloanLoanBulk(models.AbstractModel):
             ["loan_id", "sequence", "due_date", "days", "principal", "interest"]
             + ["fee", "amount", "balance"],
         )
-        batch = {"unlink": Installment, "create": []}
+        # The loans' new dates and ledger versions, one write per distinct
+        # values (before the schedules: the annualized rate reads the date).
+        writes = defaultdict(list)
         for item in items:
-            loan = item["loan"].sudo()
+            loan = item["loan"]
             date = item["date"]
-            first_due = (
+            item["first_due"] = (
                 loan.first_due_date
                 if (loan.first_due_date and loan.first_due_date > date)
                 else None
             )
+            key = (date, item["first_due"] or False, loan.ledger_version + 1)
+            writes[key].append(loan.id)
+        for (date, first_due, version), loan_ids in writes.items():
+            Loan.browse(loan_ids).sudo().write(
+                {
+                    "disbursement_date": date,
+                    "first_due_date": first_due,
+                    "microloan_accrued_to": date,
+                    "ledger_version": version,
+                }
+            )
+        batch = {"unlink": Installment, "create": []}
+        for item in items:
+            loan = item["loan"].sudo()
+            date = item["date"]
             terms = replace(
                 loan._engine_terms(),
                 principal=loan._money(item["amount"]),
                 disbursement_date=date,
-                first_due_date=first_due,
+                first_due_date=item["first_due"],
             )
             try:
                 schedule = build_schedule(terms)
             except EngineError as error:
                 raise loan._engine_user_error(error) from error
-            loan.write(
-                {
-                    "disbursement_date": date,
-                    "first_due_date": first_due or False,
-                    "microloan_accrued_to": date,
-                    "ledger_version": loan.ledger_version + 1,
-                }
-            )
             loan._apply_schedule(schedule, batch)
             # The product's fees due at disbursement, charged with the first
             # one as _disburse does (microloan_engine.fees.disbursement).

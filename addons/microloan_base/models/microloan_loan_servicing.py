@@ -1712,10 +1712,13 @@ class MicroloanLoanServicing(models.AbstractModel):
         # sudo: installments are written by the engine only.
         Installment = self.env["microloan.loan.installment"].sudo()
         # The installments of every loan, read in one query for the
-        # comparison of _apply_schedule.
-        if len(self) > 1:
+        # comparison of _apply_schedule (new loans have none, known).
+        unknown = list(
+            self.env.cache.get_missing_ids(self, self._fields["installment_ids"])
+        )
+        if len(unknown) > 1:
             Installment.search_fetch(
-                [("loan_id", "in", self.ids)],
+                [("loan_id", "in", unknown)],
                 ["loan_id", "sequence", "due_date", "days", "principal", "interest"]
                 + ["fee", "amount", "balance"],
             )
