@@ -6,6 +6,51 @@ from odoo.tools import SQL
 
 from .microloan_booking_mixin import BOOKING_CONTEXT
 
+# Key of the cursor's cache holding the sequence formats of the entries that
+# _microloan_create_posted posts (see _get_next_sequence_format).
+SEQUENCE_FORMATS = "microloan_account_move_sequence_formats"
+
+# Columns of the payment entries' items inserted by _microloan_insert_items, in
+# order.
+PAYMENT_ITEM_COLUMNS = (
+    "move_id",
+    "journal_id",
+    "company_id",
+    "company_currency_id",
+    "payment_id",
+    "move_name",
+    "parent_state",
+    "ref",
+    "date",
+    "sequence",
+    "account_id",
+    "currency_id",
+    "partner_id",
+    "name",
+    "display_type",
+    "date_maturity",
+    "analytic_distribution",
+    "debit",
+    "credit",
+    "balance",
+    "amount_currency",
+    "amount_residual",
+    "amount_residual_currency",
+    "reconciled",
+    "quantity",
+    "price_unit",
+    "price_subtotal",
+    "price_total",
+    "discount",
+    "tax_tag_invert",
+    "microloan_loan_id",
+    "microloan_credit_line_id",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
+
 # Columns of the journal items inserted by _microloan_create_grouped, in order.
 ITEM_COLUMNS = (
     "move_id",
@@ -85,57 +130,220 @@ class AccountMove(models.Model):
     def _microloan_create_posted(self, vals_list):
         """Create and post the loan bookings ``vals_list`` (entries of
         ``move_type`` ``entry`` whose items give their account, partner,
-        label, currency, ``amount_currency``, ``balance`` and analytic
-        distribution) in one ``create`` and one posting, and return them.
-        Each item also gets here what Odoo would otherwise compute for it one
-        at a time (debit, credit, display type, taxes); the balance of each
-        entry is checked once, when posted. The borrower does not become a
+        label, currency, ``amount_currency``, ``balance``, analytic
+        distribution, optional ``date_maturity`` and links to the loan or
+        credit line) in one ``create`` and one posting, and return them.
+
+        The entries are created by the ORM without their items, which are
+        then inserted in one query with every stored value
+        ``account.move.line``'s create would give them
+        (``_microloan_insert_items``; ``test_payment_items.py`` compares them
+        field by field with items the ORM creates), and the entries are
+        posted and checked as any other (balance, lock dates, accounts,
+        analytic lines). Through the ORM each item cost a draft record to
+        compute its values and a recompute of its totals and residual: most
+        of a bulk disbursement's time. The borrower does not become a
         follower of the entries (Odoo subscribes an entry's partner when it
         is posted): they are the branch's books, not documents sent to him."""
-        companies = self.env["res.company"].browse(
-            {vals["company_id"] for vals in vals_list}
-        )
-        company_currency = {company.id: company.currency_id.id for company in companies}
+        items = []
         for vals in vals_list:
             # A loan booking has no fiscal position (Odoo looks one up for
             # the partner of every entry, a search per entry).
             vals.setdefault("fiscal_position_id", False)
-            # Every precomputed field of the items is given: Odoo then builds
-            # no draft record per item to compute them.
-            common = {
-                "company_id": vals["company_id"],
-                "company_currency_id": company_currency[vals["company_id"]],
-                "journal_id": vals["journal_id"],
-                "display_type": "product",
-                "sequence": 100,
-                "quantity": 1.0,
-                "price_unit": 0.0,
-                "product_uom_id": False,
-                "tax_ids": [],
-                "tax_tag_ids": [],
-                "tax_line_id": False,
-                "tax_group_id": False,
-                "partner_id": False,
-            }
-            for command in vals["line_ids"]:
-                line = command[2]
-                balance = line["balance"]
-                line.setdefault("debit", balance if balance > 0.0 else 0.0)
-                line.setdefault("credit", -balance if balance < 0.0 else 0.0)
-                for name, value in common.items():
-                    line.setdefault(name, value)
+            items.append([command[2] for command in vals.pop("line_ids")])
         # sudo: the bookings are posted by the loan servicing, not by the user.
-        moves = (
-            self.sudo()
-            .with_context(
-                **BOOKING_CONTEXT, skip_invoice_sync=True, check_move_validity=False
-            )
-            .create(vals_list)
+        Move = self.sudo().with_context(
+            **BOOKING_CONTEXT, skip_invoice_sync=True, check_move_validity=False
         )
-        moves.with_context(
-            **BOOKING_CONTEXT, check_move_validity=True, microloan_no_follow=True
-        )._post(soft=False)
+        moves = Move.create(vals_list)
+        Move._microloan_insert_items(moves, items)
+        # The entries' names are drawn from their journal's sequence by
+        # Odoo's posting (sequence.mixin), the format read once per journal,
+        # kind and date rather than once per entry (_get_next_sequence_format).
+        memo = self.env.cr.cache.setdefault(SEQUENCE_FORMATS, {})
+        # The posting sets each entry's ``checked`` (from its journal) by an
+        # assignment per entry, each a write checking that entry's balance
+        # in a query of its own: protected, the value is only stored (the
+        # balance of every entry is checked once, when they are posted).
+        checked = self._fields["checked"]
+        try:
+            with self.env.protecting([checked], moves):
+                moves.with_context(
+                    **BOOKING_CONTEXT,
+                    check_move_validity=True,
+                    microloan_no_follow=True,
+                )._post(soft=False)
+        finally:
+            memo.clear()
+            self.env.cr.cache.pop(SEQUENCE_FORMATS, None)
         return moves
+
+    def _get_next_sequence_format(self):
+        """The format of the entry's next name and the values of the last one
+        (sequence.mixin), read once per journal, kind (payment or not, refund
+        or not) and date while ``_microloan_create_posted`` posts a batch.
+
+        Odoo reads them for every entry it names: two searches for the
+        period's reset rule and one for the last name, most of a bulk
+        disbursement's posting. The entries of one journal, kind and date
+        follow one sequence: after the first, which locks the sequence and
+        starts Odoo's transaction cache of it (``_locked_increment``), each
+        takes the next number from that cache whatever the last number read
+        (the format alone is used), so the names are those Odoo gives one
+        entry at a time (``test_bulk_disbursement.py``)."""
+        memo = self.env.cr.cache.get(SEQUENCE_FORMATS)
+        if memo is None or not self.journal_id or not self.date:
+            return super()._get_next_sequence_format()
+        key = (
+            self.journal_id.id,
+            bool(self.origin_payment_id),
+            self.move_type in ("out_refund", "in_refund"),
+            self.date,
+        )
+        if key not in memo:
+            memo[key] = super()._get_next_sequence_format()
+        format_string, format_values = memo[key]
+        # _locked_increment takes the number out of the values it is given.
+        return format_string, dict(format_values)
+
+    @api.model
+    def _microloan_insert_items(self, moves, items):
+        """Insert the items of ``moves`` (draft entries of ``move_type``
+        ``entry``, just created without items), ``items`` a list per entry
+        of dicts with ``account_id``, ``partner_id``, ``name``,
+        ``currency_id``, ``amount_currency``, ``balance`` and optionally
+        ``analytic_distribution``, ``date_maturity``, ``microloan_loan_id``
+        and ``microloan_credit_line_id``, in one query with every stored
+        value ``account.move.line``'s create gives such an item (no taxes,
+        no product; debit and credit, residual and prices as its computes
+        make them), then tell the ORM: the entries' items and what depends
+        on them are read again (their totals, their payments')."""
+        accounts = self.env["account.account"].browse(
+            {item["account_id"] for entry in items for item in entry}
+        )
+        # The accounts whose items keep a residual (_compute_amount_residual).
+        with_residual = {
+            account.id
+            for account in accounts
+            if account.reconcile
+            or account.account_type in ("asset_cash", "liability_credit_card")
+        }
+        currencies = {
+            currency.id: currency
+            for currency in self.env["res.currency"].browse(
+                {item["currency_id"] for entry in items for item in entry}
+                | set(moves.company_id.currency_id.ids)
+            )
+        }
+        uid = self.env.uid
+        now = self.env.cr.now()
+        rows = []
+        for move, entry in zip(moves, items, strict=True):
+            company_currency = move.company_id.currency_id
+            common = (
+                move.id,
+                move.journal_id.id,
+                move.company_id.id,
+                company_currency.id,
+                move.origin_payment_id.id or None,
+                move.name or None,
+                move.state,
+                move.ref or None,
+                move.date,
+            )
+            for item in entry:
+                currency = currencies[item["currency_id"]]
+                balance = company_currency.round(item["balance"])
+                amount_currency = currency.round(item["amount_currency"])
+                residual = item["account_id"] in with_residual
+                distribution = item.get("analytic_distribution")
+                rows.append(
+                    (
+                        *common,
+                        100,
+                        item["account_id"],
+                        currency.id,
+                        item.get("partner_id") or None,
+                        item["name"],
+                        "product",
+                        item.get("date_maturity") or None,
+                        json.dumps(distribution) if distribution else None,
+                        balance if balance > 0.0 else 0.0,
+                        -balance if balance < 0.0 else 0.0,
+                        balance,
+                        amount_currency,
+                        balance if residual else 0.0,
+                        amount_currency if residual else 0.0,
+                        residual
+                        and company_currency.is_zero(balance)
+                        and currency.is_zero(amount_currency),
+                        1.0,
+                        0.0,
+                        # The prices of an item of an entry without taxes (as
+                        # account.move.line._compute_totals makes them).
+                        amount_currency,
+                        amount_currency,
+                        0.0,
+                        False,
+                        item.get("microloan_loan_id") or None,
+                        item.get("microloan_credit_line_id") or None,
+                        uid,
+                        uid,
+                        now,
+                        now,
+                    )
+                )
+        Line = self.env["account.move.line"]
+        # The entries are in the table (created above) and every value is
+        # given: nothing pending needs flushing first.
+        ids = []
+        for start in range(0, len(rows), 5000):
+            ids += [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        "INSERT INTO account_move_line (%s) VALUES %s RETURNING id",
+                        SQL(", ").join(map(SQL.identifier, PAYMENT_ITEM_COLUMNS)),
+                        SQL(", ").join(
+                            SQL("%s", row) for row in rows[start : start + 5000]
+                        ),
+                    )
+                )
+            ]
+        lines = Line.browse(ids)
+        # Tell the ORM as its create would: the entries' items are the new
+        # ones (in their order); the new items have no taxes, tags,
+        # reconciliations nor analytic lines yet; what the cache holds of the
+        # other records the items link (a loan's, a partner's: every one2many
+        # of their many2ones) is read again.
+        registry = self.env.registry
+        line_ids = self.env["account.move"]._fields["line_ids"]
+        for name in PAYMENT_ITEM_COLUMNS:
+            field = Line._fields[name]
+            if field.type == "many2one":
+                for inverse in registry.field_inverses[field]:
+                    if inverse != line_ids:
+                        self.env[inverse.model_name].invalidate_model(
+                            [inverse.name], flush=False
+                        )
+        counts = [len(entry) for entry in items]
+        starts = [sum(counts[:index]) for index in range(len(counts))]
+        self.env.cache.update(
+            moves,
+            line_ids,
+            [
+                tuple(ids[start : start + count])
+                for start, count in zip(starts, counts, strict=True)
+            ],
+        )
+        for field in Line._fields.values():
+            if field.type in ("one2many", "many2many"):
+                self.env.cache.update(lines, field, [()] * len(lines))
+        moves.modified(["line_ids"])
+        for field in Line._fields.values():
+            if field.compute and field.store:
+                self.env.remove_to_compute(field, lines)
+        return lines
 
     @api.model
     def _microloan_create_grouped(self, move_vals, items):

@@ -23,3 +23,17 @@ class MicroloanLoan(models.Model):
         if self._microloan_accounting_active():
             self._microloan_check_accounting(date)
         return date
+
+    def _check_posting_dates(self, dates):
+        # A batch (the bulk disbursement): each loan's own checks, the
+        # accounting setup and lock dates of a branch, product and date once.
+        checked = set()
+        result = []
+        for loan, date in zip(self, dates, strict=True):
+            date = super(MicroloanLoan, loan)._check_posting_date(date)
+            key = (loan.company_id.id, loan.product_id.id, date)
+            if key not in checked and loan._microloan_accounting_active():
+                loan._microloan_check_accounting(date)
+            checked.add(key)
+            result.append(date)
+        return result

@@ -14,5 +14,6 @@ from . import test_demo
 from . import test_tour
 from . import test_query_counts
 from . import test_bulk_disbursement
+from . import test_payment_items
 from . import test_head_office
 from . import test_branch_language

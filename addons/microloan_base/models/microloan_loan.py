@@ -264,6 +264,7 @@ class MicroloanLoan(models.Model):
     upfront_fee_amount = fields.Monetary(
         string="Fees at Disbursement",
         readonly=True,
+        default=0.0,
         copy=False,
         help="Fees of the product due when the loan is paid out (deducted from "
         "the amount paid out or paid by the borrower), on the amount lent; with "
@@ -272,6 +273,7 @@ class MicroloanLoan(models.Model):
     fee_deducted_amount = fields.Monetary(
         string="Fees Deducted",
         readonly=True,
+        default=0.0,
         copy=False,
         help="Of the fees at disbursement, those deducted from the amount paid " "out.",
     )
@@ -286,6 +288,7 @@ class MicroloanLoan(models.Model):
         string="Annualized Rate (%)",
         digits=(7, 4),
         readonly=True,
+        default=0.0,
         copy=False,
         help="Annualized rate of the schedule and the product's fees (simple, 单利), "
         "per PBOC announcement [2021] No. 3: the periodic IRR times the periods in "
@@ -295,6 +298,7 @@ class MicroloanLoan(models.Model):
         string="Annualized Rate, Compound (%)",
         digits=(7, 4),
         readonly=True,
+        default=0.0,
         copy=False,
     )
     is_overdue = fields.Boolean(
@@ -410,22 +414,37 @@ class MicroloanLoan(models.Model):
     )
     def _compute_schedule_totals(self):
         for loan in self:
-            installments = loan.installment_ids
-            money = loan._money
-            # microloan_engine.fees.loan_cost: the fees at disbursement count
-            # in the fees, the total repayment (还款总额) and the cost.
-            cost = loan_cost(
-                [
-                    (money(line.amount), money(line.interest), money(line.fee))
-                    for line in installments
-                ],
-                money(loan.upfront_fee_amount),
+            loan.update(
+                loan._schedule_totals(
+                    [
+                        (line.amount, line.interest, line.fee, line.due_date)
+                        for line in loan.installment_ids
+                    ]
+                )
             )
-            loan.total_interest = sum(installments.mapped("interest"))
-            loan.total_payment = float(cost.total_payment)
-            loan.fee_amount = float(cost.fees)
-            loan.total_cost = float(cost.total_cost)
-            loan.maturity_date = max(installments.mapped("due_date"), default=False)
+
+    def _schedule_totals(self, lines):
+        """The totals of this loan's schedule (``_compute_schedule_totals``)
+        from its installments' ``(amount, interest, fee, due_date)`` in
+        ``lines``, in their order, and its fees at disbursement."""
+        self.ensure_one()
+        money = self._money
+        # microloan_engine.fees.loan_cost: the fees at disbursement count in
+        # the fees, the total repayment (还款总额) and the cost.
+        cost = loan_cost(
+            [
+                (money(amount), money(interest), money(fee))
+                for amount, interest, fee, _due in lines
+            ],
+            money(self.upfront_fee_amount),
+        )
+        return {
+            "total_interest": sum(interest for _amount, interest, _fee, _due in lines),
+            "total_payment": float(cost.total_payment),
+            "fee_amount": float(cost.fees),
+            "total_cost": float(cost.total_cost),
+            "maturity_date": max((due for *_values, due in lines), default=False),
+        }
 
     @api.depends("state", "installment_ids.state", "installment_ids.due_date")
     def _compute_is_overdue(self):
@@ -1153,8 +1172,9 @@ class MicroloanLoan(models.Model):
         (``microloan_engine.Schedule``) and store its annualized rate. With
         ``batch`` (a dict with ``"unlink"``, a recordset, and ``"create"``, a
         list of values; see ``_build_schedule``) the installments to replace
-        are added to it, for one ``unlink`` and one ``create`` for all the
-        loans of a batch; the caller applies it."""
+        are added to it, for one ``unlink`` and one insert for all the loans
+        of a batch; the caller applies it. Installments are inserted with
+        every stored value (``microloan.loan.installment._insert_schedule_rows``)."""
         self.ensure_one()
         totals = self._get_fee_totals()
         upfront, per_installment = float(totals.upfront), float(totals.per_installment)
@@ -1193,17 +1213,25 @@ class MicroloanLoan(models.Model):
             batch["create"] += rows
         else:
             installments.unlink()
-            installments.create(rows)
+            installments._insert_schedule_rows(rows)
         simple, compound = self._get_annualized_rate(schedule, upfront, per_installment)
-        # sudo: engine figures, guarded against clients.
-        self.sudo().write(
-            {
-                "annualized_rate": simple * 100,
-                "annualized_rate_compound": compound * 100,
-                "upfront_fee_amount": upfront,
-                "fee_deducted_amount": float(totals.deducted),
-            }
-        )
+        figures = {
+            "annualized_rate": simple * 100,
+            "annualized_rate_compound": compound * 100,
+            "upfront_fee_amount": upfront,
+            "fee_deducted_amount": float(totals.deducted),
+        }
+        # Only what changed: a write marks the loan's totals for recompute
+        # (they depend on the fees), which a loan submitted or disbursed on
+        # its planned terms does not need.
+        changed = {
+            name: value
+            for name, value in figures.items()
+            if self._fields[name].convert_to_cache(value, self) != self[name]
+        }
+        if changed:
+            # sudo: engine figures, guarded against clients.
+            self.sudo().write(changed)
 
     def _schedule_unchanged(self, installments, rows):
         """Whether ``installments`` hold exactly the schedule ``rows`` (the
@@ -1213,16 +1241,16 @@ class MicroloanLoan(models.Model):
         currency = self.currency_id
         names = ["sequence", "due_date", "days", "principal", "interest", "fee"]
         names += ["amount", "balance"]
-        stored = sorted(
-            installments.read(names, load=False), key=lambda row: row["sequence"]
-        )
         money = {"principal", "interest", "fee", "amount", "balance"}
+        stored = sorted(
+            zip(*(installments.mapped(name) for name in names), strict=True)
+        )
         for old, new in zip(stored, rows, strict=True):
-            for name in names:
+            for name, value in zip(names, old, strict=True):
                 if name in money:
-                    if currency.compare_amounts(old[name], new[name]):
+                    if currency.compare_amounts(value, new[name]):
                         return False
-                elif old[name] != new[name]:
+                elif value != new[name]:
                     return False
         return True
 

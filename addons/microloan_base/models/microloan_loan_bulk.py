@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import replace
 
 from odoo import api, fields, models
@@ -247,9 +248,10 @@ class MicroloanLoanBulk(models.AbstractModel):
                 "%(loan)s is %(state)s."
             ),
         )
-        for item in items:
+        dates = loans._check_posting_dates([item["date"] for item in items])
+        for item, date in zip(items, dates, strict=True):
             loan = item["loan"]
-            item["date"] = loan._check_posting_date(item["date"])
+            item["date"] = date
             currency = loan.currency_id
             if currency.compare_amounts(item["amount"] or 0.0, 0.0) <= 0:
                 raise UserError(env._("The amount disbursed must be positive."))
@@ -305,33 +307,42 @@ class MicroloanLoanBulk(models.AbstractModel):
             ["loan_id", "sequence", "due_date", "days", "principal", "interest"]
             + ["fee", "amount", "balance"],
         )
-        batch = {"unlink": Installment, "create": []}
+        # The loans' new dates and ledger versions, one write per distinct
+        # values (before the schedules: the annualized rate reads the date).
+        writes = defaultdict(list)
         for item in items:
-            loan = item["loan"].sudo()
+            loan = item["loan"]
             date = item["date"]
-            first_due = (
+            item["first_due"] = (
                 loan.first_due_date
                 if (loan.first_due_date and loan.first_due_date > date)
                 else None
             )
+            key = (date, item["first_due"] or False, loan.ledger_version + 1)
+            writes[key].append(loan.id)
+        for (date, first_due, version), loan_ids in writes.items():
+            Loan.browse(loan_ids).sudo().write(
+                {
+                    "disbursement_date": date,
+                    "first_due_date": first_due,
+                    "microloan_accrued_to": date,
+                    "ledger_version": version,
+                }
+            )
+        batch = {"unlink": Installment, "create": []}
+        for item in items:
+            loan = item["loan"].sudo()
+            date = item["date"]
             terms = replace(
                 loan._engine_terms(),
                 principal=loan._money(item["amount"]),
                 disbursement_date=date,
-                first_due_date=first_due,
+                first_due_date=item["first_due"],
             )
             try:
                 schedule = build_schedule(terms)
             except EngineError as error:
                 raise loan._engine_user_error(error) from error
-            loan.write(
-                {
-                    "disbursement_date": date,
-                    "first_due_date": first_due or False,
-                    "microloan_accrued_to": date,
-                    "ledger_version": loan.ledger_version + 1,
-                }
-            )
             loan._apply_schedule(schedule, batch)
             # The product's fees due at disbursement, charged with the first
             # one as _disburse does (microloan_engine.fees.disbursement).
@@ -341,7 +352,7 @@ class MicroloanLoanBulk(models.AbstractModel):
         if batch["unlink"]:
             batch["unlink"].unlink()
         if batch["create"]:
-            Installment.create(batch["create"])
+            Installment._insert_schedule_rows(batch["create"])
         loans._activate()
         transactions = Loan._post_transactions(
             [
@@ -380,6 +391,16 @@ class MicroloanLoanBulk(models.AbstractModel):
         )
         loans._disburse_batch_done()
         return transactions
+
+    def _check_posting_dates(self, dates):
+        """``_check_posting_date`` of each of these loans with its date of
+        ``dates`` (a list in the loans' order, for a batch); returns the
+        dates. microloan_accounting checks the accounting setup of a branch,
+        product and date once for the batch."""
+        return [
+            loan._check_posting_date(date)
+            for loan, date in zip(self, dates, strict=True)
+        ]
 
     def _disburse_batch_check(self, items):
         """Hook: refuse the first disbursements ``items`` of these loans

@@ -1,5 +1,7 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index, float_repr
 
 # Written by the engine only (see microloan.loan._apply_schedule); every other
 # field too: a client writes no installment (see _check_schedule_editable).
@@ -14,6 +16,15 @@ SCHEDULE_FIELDS = {
     "amount",
     "balance",
 }
+
+# The loan's stored totals of its schedule (microloan.loan._schedule_totals).
+SCHEDULE_TOTALS = (
+    "total_interest",
+    "total_payment",
+    "fee_amount",
+    "total_cost",
+    "maturity_date",
+)
 
 
 class MicroloanLoanInstallment(models.Model):
@@ -106,20 +117,24 @@ class MicroloanLoanInstallment(models.Model):
     @api.depends("loan_id.state", "amount_residual")
     def _compute_state(self):
         for installment in self:
-            loan_state = installment.loan_id.state
-            if loan_state in ("draft", "submitted"):
-                installment.state = "draft"
-            elif loan_state in ("rejected", "cancelled"):
-                installment.state = "cancelled"
-            elif (
-                installment.currency_id.compare_amounts(
-                    installment.amount_residual, 0.0
-                )
-                <= 0
-            ):
-                installment.state = "paid"
-            else:
-                installment.state = "open"
+            installment.state = self._state_of(
+                installment.loan_id.state,
+                installment.currency_id,
+                installment.amount_residual,
+            )
+
+    @api.model
+    def _state_of(self, loan_state, currency, residual):
+        """The state of an installment of a loan in ``loan_state`` with
+        ``residual`` left to pay (the compute's rule, also given by
+        ``_insert_schedule_rows``)."""
+        if loan_state in ("draft", "submitted"):
+            return "draft"
+        if loan_state in ("rejected", "cancelled"):
+            return "cancelled"
+        if currency.compare_amounts(residual, 0.0) <= 0:
+            return "paid"
+        return "open"
 
     def init(self):
         result = super().init()
@@ -169,6 +184,137 @@ class MicroloanLoanInstallment(models.Model):
         if vals:
             self.loan_id._check_schedule_editable()
         return super().write(vals)
+
+    @api.model
+    def _insert_schedule_rows(self, vals_list):
+        """Create the installments ``vals_list`` (the rows of
+        ``microloan.loan._apply_schedule``: ``loan_id``, ``company_id``,
+        ``currency_id``, ``partner_id``, ``sequence``, ``due_date``, ``days``
+        and the amounts ``principal``, ``interest``, ``fee``, ``amount``,
+        ``balance``), the whole schedules of their loans (the installments
+        they replace are deleted), in one ``INSERT`` with every stored value
+        ``create`` would give them, and return them. Superuser only, like
+        ``create`` (``_check_schedule_editable``).
+
+        A batch of loans (the bulk API, ``_build_schedule``) creates
+        thousands of installments: through the ORM each one costs a record
+        in the cache, its money rounded through its currency at create and
+        again at the flush, and the compute of its paid amounts, residual
+        and state, most of the loans' creation. New installments have paid
+        and charged nothing: what their computes give is known here (the
+        amounts paid 0, the residual the installment, the state from the
+        loan's, ``_state_of``); ``test_installment_insert.py`` compares the
+        rows field by field with installments the ORM creates. The ORM is
+        then told through the loans' schedules (``installment_ids``): what
+        depends on them (their collection actions) is recomputed as after a
+        ``create``; the loans' totals are given from the rows
+        (``microloan.loan._schedule_totals``, the compute's rule) rather than
+        read back."""
+        if not vals_list:
+            return self.browse()
+        loans = self.env["microloan.loan"].browse(
+            {vals["loan_id"] for vals in vals_list}
+        )
+        loans._check_schedule_editable()
+        # The loans' states and currencies, and no pending write of an
+        # installment (the unique number per loan is checked by the table).
+        loans.fetch(["state", "currency_id"])
+        self.flush_model()
+        currencies = {loan.id: loan.currency_id for loan in loans}
+        states = {loan.id: loan.state for loan in loans}
+        uid = self.env.uid
+        now = self.env.cr.now()
+        money_columns = ("principal", "interest", "fee", "amount", "balance")
+        zero_columns = (
+            "principal_paid",
+            "interest_paid",
+            "fee_paid",
+            "penalty",
+            "compound",
+            "fee_charged",
+            "penalty_paid",
+            "compound_paid",
+            "amount_paid",
+        )
+        columns = (
+            ("loan_id", "company_id", "currency_id", "partner_id", "sequence")
+            + ("due_date", "days", "kind", "state")
+            + money_columns
+            + zero_columns
+            + ("amount_residual", "create_uid", "write_uid", "create_date")
+            + ("write_date",)
+        )
+        rows = []
+        for vals in vals_list:
+            currency = currencies[vals["loan_id"]]
+            digits = currency.decimal_places
+            zero = float_repr(0.0, digits)
+
+            def money(value, currency=currency, digits=digits):
+                # As fields.Monetary stores it (rounded to the currency).
+                return float_repr(currency.round(value or 0.0), digits)
+
+            amount = currency.round(vals.get("amount") or 0.0)
+            rows.append(
+                (
+                    vals["loan_id"],
+                    vals["company_id"],
+                    currency.id,
+                    vals["partner_id"],
+                    vals["sequence"],
+                    vals["due_date"],
+                    vals["days"],
+                    "scheduled",
+                    self._state_of(states[vals["loan_id"]], currency, amount),
+                    *(money(vals.get(name)) for name in money_columns),
+                    *(zero for _name in zero_columns),
+                    money(amount),
+                    uid,
+                    uid,
+                    now,
+                    now,
+                )
+            )
+        ids = []
+        for start in range(0, len(rows), 5000):
+            ids += [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                        SQL.identifier(self._table),
+                        SQL(", ").join(map(SQL.identifier, columns)),
+                        SQL(", ").join(
+                            SQL("%s", row) for row in rows[start : start + 5000]
+                        ),
+                    )
+                )
+            ]
+        loans.invalidate_recordset(["installment_ids"])
+        loans.modified(["installment_ids"])
+        # The loans' totals, from the rows rather than read back (the rows
+        # are their whole schedules).
+        Loan = self.env["microloan.loan"]
+        totals = [Loan._fields[name] for name in SCHEDULE_TOTALS]
+        positions = [columns.index(name) for name in ("amount", "interest", "fee")]
+        lines = defaultdict(list)
+        for vals, row in zip(vals_list, rows, strict=True):
+            lines[vals["loan_id"]].append(
+                (
+                    vals["sequence"],
+                    *(float(row[position]) for position in positions),
+                    vals["due_date"],
+                )
+            )
+        with self.env.protecting(totals, loans):
+            for loan in loans:
+                # In the order of the loan's installments (its compute's).
+                loan.update(
+                    loan._schedule_totals([line[1:] for line in sorted(lines[loan.id])])
+                )
+        for field in totals:
+            self.env.remove_to_compute(field, loans)
+        return self.browse(ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_fixed_schedule(self):

@@ -1707,10 +1707,21 @@ class MicroloanLoanServicing(models.AbstractModel):
     def _build_schedule(self):
         """Build the schedules of these loans with the engine; the
         installments that change are replaced in one ``unlink`` and one
-        ``create`` for all of them (a bulk import creates loans by the
-        hundred)."""
+        insert for all of them (a bulk import creates loans by the hundred:
+        ``microloan.loan.installment._insert_schedule_rows``)."""
         # sudo: installments are written by the engine only.
         Installment = self.env["microloan.loan.installment"].sudo()
+        # The installments of every loan, read in one query for the
+        # comparison of _apply_schedule (new loans have none, known).
+        unknown = list(
+            self.env.cache.get_missing_ids(self, self._fields["installment_ids"])
+        )
+        if len(unknown) > 1:
+            Installment.search_fetch(
+                [("loan_id", "in", unknown)],
+                ["loan_id", "sequence", "due_date", "days", "principal", "interest"]
+                + ["fee", "amount", "balance"],
+            )
         batch = {"unlink": Installment, "create": []}
         for loan in self:
             try:
@@ -1729,4 +1740,4 @@ class MicroloanLoanServicing(models.AbstractModel):
         if batch["unlink"]:
             batch["unlink"].unlink()
         if batch["create"]:
-            Installment.create(batch["create"])
+            Installment._insert_schedule_rows(batch["create"])

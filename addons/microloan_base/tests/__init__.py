@@ -23,6 +23,7 @@ from . import test_servicing_followup
 from . import test_close_run
 from . import test_loan_book_import
 from . import test_bulk_api
+from . import test_installment_insert
 from . import test_read_query_counts
 from . import test_portal
 from . import test_reminder_mail

@@ -247,7 +247,8 @@ class TestSchedule(MicroloanCommon):
             counts[count] = self.env.cr.sql_log_count - start
             self.assertEqual(len(loans.installment_ids), 12 * count)
             self.assertEqual(len(set(loans.mapped("name"))), count)
-        # Measured: 12 queries for one loan, 25 for five. Each further loan
+        # Measured: 10 queries for one loan, 23 for five (12 and 25 with the
+        # installments created by the ORM). Each further loan
         # costs its number (a gapless sequence: the year's range is read,
         # locked and updated, three queries); a batch looks the year's range
         # up once to keep it for its further numbers (a single number does

@@ -403,6 +403,7 @@ class MicroloanRegulatoryLimit(models.Model):
             )
         in_force = {}
         prepared = {}
+        links = {}
         for index, entry in enumerate(entries):
             company, date, partner = entry["company"], entry["date"], entry["partner"]
             if (company, date) not in in_force:
@@ -428,10 +429,12 @@ class MicroloanRegulatoryLimit(models.Model):
                         limit._exposure_parts_many(groups, company, date, batch),
                         limit._limit_amount(company, date),
                     )
+                if limit not in links:
+                    links[limit] = limit._batch_links(entries)
                 groups, outside, maximum = prepared[limit, company, date]
                 group = self.env["res.partner"].browse(groups[partner.id])
                 parts = outside[partner.id] + limit._batch_parts(
-                    entries, index, group, company, date
+                    entries, index, group, company, date, links[limit]
                 )
                 if entry["base"]:
                     parts.append(entry["base"])
@@ -443,25 +446,34 @@ class MicroloanRegulatoryLimit(models.Model):
                 if usage.breached:
                     limit._raise_breached(partner, company, usage)
 
-    def _batch_parts(self, entries, index, group, company, date):
+    def _batch_parts(self, entries, index, group, company, date, links=None):
         """What the other loans of a batch (``_check_new_exposures``) count
         against this limit for the loan at ``index``, whose borrower's
         ``group`` is given: their own debt when their borrower is in it, the
-        guarantees its members gave on them otherwise."""
+        guarantees its members gave on them otherwise. ``links``: the
+        batch's loans by borrower and guarantor (``_batch_links``), built
+        once per limit rather than every loan of the batch read for every
+        other."""
         self.ensure_one()
+        if links is None:
+            links = self._batch_links(entries)
         currency = company.currency_id
         members = set(group.ids)
+        owed = set()
+        guaranteed = []
+        for member in members:
+            owed.update(links["borrower"].get(member, ()))
+            guaranteed += links["guarantor"].get(member, ())
         parts = []
-        for other_index, other in enumerate(entries):
+        for other_index in sorted(owed | {i for i, _guarantee in guaranteed}):
             if other_index == index:
                 continue
+            other = entries[other_index]
             value = other["after"] if other_index < index else other["before"]
-            loan = other["loan"]
-            if not value or (
-                self.product_ids and loan.product_id not in self.product_ids
-            ):
+            if not value:
                 continue
-            if loan.partner_id.id in members:
+            loan = other["loan"]
+            if other_index in owed:
                 parts.append(loan.currency_id._convert(value, currency, company, date))
                 continue
             decimals = loan.currency_id.decimal_places
@@ -476,3 +488,18 @@ class MicroloanRegulatoryLimit(models.Model):
                     loan.currency_id._convert(float(exposure), currency, company, date)
                 )
         return parts
+
+    def _batch_links(self, entries):
+        """The loans of a batch (``_check_new_exposures``) that count against
+        this limit, by index: ``{"borrower": {partner_id: {index}},
+        "guarantor": {partner_id: [(index, guarantee)]}}``."""
+        self.ensure_one()
+        links = {"borrower": defaultdict(set), "guarantor": defaultdict(list)}
+        for index, entry in enumerate(entries):
+            loan = entry["loan"]
+            if self.product_ids and loan.product_id not in self.product_ids:
+                continue
+            links["borrower"][loan.partner_id.id].add(index)
+            for guarantee in loan.guarantee_ids:
+                links["guarantor"][guarantee.partner_id.id].append((index, guarantee))
+        return links
