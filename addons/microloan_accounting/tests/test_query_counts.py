@@ -46,6 +46,18 @@ class TestQueryCounts(MicroloanAccountingCommon):
         move = charges.move_id
         self.assertEqual(len(move), 1)
         self.assertEqual(move.state, "posted")
+        # Their entry, written at once, is the one their compute gives them.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT DISTINCT move_id FROM microloan_loan_transaction "
+            "WHERE id = ANY(%s)",
+            [charges.ids],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(move.id,)])
+        for charge in charges:
+            self.assertEqual(
+                charge._microloan_main_entry() or charge.move_line_ids.move_id, move
+            )
         receivable = self.accounts["interest_receivable"]
         for charge in charges:
             self.assertEqual(charge.move_line_ids.account_id, receivable)
