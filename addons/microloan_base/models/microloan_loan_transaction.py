@@ -246,7 +246,11 @@ class MicroloanLoanTransaction(models.Model):
         the loans' sums); the installments' charged figures are written here
         from the lines' amounts, so their compute is not run again (nothing
         else depends on the charge lines: they pay nothing). Like ``create``,
-        only the servicing (as superuser) posts them."""
+        only the servicing (as superuser) posts them; the loan, branch,
+        currency and borrower of each come from its loan, as the company
+        checks of ``create`` want them. A module acting on the transactions
+        ``create`` makes acts on these too by extending this method (as
+        ``microloan_accounting`` books them)."""
         if not self.env.su:
             raise UserError(
                 self.env._(
