@@ -136,6 +136,33 @@ class TestChargeInsert(LifecycleCommon):
             by_orm.installment_ids.transaction_line_ids.mapped("amount"),
         )
 
+    def test_two_branches(self):
+        """Charges of two branches inserted together: each numbered from its
+        branch's sequence, its lines in its branch."""
+        bj = self._active_loan()
+        sh = self._active_loan_sh()
+        day = self.d("2025-03-31")
+        self._close(day - timedelta(days=1), self.branch_bj | self.branch_sh)
+        postings = self._month_end_postings(bj, day)
+        postings += self._month_end_postings(sh, day)
+        Transaction = self.env["microloan.loan.transaction"].sudo()
+        transactions = Transaction.browse(
+            Transaction._insert_charges(
+                self.env["microloan.loan"]._prepare_transaction_vals_list(postings)
+            )
+        )
+        self.assertEqual(len(transactions), 4)
+        for transaction in transactions:
+            code = transaction.company_id.microloan_branch_code
+            self.assertEqual(transaction.company_id, transaction.loan_id.company_id)
+            self.assertTrue(transaction.name.startswith(f"{code}-TX-2025-"))
+            self.assertEqual(transaction.line_ids.company_id, transaction.company_id)
+            self.assertEqual(
+                transaction.line_ids.installment_id.loan_id, transaction.loan_id
+            )
+        self.assertEqual(bj.transaction_ids & transactions, transactions[:2])
+        self.assertEqual(sh.transaction_ids & transactions, transactions[2:])
+
     def test_charges_only_as_superuser(self):
         Transaction = self.env["microloan.loan.transaction"]
         with self.assertRaises(UserError):
