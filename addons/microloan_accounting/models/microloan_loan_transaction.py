@@ -95,6 +95,12 @@ class MicroloanLoanTransaction(models.Model):
         transactions._microloan_book_all()
         return transactions
 
+    @api.model
+    def _insert_charges(self, vals_list):
+        ids = super()._insert_charges(vals_list)
+        self.browse(ids)._microloan_book_all()
+        return ids
+
     def _get_repost_values(self):
         values = super()._get_repost_values()
         if self.payment_journal_id:
@@ -136,9 +142,15 @@ class MicroloanLoanTransaction(models.Model):
                 )
             charges.clear()
 
+        active = {}
         for transaction in self:
             loan = transaction.loan_id
-            if not loan._microloan_accounting_active():
+            # It depends on the branch and product only: once per pair.
+            if (loan.company_id, loan.product_id) not in active:
+                active[loan.company_id, loan.product_id] = (
+                    loan._microloan_accounting_active()
+                )
+            if not active[loan.company_id, loan.product_id]:
                 continue
             # The check depends on these only: once per distinct key in a
             # batch.

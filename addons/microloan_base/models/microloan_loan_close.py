@@ -206,8 +206,11 @@ class MicroloanLoanClose(models.AbstractModel):
                 raise loan._engine_user_error(error) from error
             positions[loan] = position
             statuses[loan] = replace(status, days_past_due=closed.days_past_due)
-        # The month-end charges of the whole batch in one go.
-        self._post_transactions(charges)
+        # The month-end charges of the whole batch inserted in one go.
+        # sudo: the close posts the charges, whoever runs it.
+        self.env["microloan.loan.transaction"].sudo()._insert_charges(
+            self._prepare_transaction_vals_list(charges)
+        )
         risk_vals = self._get_risk_vals(day, statuses)
         # The figures of the close's run, when one records them.
         self.env["microloan.close.run"]._record_close_stats(

@@ -263,7 +263,22 @@ class MicroloanLoanServicing(models.AbstractModel):
         posting of the sub-ledger goes through here: it refuses a date on or
         before the branch's sub-ledger lock date."""
         Transaction = self.env["microloan.loan.transaction"]
+        vals_list = self._prepare_transaction_vals_list(postings)
+        if not vals_list:
+            return Transaction
+        # sudo: transactions are created by the servicing only; the result goes
+        # back to the caller's environment.
+        return Transaction.sudo().create(vals_list).sudo(self.env.su)
+
+    @api.model
+    def _prepare_transaction_vals_list(self, postings):
+        """The values of the transactions ``postings`` (see
+        :meth:`_post_transactions`), their lines as ``Command.create``; the
+        kinds and components checked, the sub-ledger lock date too (once per
+        branch and date)."""
+        Transaction = self.env["microloan.loan.transaction"]
         vals_list = []
+        locks_checked = set()
         for posting in postings:
             posting = dict(posting)
             loan = posting.pop("loan")
@@ -274,7 +289,9 @@ class MicroloanLoanServicing(models.AbstractModel):
                 raise UserError(
                     self.env._("Unknown loan transaction kind %(kind)s.", kind=kind)
                 )
-            loan.company_id._check_microloan_lock_date(date, loan.name)
+            if (loan.company_id, date) not in locks_checked:
+                loan.company_id._check_microloan_lock_date(date, loan.name)
+                locks_checked.add((loan.company_id, date))
             if kind == "reversal":
                 reversed_kind = Transaction.browse(posting.get("reversal_of_id")).kind
             else:
@@ -319,11 +336,7 @@ class MicroloanLoanServicing(models.AbstractModel):
                     "line_ids": [fields.Command.create(vals) for vals in line_vals],
                 }
             )
-        if not vals_list:
-            return Transaction
-        # sudo: transactions are created by the servicing only; the result goes
-        # back to the caller's environment.
-        return Transaction.sudo().create(vals_list).sudo(self.env.su)
+        return vals_list
 
     # ------------------------------------------------------------------
     # Engine adapters

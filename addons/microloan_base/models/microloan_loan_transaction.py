@@ -2,7 +2,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_repr
+
+from .microloan_loan_installment_servicing import CHARGED_FIELDS
 
 KINDS = [
     ("disbursement", "Disbursement"),
@@ -26,6 +28,10 @@ CHARGE_KINDS = ("penalty", "compound", "fee")
 COMPONENTS = ("principal", "interest", "penalty", "compound", "fee", "excess")
 # Fields a reversal may still write on a posted transaction.
 REVERSAL_FIELDS = {"state", "reversed_by_id"}
+# Fields of the transaction its lines carry too (see
+# microloan.loan.transaction.line); rows per INSERT of _insert_charges.
+TRANSACTION_LINE_FIELDS = ("loan_id", "company_id", "currency_id", "date", "kind")
+INSERT_CHUNK = 5000
 
 
 class MicroloanLoanTransaction(models.Model):
@@ -188,6 +194,14 @@ class MicroloanLoanTransaction(models.Model):
                     "(disbursement, repayment, reversal...)."
                 )
             )
+        self._complete_vals_list(vals_list)
+        return super().create(vals_list)
+
+    def _complete_vals_list(self, vals_list):
+        """Give the transactions ``vals_list`` (with their lines as
+        ``Command.create``) their totals per component and, when they have
+        none, their numbers: those of a batch (the month-end close posts
+        thousands) drawn per branch at once."""
         for vals in vals_list:
             totals = dict.fromkeys(COMPONENTS, 0.0)
             for command in vals.get("line_ids", ()):
@@ -200,8 +214,6 @@ class MicroloanLoanTransaction(models.Model):
                 totals[command[2]["component"]] += command[2]["amount"]
             for component, total in totals.items():
                 vals[f"{component}_amount"] = total
-        # A batch (the month-end close posts thousands) is numbered per
-        # branch in one go.
         unnamed = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name"):
@@ -214,7 +226,196 @@ class MicroloanLoanTransaction(models.Model):
             )
             for vals, name in zip(group, names, strict=True):
                 vals["name"] = name
-        return super().create(vals_list)
+
+    @api.model
+    def _insert_charges(self, vals_list):
+        """Post the charges ``vals_list`` (penalty, compound interest or fee
+        transactions as ``microloan.loan.servicing._prepare_transaction_vals_list``
+        gives them, their lines as ``Command.create``; the month-end close
+        posts thousands) in one INSERT of the transactions and one of their
+        lines (per 5,000 rows), with every stored value ``create`` gives them
+        (their totals, their numbers drawn per branch at once; a test compares
+        them field by field with charges the ORM creates), and the charged
+        figures of their installments in one UPDATE; return their ids, in
+        order.
+
+        Through the ORM each transaction cost its records, its lines' copies
+        of its fields, and a recompute of its installments' figures from
+        every line of them: most of a month end's time. The ORM is told of
+        the new rows as ``create`` tells it (what depends on the transactions:
+        the loans' sums); the installments' charged figures are written here
+        from the lines' amounts, so their compute is not run again (nothing
+        else depends on the charge lines: they pay nothing). Like ``create``,
+        only the servicing (as superuser) posts them; the loan, branch,
+        currency and borrower of each come from its loan, as the company
+        checks of ``create`` want them. A module acting on the transactions
+        ``create`` makes acts on these too by extending this method (as
+        ``microloan_accounting`` books them)."""
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Loan transactions are posted by the loan's actions "
+                    "(disbursement, repayment, reversal...)."
+                )
+            )
+        if not vals_list:
+            return []
+        if any(vals["kind"] not in CHARGE_KINDS for vals in vals_list):
+            raise ValueError("_insert_charges posts charges only")
+        self._complete_vals_list(vals_list)
+        Line = self.env["microloan.loan.transaction.line"]
+        # What the close wrote before reaches the tables first.
+        self.env.flush_all()
+        currencies = self.env["res.currency"].browse(
+            {vals["currency_id"] for vals in vals_list}
+        )
+        rounding = {currency.id: currency.round for currency in currencies}
+        uid = self.env.uid
+        now = self.env.cr.now()
+        log = {"create_uid": uid, "write_uid": uid, "create_date": now}
+        log["write_date"] = now
+        defaults = {
+            name: value
+            for name, value in self._add_missing_default_values({}).items()
+            if self._fields[name].store and self._fields[name].column_type
+        }
+        columns = sorted(
+            {name for vals in vals_list for name in vals if name != "line_ids"}
+            | defaults.keys()
+        )
+        rows = []
+        for vals in vals_list:
+            values = {**defaults, **vals}
+            rows.append(
+                [
+                    *(
+                        self._insert_column_value(
+                            name, values.get(name), rounding[vals["currency_id"]]
+                        )
+                        for name in columns
+                    ),
+                    *log.values(),
+                ]
+            )
+        ids = self._insert_rows(self._table, [*columns, *log], rows)
+        line_columns = [
+            "transaction_id",
+            *TRANSACTION_LINE_FIELDS,
+            "installment_id",
+            "component",
+            "effect",
+            "amount",
+            *log,
+        ]
+        line_rows = []
+        charged = defaultdict(lambda: dict.fromkeys(CHARGED_FIELDS.values(), 0.0))
+        for transaction_id, vals in zip(ids, vals_list, strict=True):
+            currency_round = rounding[vals["currency_id"]]
+            for command in vals["line_ids"]:
+                line = command[2]
+                amount = currency_round(line["amount"])
+                line_rows.append(
+                    (
+                        transaction_id,
+                        *(
+                            self._insert_column_value(
+                                name, vals.get(name), currency_round
+                            )
+                            for name in TRANSACTION_LINE_FIELDS
+                        ),
+                        line.get("installment_id") or None,
+                        line["component"],
+                        line["effect"],
+                        amount,
+                        *log.values(),
+                    )
+                )
+                field = CHARGED_FIELDS.get(line["component"])
+                if line.get("installment_id") and field and line["effect"] == "charge":
+                    charged[line["installment_id"]][field] += amount
+        self._insert_rows(Line._table, line_columns, line_rows)
+        Installment = self.env["microloan.loan.installment"]
+        names = list(CHARGED_FIELDS.values())
+        if charged:
+            # The installments' charged figures as _compute_ledger_amounts
+            # sums them (the lines' amounts are rounded as stored).
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE microloan_loan_installment AS i
+                       SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s
+                      FROM (VALUES %(values)s) AS v(id, %(columns)s)
+                     WHERE i.id = v.id
+                    """,
+                    assignments=SQL(", ").join(
+                        SQL(
+                            "%(column)s = COALESCE(i.%(column)s, 0) + v.%(column)s",
+                            column=SQL.identifier(name),
+                        )
+                        for name in names
+                    ),
+                    uid=uid,
+                    now=now,
+                    values=SQL(", ").join(
+                        SQL(
+                            "(%s, %s)",
+                            installment_id,
+                            SQL(", ").join(
+                                SQL("%s::numeric", float_repr(sums[name], 6))
+                                for name in names
+                            ),
+                        )
+                        for installment_id, sums in charged.items()
+                    ),
+                    columns=SQL(", ").join(map(SQL.identifier, names)),
+                )
+            )
+        # The caches that list the transactions and lines, and the
+        # installments' figures, no longer hold.
+        installments = Installment.browse(list(charged))
+        self.env["microloan.loan"].invalidate_model(["transaction_ids"])
+        Installment.invalidate_model(["transaction_line_ids"])
+        installments.invalidate_recordset([*names, "write_uid", "write_date"])
+        # What depends on the new transactions (the loans' sums) is told as
+        # create tells it. What depends on the lines is reached through the
+        # installments' lines: their ledger figures and, through the paid
+        # ones, their amounts due and state, the loans' outstanding
+        # principal... A charge line changes the charged figures only,
+        # written above: those are told of (nothing else changes).
+        self.browse(ids).modified([*columns, *log], create=True)
+        installments.modified(names)
+        return ids
+
+    def _insert_column_value(self, name, value, currency_round):
+        """``value`` of the field ``name`` as ``_insert_charges`` inserts it
+        (as ``create`` stores it: money rounded to the currency, empty values
+        as NULL)."""
+        field = self._fields[name]
+        if field.type == "monetary":
+            return currency_round(value or 0.0)
+        if field.type == "boolean":
+            return bool(value)
+        return value or None
+
+    def _insert_rows(self, table, columns, rows):
+        """Insert ``rows`` into ``table`` (5,000 per query); return their ids."""
+        ids = []
+        for start in range(0, len(rows), INSERT_CHUNK):
+            ids += [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                        SQL.identifier(table),
+                        SQL(", ").join(map(SQL.identifier, columns)),
+                        SQL(", ").join(
+                            SQL("%s", tuple(row))
+                            for row in rows[start : start + INSERT_CHUNK]
+                        ),
+                    )
+                )
+            ]
+        return ids
 
     def write(self, vals):
         if vals.keys() - REVERSAL_FIELDS or not self.env.su:

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .microloan_loan_transaction import KINDS
+from .microloan_loan_transaction import KINDS, TRANSACTION_LINE_FIELDS
 
 COMPONENTS = [
     ("principal", "Principal"),
@@ -11,8 +11,6 @@ COMPONENTS = [
     ("fee", "Fee"),
     ("excess", "Borrower Credit"),
 ]
-# Fields of the transaction its lines carry too.
-TRANSACTION_FIELDS = ("loan_id", "company_id", "currency_id", "date", "kind")
 
 
 class MicroloanLoanTransactionLine(models.Model):
@@ -85,7 +83,7 @@ class MicroloanLoanTransactionLine(models.Model):
                     transactions._prefetch_ids
                 )
                 copied[transaction_id] = transaction._convert_to_write(
-                    {name: transaction[name] for name in TRANSACTION_FIELDS}
+                    {name: transaction[name] for name in TRANSACTION_LINE_FIELDS}
                 )
             vals.update(copied[transaction_id])
         return super().create(vals_list)

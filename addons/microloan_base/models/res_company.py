@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # Branch fields set by the module's own runs only (the daily close writes the day
 # it closed through sudo()): a settings user cannot move them.
@@ -184,40 +185,82 @@ class ResCompany(models.Model):
         :meth:`_get_microloan_sequence`) for records dated ``dates`` (a
         list), in that order.
 
-        The sequence's yearly ranges are looked up once for the batch; each
-        number is then drawn from its range as ``ir.sequence`` does (which
-        creates a range when a year has none yet)."""
+        The sequence's yearly ranges are looked up once for the batch (and
+        created when a year has none yet, as ``ir.sequence`` does); the
+        numbers of each range are drawn at once (see
+        :meth:`_microloan_draw_numbers`) and formatted as ``next_by_id``
+        formats them."""
         # sudo: the yearly ranges of the branch's own sequence; only numbers are drawn.
+        sequence = sequence.sudo()
+        if not sequence.use_date_range:
+            return [sequence._next() for _date in dates]
         DateRange = self.env["ir.sequence.date_range"].sudo()
-        ranges = []
-        numbers = []
+        positions = {}
         for index, date in enumerate(dates):
             date_range = next(
-                (r for r in ranges if r.date_from <= date <= r.date_to), None
+                (r for r in positions if r.date_from <= date <= r.date_to), None
             )
-            if date_range:
-                # What ``next_by_id`` does once it has found the range (for a
-                # ``no_gap`` sequence too: the range locks and updates its row).
-                number = date_range.with_context(
-                    ir_sequence_date_range=date_range.date_from
-                )._next()
-            else:
-                number = sequence.next_by_id(sequence_date=date)
-            if not date_range and index < len(dates) - 1:
-                # The range is kept for the numbers still to draw (none
-                # for the last one: a single repayment's number).
-                ranges.append(
-                    DateRange.search(
-                        [
-                            ("sequence_id", "=", sequence.id),
-                            ("date_from", "<=", date),
-                            ("date_to", ">=", date),
-                        ],
-                        limit=1,
-                    )
-                )
-            numbers.append(number)
+            if date_range is None:
+                date_range = DateRange.search(
+                    [
+                        ("sequence_id", "=", sequence.id),
+                        ("date_from", "<=", date),
+                        ("date_to", ">=", date),
+                    ],
+                    limit=1,
+                ) or sequence._create_date_range_seq(date)
+                positions[date_range] = []
+            positions[date_range].append(index)
+        numbers = [None] * len(dates)
+        padding = sequence.padding
+        for date_range, indexes in positions.items():
+            # As ir.sequence's get_next_char, its prefix and suffix once.
+            prefix, suffix = sequence.with_context(
+                ir_sequence_date_range=date_range.date_from
+            )._get_prefix_suffix()
+            drawn = self._microloan_draw_numbers(date_range, len(indexes))
+            for index, number in zip(indexes, drawn, strict=True):
+                numbers[index] = f"{prefix}{number:0{padding}d}{suffix}"
         return numbers
+
+    @api.model
+    def _microloan_draw_numbers(self, date_range, count):
+        """Draw ``count`` numbers of the sequence range ``date_range`` at once:
+        a ``no_gap`` range is locked and moved on by ``count`` in one go (as
+        ``ir.sequence`` does for one number: the numbers are consecutive and
+        a rolled back transaction gives them back); a standard one draws them
+        from its PostgreSQL sequence in one query (unique, consecutive unless
+        another transaction draws at the same time, as one by one)."""
+        sequence = date_range.sequence_id
+        if sequence.implementation == "standard":
+            name = f"ir_sequence_{sequence.id:03d}_{date_range.id:03d}"
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
+                    name,
+                    count,
+                )
+            )
+            return [number for (number,) in rows]
+        date_range.flush_recordset(["number_next"])
+        step = sequence.number_increment
+        ((first,),) = self.env.execute_query(
+            SQL(
+                "SELECT number_next FROM ir_sequence_date_range "
+                "WHERE id = %s FOR UPDATE NOWAIT",
+                date_range.id,
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                "UPDATE ir_sequence_date_range SET number_next = number_next + %s "
+                "WHERE id = %s",
+                step * count,
+                date_range.id,
+            )
+        )
+        date_range.invalidate_recordset(["number_next"])
+        return [first + step * index for index in range(count)]
 
     def _get_microloan_sequence(
         self, code, name, prefix, padding, implementation="standard"

@@ -28,3 +28,4 @@ from . import test_read_query_counts
 from . import test_portal
 from . import test_reminder_mail
 from . import test_view_layout
+from . import test_charge_insert

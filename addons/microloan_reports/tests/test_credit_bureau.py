@@ -592,3 +592,53 @@ class TestCreditBureau(LifecycleCommon):
         self.assertTrue(export.attachment_id.name.endswith(".xml"))
         with self.assertRaises(ValidationError):
             wizard.write({"date_from": "2025-02-01"})
+
+    def test_events_inserted_as_the_orm_creates_them(self):
+        """The events are inserted at once (_insert_events, a thousand at a
+        month end): the rows are those the ORM creates, field by field: a
+        month-end performance and an event of a repayment."""
+        loan = self._active_loan()
+        self._close_each_day(self.d("2025-01-10"), self.d("2025-02-09"))
+        transaction = self.env["microloan.loan.transaction"].browse(
+            loan.register_repayment(5000.0, self.d("2025-02-10"))
+        )
+        day = self.d("2025-02-28")
+        months = {
+            loan: {
+                "month": "2025-02",
+                "settlement_date": self.d("2025-02-10"),
+                "due_amount": 8884.88,
+                "paid_amount": 5000.0,
+            }
+        }
+        Event = self.Event.sudo()
+        cases = [
+            Event._prepare_record_vals(loan, "30", day, months=months),
+            Event._prepare_record_vals(
+                loan, "49", transaction.date, {loan: transaction}
+            ),
+        ]
+
+        def row(events):
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT * FROM microloan_credit_report_event WHERE id = ANY(%s)",
+                [events.ids],
+            )
+            names = [description.name for description in self.env.cr.description]
+            (values,) = self.env.cr.fetchall()
+            return dict(zip(names, values, strict=True))
+
+        for vals_list in cases:
+            # The ORM's event rolled back: a transaction is reported once.
+            with self.env.cr.savepoint() as savepoint:
+                orm_row = row(Event.create([dict(vals) for vals in vals_list]))
+                savepoint.rollback()
+            self.env.invalidate_all()
+            inserted = Event.browse(Event._insert_events([dict(v) for v in vals_list]))
+            for name, value in row(inserted).items():
+                if name != "id":
+                    self.assertEqual(value, orm_row[name], name)
+            self.assertIn(inserted, self.events(loan))
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.reporter)._insert_events(cases[0])
