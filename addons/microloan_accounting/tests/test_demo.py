@@ -1,6 +1,7 @@
 import re
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import html2plaintext
 
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
@@ -163,3 +164,31 @@ class TestDemo(TransactionCase):
             }
         )
         self.assertEqual(found, [])
+
+    def test_demo_texts_have_no_english_word(self):
+        """No English word in what the demo wrote on its microloan records:
+        messages (the negative-information notice, mailed in the borrower's
+        language, was in English: its module's terms were loaded after its
+        demo), activities (a rejection reason was English), the records'
+        names in them (``microloan.inspection,13``)."""
+        word = re.compile(r"(?<![\w@./-])[A-Za-z][a-z]{2,}(?![\w@/-])")
+
+        def english(text):
+            return [
+                line.strip()
+                for line in html2plaintext(text or "").splitlines()
+                if "@" not in line and "://" not in line and word.search(line)
+            ]
+
+        found = set()
+        for message in self.env["mail.message"].search(
+            [("model", "=like", "microloan.%")]
+        ):
+            found.update(english(message.body))
+            found.update(english(message.subject))
+        for activity in self.env["mail.activity"].search(
+            [("res_model", "=like", "microloan.%")]
+        ):
+            found.update(english(activity.summary))
+            found.update(english(activity.note))
+        self.assertEqual(sorted(found), [])

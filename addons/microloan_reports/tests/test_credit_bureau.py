@@ -2,6 +2,8 @@ import base64
 from datetime import date
 from decimal import Decimal
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -478,6 +480,43 @@ class TestCreditBureau(LifecycleCommon):
             correction.with_user(self.reporter).write({"reason": "Other"})
         with self.assertRefused(UserError, "already sent"):
             correction.with_user(self.reporter).unlink()
+
+    def test_finance_opens_an_event_that_has_corrections(self):
+        """Finance reads the events, not the exports and corrections: the
+        event's form opens for it without them (it raised an access error)."""
+        loan = self._active_loan()
+        self.export()
+        opening = self.events(loan, "10")
+        self.env["microloan.credit.report.correction"].with_user(self.reporter).create(
+            {"event_id": opening.id, "kind": "delete", "reason": "Sent twice"}
+        )
+        Event = self.env["microloan.credit.report.event"].with_user(self.finance)
+
+        def form_fields(model):
+            """The fields of the form as the web client reads them: those in
+            its arch (not in the lists of its x2many fields)."""
+            arch = etree.fromstring(
+                model.get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            return {
+                node.get("name")
+                for node in arch.iter("field")
+                if not any(parent.tag == "field" for parent in node.iterancestors())
+            }
+
+        fields = form_fields(Event)
+        self.assertNotIn("correction_ids", fields)
+        self.assertNotIn("export_id", fields)
+        spec = {
+            name: {"fields": {"display_name": {}}}
+            if Event._fields[name].type == "many2one"
+            else {}
+            for name in fields
+        }
+        [values] = Event.browse(opening.id).web_read(spec)
+        self.assertEqual(values["id"], opening.id)
+        # The credit reporter sees them.
+        self.assertIn("correction_ids", form_fields(Event.with_user(self.reporter)))
 
     def test_only_sent_events_are_corrected(self):
         loan = self._active_loan()
