@@ -506,13 +506,12 @@ class MicroloanLoanServicing(models.AbstractModel):
         for loan, position in positions.items():
             rows = [r for r in rows_by_loan[loan.id] if r["state"] != "cancelled"]
             for row, inst in zip(rows, position.installments, strict=True):
-                values = (float(inst.penalty_product), float(inst.compound_product))
-                if (row["penalty_product"], row["compound_product"]) != values:
-                    products[row["id"]] = dict(
-                        zip(
-                            ("penalty_product", "compound_product"), values, strict=True
-                        )
-                    )
+                values = {
+                    "penalty_product": float(inst.penalty_product),
+                    "compound_product": float(inst.compound_product),
+                }
+                if any(row[name] != value for name, value in values.items()):
+                    products[row["id"]] = values
         return products
 
     def _write_engine_states(self, positions, rows_by_loan, written=()):

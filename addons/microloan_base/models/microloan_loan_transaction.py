@@ -275,8 +275,12 @@ class MicroloanLoanTransaction(models.Model):
         rounding = {currency.id: currency.round for currency in currencies}
         uid = self.env.uid
         now = self.env.cr.now()
-        log = {"create_uid": uid, "write_uid": uid, "create_date": now}
-        log["write_date"] = now
+        log = {
+            "create_uid": uid,
+            "write_uid": uid,
+            "create_date": now,
+            "write_date": now,
+        }
         defaults = {
             name: value
             for name, value in self._add_missing_default_values({}).items()
