@@ -96,8 +96,8 @@ class MicroloanLoanTransaction(models.Model):
         return transactions
 
     @api.model
-    def _insert_charges(self, vals_list):
-        ids = super()._insert_charges(vals_list)
+    def _insert_charges(self, vals_list, installment_values=None):
+        ids = super()._insert_charges(vals_list, installment_values=installment_values)
         self.browse(ids)._microloan_book_all()
         return ids
 

@@ -206,10 +206,21 @@ class MicroloanLoanClose(models.AbstractModel):
                 raise loan._engine_user_error(error) from error
             positions[loan] = position
             statuses[loan] = replace(status, days_past_due=closed.days_past_due)
-        # The month-end charges of the whole batch inserted in one go.
+        # The month-end charges of the whole batch inserted in one go, the
+        # products of the installments charged (cleared) written with them.
+        charged = {
+            line["installment_id"] for posting in charges for line in posting["lines"]
+        }
+        products = {
+            installment_id: values
+            for installment_id, values in self._engine_state_products(
+                positions, rows_by_loan
+            ).items()
+            if installment_id in charged
+        }
         # sudo: the close posts the charges, whoever runs it.
         self.env["microloan.loan.transaction"].sudo()._insert_charges(
-            self._prepare_transaction_vals_list(charges)
+            self._prepare_transaction_vals_list(charges), installment_values=products
         )
         risk_vals = self._get_risk_vals(day, statuses)
         # The figures of the close's run, when one records them.
@@ -224,7 +235,7 @@ class MicroloanLoanClose(models.AbstractModel):
                 if loan.risk_tier and risk_vals[loan].get("risk_tier") != loan.risk_tier
             ),
         )
-        self._write_engine_states(positions, rows_by_loan)
+        self._write_engine_states(positions, rows_by_loan, written=products)
         # Loans getting the same values are written together.
         changes = defaultdict(list)
         for loan in self:

@@ -497,19 +497,38 @@ class MicroloanLoanServicing(models.AbstractModel):
             # sudo: engine figure, guarded against clients.
             self.sudo().write({"microloan_accrued_to": position.accrued_to})
 
-    def _write_engine_states(self, positions, rows_by_loan):
-        """:meth:`_write_engine_state` for a batch of loans: ``positions`` maps
-        each loan to its position, built from its rows in ``rows_by_loan`` (see
-        :meth:`_engine_installment_rows`, cancelled rows included). Records
-        getting the same values are written together."""
-        products = defaultdict(list)
-        accrued = defaultdict(list)
+    @api.model
+    def _engine_state_products(self, positions, rows_by_loan):
+        """``{installment id: {"penalty_product": float, "compound_product":
+        float}}``: the products of the installments that ``positions`` (see
+        :meth:`_write_engine_states`) change."""
+        products = {}
         for loan, position in positions.items():
             rows = [r for r in rows_by_loan[loan.id] if r["state"] != "cancelled"]
             for row, inst in zip(rows, position.installments, strict=True):
-                values = (float(inst.penalty_product), float(inst.compound_product))
-                if (row["penalty_product"], row["compound_product"]) != values:
-                    products[values].append(row["id"])
+                values = {
+                    "penalty_product": float(inst.penalty_product),
+                    "compound_product": float(inst.compound_product),
+                }
+                if any(row[name] != value for name, value in values.items()):
+                    products[row["id"]] = values
+        return products
+
+    def _write_engine_states(self, positions, rows_by_loan, written=()):
+        """:meth:`_write_engine_state` for a batch of loans: ``positions`` maps
+        each loan to its position, built from its rows in ``rows_by_loan`` (see
+        :meth:`_engine_installment_rows`, cancelled rows included). Records
+        getting the same values are written together. ``written``: the
+        installments whose products are written already (the month-end
+        close writes those it charges with their charges)."""
+        products = defaultdict(list)
+        accrued = defaultdict(list)
+        changed = self._engine_state_products(positions, rows_by_loan)
+        for installment_id, values in changed.items():
+            if installment_id not in written:
+                key = (values["penalty_product"], values["compound_product"])
+                products[key].append(installment_id)
+        for loan, position in positions.items():
             if loan.microloan_accrued_to != position.accrued_to:
                 accrued[position.accrued_to].append(loan.id)
         # sudo: the accrual state is the engine's; callers check access first.

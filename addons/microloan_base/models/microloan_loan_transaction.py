@@ -228,7 +228,7 @@ class MicroloanLoanTransaction(models.Model):
                 vals["name"] = name
 
     @api.model
-    def _insert_charges(self, vals_list):
+    def _insert_charges(self, vals_list, installment_values=None):
         """Post the charges ``vals_list`` (penalty, compound interest or fee
         transactions as ``microloan.loan.servicing._prepare_transaction_vals_list``
         gives them, their lines as ``Command.create``; the month-end close
@@ -237,7 +237,10 @@ class MicroloanLoanTransaction(models.Model):
         (their totals, their numbers drawn per branch at once; a test compares
         them field by field with charges the ORM creates), and the charged
         figures of their installments in one UPDATE; return their ids, in
-        order.
+        order. ``installment_values``: ``{installment id: {field: value}}``,
+        further values of installments written in that UPDATE (the close's
+        products of the installments it charges, rather than an UPDATE of
+        their own).
 
         Through the ORM each transaction cost its records, its lines' copies
         of its fields, and a recompute of its installments' figures from
@@ -272,8 +275,12 @@ class MicroloanLoanTransaction(models.Model):
         rounding = {currency.id: currency.round for currency in currencies}
         uid = self.env.uid
         now = self.env.cr.now()
-        log = {"create_uid": uid, "write_uid": uid, "create_date": now}
-        log["write_date"] = now
+        log = {
+            "create_uid": uid,
+            "write_uid": uid,
+            "create_date": now,
+            "write_date": now,
+        }
         defaults = {
             name: value
             for name, value in self._add_missing_default_values({}).items()
@@ -336,9 +343,48 @@ class MicroloanLoanTransaction(models.Model):
         self._insert_rows(Line._table, line_columns, line_rows)
         Installment = self.env["microloan.loan.installment"]
         names = list(CHARGED_FIELDS.values())
+        # Further values of installments written in the same UPDATE (the
+        # close's products of the installments it charges), as their
+        # columns store them; an installment without one keeps its own.
+        further = installment_values or {}
+        extra = sorted({name for values in further.values() for name in values})
+        extra_fields = [Installment._fields[name] for name in extra]
+        for installment_id in further:
+            charged.setdefault(installment_id, dict.fromkeys(names, 0.0))
         if charged:
             # The installments' charged figures as _compute_ledger_amounts
             # sums them (the lines' amounts are rounded as stored).
+            assignments = [
+                SQL(
+                    "%(column)s = COALESCE(i.%(column)s, 0) + v.%(column)s",
+                    column=SQL.identifier(name),
+                )
+                for name in names
+            ]
+            assignments += [
+                SQL(
+                    "%(column)s = COALESCE(v.%(column)s, i.%(column)s)",
+                    column=SQL.identifier(field.name),
+                )
+                for field in extra_fields
+            ]
+            values = []
+            for installment_id, sums in charged.items():
+                own = further.get(installment_id, {})
+                cells = [
+                    SQL("%s::numeric", float_repr(sums[name], 6)) for name in names
+                ]
+                cells += [
+                    SQL(
+                        "%s::%s",
+                        field.convert_to_column(own[field.name], Installment)
+                        if field.name in own
+                        else None,
+                        SQL(field.column_type[1]),
+                    )
+                    for field in extra_fields
+                ]
+                values.append(SQL("(%s, %s)", installment_id, SQL(", ").join(cells)))
             self.env.execute_query(
                 SQL(
                     """
@@ -347,27 +393,11 @@ class MicroloanLoanTransaction(models.Model):
                       FROM (VALUES %(values)s) AS v(id, %(columns)s)
                      WHERE i.id = v.id
                     """,
-                    assignments=SQL(", ").join(
-                        SQL(
-                            "%(column)s = COALESCE(i.%(column)s, 0) + v.%(column)s",
-                            column=SQL.identifier(name),
-                        )
-                        for name in names
-                    ),
+                    assignments=SQL(", ").join(assignments),
                     uid=uid,
                     now=now,
-                    values=SQL(", ").join(
-                        SQL(
-                            "(%s, %s)",
-                            installment_id,
-                            SQL(", ").join(
-                                SQL("%s::numeric", float_repr(sums[name], 6))
-                                for name in names
-                            ),
-                        )
-                        for installment_id, sums in charged.items()
-                    ),
-                    columns=SQL(", ").join(map(SQL.identifier, names)),
+                    values=SQL(", ").join(values),
+                    columns=SQL(", ").join(map(SQL.identifier, [*names, *extra])),
                 )
             )
         # The caches that list the transactions and lines, and the
@@ -375,7 +405,7 @@ class MicroloanLoanTransaction(models.Model):
         installments = Installment.browse(list(charged))
         self.env["microloan.loan"].invalidate_model(["transaction_ids"])
         Installment.invalidate_model(["transaction_line_ids"])
-        installments.invalidate_recordset([*names, "write_uid", "write_date"])
+        installments.invalidate_recordset([*names, *extra, "write_uid", "write_date"])
         # What depends on the new transactions (the loans' sums) is told as
         # create tells it. What depends on the lines is reached through the
         # installments' lines: their ledger figures and, through the paid
@@ -383,7 +413,7 @@ class MicroloanLoanTransaction(models.Model):
         # principal... A charge line changes the charged figures only,
         # written above: those are told of (nothing else changes).
         self.browse(ids).modified([*columns, *log], create=True)
-        installments.modified(names)
+        installments.modified([*names, *extra])
         return ids
 
     def _insert_column_value(self, name, value, currency_round):

@@ -53,13 +53,30 @@ class TestChargeInsert(LifecycleCommon):
         postings = self._month_end_postings(by_orm, day)
         self.assertEqual([p["kind"] for p in postings], ["penalty", "compound"])
         self.assertEqual(len(postings[0]["lines"]), 2)
+        # The products of the installments charged, cleared: written by the
+        # ORM after the charges, and with the charges when inserted.
+        cleared = {"penalty_product": 0.0, "compound_product": 0.0}
+        Installment = self.env["microloan.loan.installment"].sudo()
+        charged = Installment.browse(
+            sorted({line["installment_id"] for line in postings[0]["lines"]})
+        )
+        self.assertTrue(all(charged.mapped("penalty_product")))
         orm_ids = by_orm._post_transactions(postings).ids
+        charged._write_multi([cleared] * len(charged))
         Loan = self.env["microloan.loan"]
         Transaction = self.env["microloan.loan.transaction"].sudo()
+        inserted_postings = self._month_end_postings(inserted, day)
         inserted_ids = Transaction._insert_charges(
-            Loan._prepare_transaction_vals_list(self._month_end_postings(inserted, day))
+            Loan._prepare_transaction_vals_list(inserted_postings),
+            installment_values={
+                line["installment_id"]: cleared
+                for line in inserted_postings[0]["lines"]
+            },
         )
         self.assertEqual(len(inserted_ids), 2)
+        self.assertFalse(
+            any(inserted.installment_ids.mapped("penalty_product")), "cleared"
+        )
         installment_map = dict(
             zip(
                 inserted.installment_ids.sorted("sequence").ids,

@@ -344,7 +344,7 @@ class TestDailyClose(LifecycleCommon):
         self.assertLessEqual(five - one, 4, counts)
         self.assertLessEqual(long_term - one, 2, counts)
         # Measured (microloan_base and microloan_accounting installed, the
-        # branch without books): 19 queries at month end for one loan and
+        # branch without books): 18 queries at month end for one loan and
         # for five; through the ORM 24 and 32 (a number per charge). With
         # microloan_reports the credit-bureau events add theirs.
         self.assertLessEqual(month_end, 28, counts)
