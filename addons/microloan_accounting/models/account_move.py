@@ -138,9 +138,10 @@ class AccountMove(models.Model):
         then inserted in one query with every stored value
         ``account.move.line``'s create would give them
         (``_microloan_insert_items``; ``test_payment_items.py`` compares them
-        field by field with items the ORM creates), and the entries are
-        posted and checked as any other (balance, lock dates, accounts,
-        analytic lines). Through the ORM each item cost a draft record to
+        field by field with items the ORM creates) and checked as its create
+        checks them (companies, accounts allowed in the journal), and the
+        entries are posted and checked as any other (balance, lock dates,
+        accounts, analytic lines). Through the ORM each item cost a draft record to
         compute its values and a recompute of its totals and residual: most
         of a bulk disbursement's time. The borrower does not become a
         follower of the entries (Odoo subscribes an entry's partner when it
@@ -343,6 +344,12 @@ class AccountMove(models.Model):
         for field in Line._fields.values():
             if field.compute and field.store:
                 self.env.remove_to_compute(field, lines)
+        # The checks create runs on new items: their companies, the
+        # constraints on what was given, and the accounts allowed in the
+        # journal (account.move.line.create).
+        lines._check_company()
+        lines._validate_fields(PAYMENT_ITEM_COLUMNS)
+        lines._check_constrains_account_id_journal_id()
         return lines
 
     @api.model

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MicroloanAccountingCommon
@@ -146,3 +147,16 @@ class TestPaymentItems(MicroloanAccountingCommon):
                 orm.line_ids.analytic_line_ids.mapped("amount"),
             )
         self.assertNotEqual(inserted[0].name, inserted[1].name)
+
+    def test_items_checked_as_created(self):
+        """The inserted items are checked as ``create`` checks new items: an
+        account the journal does not allow (Control-Access) refuses the
+        booking, as it refuses an entry created by the ORM."""
+        loan = self._approved_loan()
+        journal = self.accounts["payment_journal"]
+        outstanding = journal._get_available_payment_method_lines("outbound")[
+            :1
+        ].payment_account_id
+        journal.sudo().account_control_ids = outstanding
+        with self.assertRefused(UserError, "cannot use this account"):
+            loan.disburse(loan.amount, loan.disbursement_date)

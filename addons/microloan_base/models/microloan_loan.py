@@ -428,7 +428,12 @@ class MicroloanLoan(models.Model):
         from its installments' ``(amount, interest, fee, due_date)`` in
         ``lines``, in their order, and its fees at disbursement."""
         self.ensure_one()
-        money = self._money
+        digits = self.currency_id.decimal_places
+
+        def money(value):
+            # As _money, the currency's decimals read once.
+            return Decimal(float_repr(value, digits))
+
         # microloan_engine.fees.loan_cost: the fees at disbursement count in
         # the fees, the total repayment (还款总额) and the cost.
         cost = loan_cost(

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index, float_repr
+from odoo.tools import SQL, create_index, float_repr, float_round
 
 # Written by the engine only (see microloan.loan._apply_schedule); every other
 # field too: a client writes no installment (see _check_schedule_editable).
@@ -244,17 +244,24 @@ class MicroloanLoanInstallment(models.Model):
             + ("amount_residual", "create_uid", "write_uid", "create_date")
             + ("write_date",)
         )
+        # As fields.Monetary stores an amount: rounded as its currency rounds
+        # it (res.currency.round), with the currency's decimals.
+        precisions = {
+            currency.id: (currency.rounding, currency.decimal_places)
+            for currency in loans.currency_id
+        }
         rows = []
         for vals in vals_list:
             currency = currencies[vals["loan_id"]]
-            digits = currency.decimal_places
+            rounding, digits = precisions[currency.id]
             zero = float_repr(0.0, digits)
 
-            def money(value, currency=currency, digits=digits):
-                # As fields.Monetary stores it (rounded to the currency).
-                return float_repr(currency.round(value or 0.0), digits)
+            def money(value, rounding=rounding, digits=digits):
+                return float_repr(
+                    float_round(value or 0.0, precision_rounding=rounding), digits
+                )
 
-            amount = currency.round(vals.get("amount") or 0.0)
+            amount = float_round(vals.get("amount") or 0.0, precision_rounding=rounding)
             rows.append(
                 (
                     vals["loan_id"],
