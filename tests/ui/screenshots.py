@@ -131,6 +131,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--menu", default="", help="only the menus whose xml id matches this regex"
     )
+    parser.add_argument(
+        "--timezone",
+        default="Asia/Shanghai",
+        help="the browser's time zone (Odoo takes it as the user's at his first login)",
+    )
     parser.add_argument("--fail-on-cut", action="store_true")
     return parser.parse_args(argv)
 
@@ -381,6 +386,8 @@ def main(argv=None):
             context = browser.new_context(
                 viewport={"width": args.width, "height": args.height},
                 locale=args.lang.replace("_", "-"),
+                # Odoo gives a user the browser's time zone at his first login.
+                timezone_id=args.timezone,
             )
             page = context.new_page()
             print(f"{user}:")
