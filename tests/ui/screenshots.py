@@ -6,8 +6,9 @@ screenshot of its list (or of what the menu opens), then of the form of the list
 first record, and reports every cell, column header and form label that the browser
 cut with an ellipsis, every list wider than the screen (columns off the right
 edge), and, in a language other than English, every text on the screen holding an
-English word (labels, data, values of fields). An active loan, an active credit line and an application are also shown page
-by page, with the wizards of their buttons (disbursement, repayment, extension...).
+English word (labels, data, values of fields). An active loan, an active credit line
+and an application are also shown page by page, with the wizards of their buttons
+(disbursement, repayment, extension...).
 
 Needs the Playwright Python client (``pip install playwright``) and a Chromium
 (Debian ``chromium``; Playwright's own browser download is not used):
@@ -83,7 +84,8 @@ CUT_SCRIPT = r"""
         const value = node.textContent.trim().replace(/\s+/g, " ");
         if (!value || !parent || parent.offsetParent === null) continue;
         // Codes (a type's code, a bin's values) are identifiers, not words.
-        if (parent.closest("script, style, [name=code], .o_notebook_headers .d-none")) continue;
+        const skipped = "script, style, [name=code], .o_notebook_headers .d-none";
+        if (parent.closest(skipped)) continue;
         if (!seen.has(value)) { seen.add(value); out.texts.push(value); }
     }
     for (const input of root.querySelectorAll("input:not([type=hidden]), textarea")) {

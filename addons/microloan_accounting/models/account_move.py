@@ -1,4 +1,5 @@
 import json
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,6 +10,10 @@ from .microloan_booking_mixin import BOOKING_CONTEXT
 # Key of the cursor's cache holding the sequence formats of the entries that
 # _microloan_create_posted posts (see _get_next_sequence_format).
 SEQUENCE_FORMATS = "microloan_account_move_sequence_formats"
+# The ids of the loan bookings being posted, in the cursor's cache (server side:
+# no RPC caller reaches it): Odoo's posting subscribes each entry's partner; a
+# booking subscribes nobody.
+POSTING_WITHOUT_FOLLOWERS = "microloan_account_move_posting_without_followers"
 
 # Columns of the payment entries' items inserted by _microloan_insert_items, in
 # order.
@@ -168,12 +173,13 @@ class AccountMove(models.Model):
         # balance of every entry is checked once, when they are posted).
         checked = self._fields["checked"]
         try:
-            with self.env.protecting([checked], moves):
-                moves.with_context(
-                    **BOOKING_CONTEXT,
-                    check_move_validity=True,
-                    microloan_no_follow=True,
-                )._post(soft=False)
+            with (
+                self.env.protecting([checked], moves),
+                self._microloan_without_followers(moves),
+            ):
+                moves.with_context(**BOOKING_CONTEXT, check_move_validity=True)._post(
+                    soft=False
+                )
         finally:
             memo.clear()
             self.env.cr.cache.pop(SEQUENCE_FORMATS, None)
@@ -479,9 +485,8 @@ class AccountMove(models.Model):
         for field in Line._fields.values():
             if field.compute and field.store:
                 self.env.remove_to_compute(field, lines)
-        move.with_context(check_move_validity=True, microloan_no_follow=True)._post(
-            soft=False
-        )
+        with self._microloan_without_followers(move):
+            move.with_context(check_move_validity=True)._post(soft=False)
         return move
 
     @api.model
@@ -515,11 +520,21 @@ class AccountMove(models.Model):
         alone.invalidate_recordset(["move_id", "write_uid", "write_date"])
         alone.modified(["move_id"])
 
+    @contextmanager
+    def _microloan_without_followers(self, moves):
+        """Post ``moves`` (loan bookings) without the followers Odoo's posting
+        subscribes: marked in the cursor's cache, which no caller sets."""
+        posting = self.env.cr.cache.setdefault(POSTING_WITHOUT_FOLLOWERS, set())
+        posting.update(moves.ids)
+        try:
+            yield
+        finally:
+            posting.difference_update(moves.ids)
+
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # The loan bookings (_microloan_create_posted, posted as superuser)
-        # subscribe nobody; an RPC caller never runs as superuser, so the key
-        # does nothing for him.
-        if self.env.su and self.env.context.get("microloan_no_follow"):
+        # The loan bookings being posted subscribe nobody.
+        posting = self.env.cr.cache.get(POSTING_WITHOUT_FOLLOWERS)
+        if posting and self.ids and posting.issuperset(self.ids):
             return True
         return super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids

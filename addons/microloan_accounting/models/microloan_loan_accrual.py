@@ -250,3 +250,21 @@ class MicroloanLoanAccrual(models.Model):
         raise UserError(
             self.env._("Posted accruals cannot be deleted: the next run corrects them.")
         )
+
+    @api.depends("loan_id", "date", "component")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (
+                    record.loan_id.name,
+                    record.date and format_date(self.env, record.date),
+                    record._selection_label("component"),
+                )
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

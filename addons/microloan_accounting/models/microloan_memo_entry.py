@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 MEMO_TYPES = [
     ("interest", "Off-Balance Interest Receivable (表外应收未收利息)"),
@@ -72,3 +73,21 @@ class MicroloanMemoEntry(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
         raise UserError(self.env._("Off-balance memo entries cannot be deleted."))
+
+    @api.depends("loan_id", "date", "memo_type")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = " · ".join(
+                part
+                for part in (
+                    record.loan_id.name,
+                    record.date and format_date(self.env, record.date),
+                    record._selection_label("memo_type"),
+                )
+                if part
+            )
+
+    def _selection_label(self, field_name):
+        """The label of a selection field's value, in the user's language."""
+        labels = dict(self._fields[field_name]._description_selection(self.env))
+        return labels.get(self[field_name], "")

@@ -53,7 +53,9 @@ class TestLoanTour(MicroloanAccountingCommon, HttpCase):
             f"{action}/{loan.id}", "microloan_finance_tour", login="tour_finance"
         )
         self.assertEqual(loan.state, "active")
-        today = fields.Date.context_today(loan)
+        # The wizard's today is the finance user's, in Asia/Shanghai (after
+        # 16:00 UTC it is already tomorrow there).
+        today = fields.Date.context_today(loan.with_user(self.tour_finance))
         repayment = loan.transaction_ids.filtered(lambda t: t.kind == "repayment")
         self.assertEqual(repayment.amount, 8884.88)
         self.assertEqual(repayment.date, today)

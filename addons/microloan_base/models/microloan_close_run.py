@@ -78,7 +78,8 @@ class MicroloanCloseRun(models.Model):
     progress = fields.Float(
         string="Progress (%)",
         compute="_compute_progress",
-        help="Branch-days closed over branch-days to close.",
+        help="Loans done over loans planned (queue jobs); branch-days closed over "
+        "branch-days to close (server process).",
     )
     loan_processed_count = fields.Integer(
         string="Loans Processed",

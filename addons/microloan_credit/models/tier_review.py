@@ -13,7 +13,7 @@ class TierReview(models.Model):
     @api.depends("reviewer_ids")
     def _compute_todo_by(self):
         applications = self.filtered(lambda r: r.model == "microloan.application")
-        super(TierReview, self - applications)._compute_todo_by()
+        result = super(TierReview, self - applications)._compute_todo_by()
         for review in applications:
             if review.reviewer_group_id:
                 review.todo_by = self.env._("Group %s", review.reviewer_group_id.name)
@@ -26,6 +26,7 @@ class TierReview(models.Model):
                 if more > 0
                 else names
             )
+        return result
 
     def _notify_review_reminder_body(self):
         if self.model != "microloan.application":
