@@ -55,8 +55,8 @@ class MicroloanScorecardBin(models.Model):
     @api.depends("values", "lower", "upper", "lower_open", "upper_open", "points")
     def _compute_display_name(self):
         for record in self:
+            # Outside the call: Odoo's term extraction evaluates its arguments.
+            points = f"{record.points:g}"
             record.display_name = self.env._(
-                "%(bin)s: %(points)s points",
-                bin=record._label(),
-                points=f"{record.points:g}",
+                "%(bin)s: %(points)s points", bin=record._label(), points=points
             )
