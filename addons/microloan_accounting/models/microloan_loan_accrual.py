@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
+
 ACCRUAL_COMPONENTS = [
     ("interest", "Interest"),
     ("penalty", "Penalty Interest"),
@@ -254,17 +256,8 @@ class MicroloanLoanAccrual(models.Model):
     @api.depends("loan_id", "date", "component")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (
-                    record.loan_id.name,
-                    record.date and format_date(self.env, record.date),
-                    record._selection_label("component"),
-                )
-                if part
+            record.display_name = joined_name(
+                record.loan_id.name,
+                record.date and format_date(self.env, record.date),
+                selection_label(record, "component"),
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

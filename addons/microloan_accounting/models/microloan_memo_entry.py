@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
+
 MEMO_TYPES = [
     ("interest", "Off-Balance Interest Receivable (表外应收未收利息)"),
     ("written_off", "Loans Written Off (已核销贷款)"),
@@ -77,17 +79,8 @@ class MicroloanMemoEntry(models.Model):
     @api.depends("loan_id", "date", "memo_type")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (
-                    record.loan_id.name,
-                    record.date and format_date(self.env, record.date),
-                    record._selection_label("memo_type"),
-                )
-                if part
+            record.display_name = joined_name(
+                record.loan_id.name,
+                record.date and format_date(self.env, record.date),
+                selection_label(record, "memo_type"),
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

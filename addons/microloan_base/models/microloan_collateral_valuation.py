@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
+from ..tools.display_names import joined_name
+
 
 class MicroloanCollateralValuation(models.Model):
     _name = "microloan.collateral.valuation"
@@ -72,14 +74,8 @@ class MicroloanCollateralValuation(models.Model):
     @api.depends("collateral_id", "date", "value")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (
-                    record.collateral_id.name,
-                    record.date and format_date(self.env, record.date),
-                    record.currency_id.format(record.value)
-                    if record.currency_id
-                    else "",
-                )
-                if part
+            record.display_name = joined_name(
+                record.collateral_id.name,
+                record.date and format_date(self.env, record.date),
+                record.currency_id.format(record.value) if record.currency_id else "",
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.display_names import joined_name, selection_label
+
 # The guarantees of a loan are part of what its approver approved.
 OPEN_LOAN_STATES = ("draft", "submitted")
 
@@ -146,13 +148,6 @@ class MicroloanGuarantee(models.Model):
     @api.depends("partner_id", "kind")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.partner_id.name, record._selection_label("kind"))
-                if part
+            record.display_name = joined_name(
+                record.partner_id.name, selection_label(record, "kind")
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.display_names import joined_name
+
 
 class MicroloanLoanScheduleVersionLine(models.Model):
     _name = "microloan.loan.schedule.version.line"
@@ -28,8 +30,6 @@ class MicroloanLoanScheduleVersionLine(models.Model):
     @api.depends("version_id", "sequence")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                str(part)
-                for part in (record.version_id.display_name, record.sequence)
-                if part
+            record.display_name = joined_name(
+                record.version_id.display_name, record.sequence
             )

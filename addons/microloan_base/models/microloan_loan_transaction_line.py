@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.display_names import joined_name, selection_label
 from .microloan_loan_transaction import KINDS, TRANSACTION_LINE_FIELDS
 
 COMPONENTS = [
@@ -109,17 +110,8 @@ class MicroloanLoanTransactionLine(models.Model):
     @api.depends("transaction_id", "component", "installment_sequence")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                str(part)
-                for part in (
-                    record.transaction_id.name,
-                    record.installment_sequence,
-                    record._selection_label("component"),
-                )
-                if part
+            record.display_name = joined_name(
+                record.transaction_id.name,
+                record.installment_sequence,
+                selection_label(record, "component"),
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

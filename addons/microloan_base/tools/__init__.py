@@ -3,3 +3,4 @@ from . import locking
 from . import inputs
 from . import engine_messages
 from . import risk_tiers
+from . import display_names

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.microloan_base.tools.display_names import joined_name
+
 from ..tools import attachments
 from .microloan_product_document import DOCUMENT_STAGES
 
@@ -71,8 +73,6 @@ class MicroloanApplicationDocument(models.Model):
     @api.depends("application_id", "document_type_id")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.application_id.name, record.document_type_id.name)
-                if part
+            record.display_name = joined_name(
+                record.application_id.name, record.document_type_id.name
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.microloan_base.tools.display_names import joined_name
+
 
 class MicroloanApplicationScoreLine(models.Model):
     """The points one characteristic gave an application: why its score is
@@ -48,8 +50,6 @@ class MicroloanApplicationScoreLine(models.Model):
     @api.depends("characteristic_id", "bin_label")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.characteristic_id.display_name, record.bin_label)
-                if part
+            record.display_name = joined_name(
+                record.characteristic_id.display_name, record.bin_label
             )

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from odoo.addons.microloan_base.tools import inputs
+from odoo.addons.microloan_base.tools.display_names import joined_name
 
 from microloan_engine.committee import decide
 
@@ -198,8 +199,6 @@ class MicroloanCommitteeItem(models.Model):
     @api.depends("meeting_id", "application_id")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.meeting_id.name, record.application_id.name)
-                if part
+            record.display_name = joined_name(
+                record.meeting_id.name, record.application_id.name
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
+
 
 class MicroloanCommitteeVote(models.Model):
     """A member's vote on an application at a committee meeting (written by
@@ -60,13 +62,6 @@ class MicroloanCommitteeVote(models.Model):
     @api.depends("user_id", "vote")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.user_id.name, record._selection_label("vote"))
-                if part
+            record.display_name = joined_name(
+                record.user_id.name, selection_label(record, "vote")
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

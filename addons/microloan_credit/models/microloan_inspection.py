@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
 from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
 
 from ..tools import attachments
@@ -195,17 +196,8 @@ class MicroloanInspection(models.Model):
     @api.depends("loan_id", "kind", "date_planned")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (
-                    record.loan_id.name,
-                    record._selection_label("kind"),
-                    record.date_planned and format_date(self.env, record.date_planned),
-                )
-                if part
+            record.display_name = joined_name(
+                record.loan_id.name,
+                selection_label(record, "kind"),
+                record.date_planned and format_date(self.env, record.date_planned),
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.microloan_base.tools.display_names import joined_name
+
 
 class MicroloanNetAssets(models.Model):
     """The company's net assets at the end of a year (上年末净资产): the base of
@@ -67,6 +69,4 @@ class MicroloanNetAssets(models.Model):
     @api.depends("company_id", "year")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                str(part) for part in (record.company_id.name, record.year) if part
-            )
+            record.display_name = joined_name(record.company_id.name, record.year)

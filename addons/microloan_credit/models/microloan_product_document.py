@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.microloan_base.tools.display_names import joined_name
+
 # The stages an application goes through, in order; each may be switched off
 # per product except the draft, the approval and the contract.
 STAGES = [
@@ -58,8 +60,6 @@ class MicroloanProductDocument(models.Model):
     @api.depends("product_id", "document_type_id")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.product_id.name, record.document_type_id.name)
-                if part
+            record.display_name = joined_name(
+                record.product_id.name, record.document_type_id.name
             )

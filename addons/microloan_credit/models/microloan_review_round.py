@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.microloan_base.tools.display_names import selection_label
+
 
 class MicroloanReviewRound(models.Model):
     """One opinion given on an application at its review or before the credit
@@ -63,11 +65,6 @@ class MicroloanReviewRound(models.Model):
             record.display_name = self.env._(
                 "%(application)s, %(stage)s round %(round)s",
                 application=record.application_id.name or "",
-                stage=record._selection_label("stage"),
+                stage=selection_label(record, "stage"),
                 round=record.round,
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

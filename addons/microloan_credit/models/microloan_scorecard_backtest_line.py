@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
+
 from .microloan_scorecard_cutoff import GRADES
 
 
@@ -37,13 +39,6 @@ class MicroloanScorecardBacktestLine(models.Model):
     @api.depends("scorecard_id", "grade")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part
-                for part in (record.scorecard_id.name, record._selection_label("grade"))
-                if part
+            record.display_name = joined_name(
+                record.scorecard_id.name, selection_label(record, "grade")
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

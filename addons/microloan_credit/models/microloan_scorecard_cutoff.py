@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.microloan_base.tools.display_names import selection_label
+
 GRADES = [(g, g) for g in ("A", "B", "C", "D", "E")]
 DECISIONS = [("approve", "Approve"), ("refer", "Refer"), ("decline", "Decline")]
 
@@ -50,10 +52,5 @@ class MicroloanScorecardCutoff(models.Model):
     def _compute_display_name(self):
         for record in self:
             record.display_name = (
-                f"≥ {record.min_score:g} · {record._selection_label('grade')}"
+                f"≥ {record.min_score:g} · {selection_label(record, 'grade')}"
             )
-
-    def _selection_label(self, field_name):
-        """The label of a selection field's value, in the user's language."""
-        labels = dict(self._fields[field_name]._description_selection(self.env))
-        return labels.get(self[field_name], "")

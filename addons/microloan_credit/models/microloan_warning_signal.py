@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.microloan_base.tools import inputs
+from odoo.addons.microloan_base.tools.display_names import joined_name
 
 from .microloan_warning_rule import LEVELS
 
@@ -117,6 +118,4 @@ class MicroloanWarningSignal(models.Model):
     @api.depends("loan_id", "rule_id")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = " · ".join(
-                part for part in (record.loan_id.name, record.rule_id.name) if part
-            )
+            record.display_name = joined_name(record.loan_id.name, record.rule_id.name)
