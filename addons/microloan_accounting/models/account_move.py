@@ -387,6 +387,12 @@ class AccountMove(models.Model):
             or account.account_type in ("asset_cash", "liability_credit_card")
         }
         company_currency = move.company_id.currency_id
+        # The entry's number drawn now, as its posting would draw it
+        # (account.move._compute_name), so that its items are inserted with
+        # the number and state they have once it is posted: the posting then
+        # does not write them all again (see below).
+        if not move.name or move.name == "/":
+            move._set_next_sequence()
         uid = self.env.uid
         now = self.env.cr.now()
         rows = []
@@ -406,7 +412,7 @@ class AccountMove(models.Model):
                     item["currency_id"],
                     item.get("partner_id") or None,
                     move.name,
-                    move.state,
+                    "posted",
                     move.ref or None,
                     item["name"],
                     "product",
@@ -494,10 +500,15 @@ class AccountMove(models.Model):
         # after the posting rather than one partner at a time.
         Partner = self.env["res.partner"]
         pending = Partner._microloan_pending_ranks()
+        # The items hold their posted number and state already: their
+        # related copies (move_name, parent_state) are not recomputed and
+        # written again item by item when the entry is posted.
+        protected = [Line._fields["move_name"], Line._fields["parent_state"]]
         try:
-            move.with_context(check_move_validity=True, microloan_no_follow=True)._post(
-                soft=False
-            )
+            with self.env.protecting(protected, lines):
+                move.with_context(
+                    check_move_validity=True, microloan_no_follow=True
+                )._post(soft=False)
         finally:
             self.env.cr.cache.pop(PENDING_RANKS, None)
         Partner._microloan_increase_ranks(pending)
