@@ -28,7 +28,8 @@ compound interest charged: the day before it is closed first, untimed).
 overdue and still accrues, so every loan gets its month-end charges.
 
 With ``microloan_accounting`` installed, ``--accounting`` gives the bench
-branch (when the first run creates it) the generic chart of accounts and the
+branch (when the first run creates it) the Chinese chart of accounts
+(``l10n_cn``'s, in yuan like the loans: a Chinese branch's figures) and the
 default loan accounts, so that the month-end charges are booked (one journal
 entry per branch, product and date, an item per charge). ``--term`` sets the
 term of the loans (12 months by default): the cost of a loan's close must not

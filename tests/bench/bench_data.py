@@ -43,20 +43,35 @@ def resident_id(first17):
 
 
 def create_branch(env, name, code, id_prefix, accounting=False, term_max=36):
-    """Create a branch in CNY with an annuity product and 1,000 borrowers whose
-    identity numbers start with ``id_prefix`` (14 digits); with
-    ``accounting``, its generic chart of accounts and default loan accounts.
+    """Create a Chinese branch in CNY with an annuity product and 1,000
+    borrowers whose identity numbers start with ``id_prefix`` (14 digits);
+    with ``accounting``, the chart of accounts a Chinese branch books on
+    (``l10n_cn``'s ``cn``, as the demo's head office; the generic chart when
+    ``l10n_cn`` is not installed) and the default loan accounts. The branch
+    stays a CNY company: loading a chart sets the company's currency to its
+    country's (the generic chart's is not China), and a branch whose company
+    currency is not the loans' would convert every item.
     Return (branch, product, borrowers)."""
     cny = env.ref("base.CNY")
     cny.active = True
     branch = env["res.company"].create(
-        {"name": name, "microloan_branch_code": code, "currency_id": cny.id}
+        {
+            "name": name,
+            "microloan_branch_code": code,
+            "currency_id": cny.id,
+            "country_id": env.ref("base.cn").id,
+        }
     )
     env.user.company_ids |= branch
     if accounting:
+        l10n_cn = env["ir.module.module"].search([("name", "=", "l10n_cn")])
+        chart = "cn" if l10n_cn.state == "installed" else "generic_coa"
         env["account.chart.template"].try_loading(
-            "generic_coa", company=branch, install_demo=False
+            chart, company=branch, install_demo=False
         )
+        if branch.currency_id != cny:
+            # No entry yet: the company currency can still be changed.
+            branch.currency_id = cny
         branch.action_microloan_default_accounts()
     product = env["microloan.product"].create(
         {

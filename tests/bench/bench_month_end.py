@@ -6,13 +6,13 @@ Run on a database where ``microloan_accounting`` is installed:
         --addons-path=/opt/odoo18/odoo/addons,addons [--loans 10000] [--runs 3]
 
 The first run creates its own data in the database and commits it: a branch
-"Month-End Bench" with a generic chart of accounts and its default loan
-accounts, and 10,000 active loans created in batches (100,000 at 12% over 12
-months, disbursed over the months before the month end; one in ten is
-classified special mention, one in fifty substandard). The schedules are built
-by the engine at creation; the loans are then marked active directly (the
-accrual reads the installments, not the disbursement transaction). Later runs
-reuse it.
+"Month-End Bench" in yuan with the Chinese chart of accounts (``l10n_cn``'s)
+and its default loan accounts, and 10,000 active loans created in batches
+(100,000 at 12% over 12 months, disbursed over the months before the month
+end; one in ten is classified special mention, one in fifty substandard). The
+schedules are built by the engine at creation; the loans are then marked
+active directly (the accrual reads the installments, not the disbursement
+transaction). Later runs reuse it.
 
 Each measured run posts the month-end accrual and provisioning of the branch
 (``microloan.loan._run_month_end``), is timed with its flush (wall clock,

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .microloan_booking_mixin import BOOKING_CONTEXT
+from .res_partner import PENDING_RANKS
 
 # Key of the cursor's cache holding the sequence formats of the entries that
 # _microloan_create_posted posts (see _get_next_sequence_format).
@@ -359,7 +360,7 @@ class AccountMove(models.Model):
         return lines
 
     @api.model
-    def _microloan_create_grouped(self, move_vals, items):
+    def _microloan_create_grouped(self, move_vals, items, move=None):
         """Create and post a grouped loan entry (the month-end accrual, the
         penalty and compound charges: thousands of items) from ``move_vals``
         (without ``line_ids``) and its items ``items`` (dicts with
@@ -373,13 +374,22 @@ class AccountMove(models.Model):
         told of them, and the entry is posted and checked as usual (balanced,
         lock dates, accounts, analytic lines). Creating them through the ORM
         costs a draft record per item (``account.move.line`` always computes
-        the debit and credit of each): most of a month end's time."""
-        # sudo: the bookings are posted by the loan servicing, not by the user.
-        move = (
-            self.sudo()
-            .with_context(skip_invoice_sync=True, check_move_validity=False)
-            .create(move_vals)
-        )
+        the debit and credit of each): most of a month end's time.
+
+        ``move``: the draft entry, without items, already created from
+        ``move_vals`` (the month-end charges are inserted with their entry,
+        ``microloan.loan.transaction._microloan_charge_entries``): its
+        transactions hold it already and are not written again."""
+        if move is None:
+            # sudo: the bookings are posted by the loan servicing, not by the user.
+            move = (
+                self.sudo()
+                .with_context(skip_invoice_sync=True, check_move_validity=False)
+                .create(move_vals)
+            )
+            linked = False
+        else:
+            linked = True
         accounts = self.env["account.account"].browse(
             {item["account_id"] for item in items}
         )
@@ -390,6 +400,12 @@ class AccountMove(models.Model):
             or account.account_type in ("asset_cash", "liability_credit_card")
         }
         company_currency = move.company_id.currency_id
+        # The entry's number drawn now, as its posting would draw it
+        # (account.move._compute_name), so that its items are inserted with
+        # the number and state they have once it is posted: the posting then
+        # does not write them all again (see below).
+        if not move.name or move.name == "/":
+            move._set_next_sequence()
         uid = self.env.uid
         now = self.env.cr.now()
         rows = []
@@ -409,7 +425,7 @@ class AccountMove(models.Model):
                     item["currency_id"],
                     item.get("partner_id") or None,
                     move.name,
-                    move.state,
+                    "posted",
                     move.ref or None,
                     item["name"],
                     "product",
@@ -481,12 +497,35 @@ class AccountMove(models.Model):
                 transaction_ids
             )
             transactions.modified(["move_line_ids"])
-            self._microloan_link_grouped(move, transactions)
+            if linked:
+                # Inserted with this entry as theirs: what the compute would
+                # give them again.
+                self.env.remove_to_compute(
+                    transactions._fields["move_id"], transactions
+                )
+            else:
+                self._microloan_link_grouped(move, transactions)
         for field in Line._fields.values():
             if field.compute and field.store:
                 self.env.remove_to_compute(field, lines)
-        with self._microloan_without_followers(move):
-            move.with_context(check_move_validity=True)._post(soft=False)
+        # The borrowers' ranks (customer_rank: items on a receivable account,
+        # as the Chinese chart's 1132 interest receivable) increased at once
+        # after the posting rather than one partner at a time.
+        Partner = self.env["res.partner"]
+        pending = Partner._microloan_pending_ranks()
+        # The items hold their posted number and state already: their
+        # related copies (move_name, parent_state) are not recomputed and
+        # written again item by item when the entry is posted.
+        protected = [Line._fields["move_name"], Line._fields["parent_state"]]
+        try:
+            with (
+                self.env.protecting(protected, lines),
+                self._microloan_without_followers(move),
+            ):
+                move.with_context(check_move_validity=True)._post(soft=False)
+        finally:
+            self.env.cr.cache.pop(PENDING_RANKS, None)
+        Partner._microloan_increase_ranks(pending)
         return move
 
     @api.model

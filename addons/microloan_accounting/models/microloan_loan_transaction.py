@@ -97,9 +97,84 @@ class MicroloanLoanTransaction(models.Model):
 
     @api.model
     def _insert_charges(self, vals_list, installment_values=None):
+        # The grouped entries first, so that the charges are inserted with
+        # their entry (move_id) rather than given it by a second write once
+        # their items are.
+        checked = {}
+        # Only the servicing (superuser) posts them: super() refuses the rest.
+        entries = (
+            self._microloan_charge_entries(vals_list, checked) if self.env.su else {}
+        )
         ids = super()._insert_charges(vals_list, installment_values=installment_values)
-        self.browse(ids)._microloan_book_all()
+        self.browse(ids)._microloan_book_all(charge_entries=entries, checked=checked)
         return ids
+
+    @api.model
+    def _microloan_charge_entries(self, vals_list, checked):
+        """Create the draft grouped entries (without items) of the penalty
+        and compound charges ``vals_list`` about to be inserted
+        (``_insert_charges``) whose branch books its loans: one per branch,
+        product, date and currency, as ``_microloan_book_all`` groups them;
+        give each charge its entry (``move_id``) in ``vals_list``. Return
+        ``{(company, product, date, currency): entry}`` for
+        ``_microloan_book_all``, which gives each entry its items and posts
+        it. The accounts and lock dates are checked before anything is
+        created (``checked``: ``{(product, company, date): accounts}``, filled
+        for ``_microloan_book_all``)."""
+        loans = self.env["microloan.loan"].browse(
+            {vals["loan_id"] for vals in vals_list}
+        )
+        active = {}
+        entries = {}
+        for vals in vals_list:
+            if vals["kind"] not in CHARGE_ENTRY_KINDS:
+                continue
+            loan = loans.browse(vals["loan_id"])
+            company, product = loan.company_id, loan.product_id
+            if (company, product) not in active:
+                active[company, product] = loan._microloan_accounting_active()
+            if not active[company, product]:
+                continue
+            date = fields.Date.to_date(vals["date"])
+            currency = self.env["res.currency"].browse(vals["currency_id"])
+            key = (company, product, date, currency)
+            if key not in entries:
+                if (product, company, date) not in checked:
+                    checked[product, company, date] = loan._microloan_check_accounting(
+                        date
+                    )
+                accounts = checked[product, company, date]
+                entries[key] = self._microloan_charge_entry(
+                    company, product, date, currency, accounts
+                )
+            vals["move_id"] = entries[key].id
+        return entries
+
+    @api.model
+    def _microloan_charge_entry(self, company, product, date, currency, accounts):
+        """The draft grouped entry (without items) of the penalty and
+        compound charges of ``product`` in ``company`` on ``date``."""
+        # sudo: the bookings are posted by the loan servicing, not by the user.
+        return (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .with_context(skip_invoice_sync=True, check_move_validity=False)
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": accounts["loan_journal"].id,
+                    "date": date,
+                    "currency_id": currency.id,
+                    "ref": self.env._(
+                        "Penalty and compound interest %(product)s %(date)s",
+                        product=product.display_name,
+                        date=date,
+                    ),
+                }
+            )
+        )
 
     def _get_repost_values(self):
         values = super()._get_repost_values()
@@ -112,7 +187,7 @@ class MicroloanLoanTransaction(models.Model):
     # Booking
     # ------------------------------------------------------------------
 
-    def _microloan_book_all(self):
+    def _microloan_book_all(self, charge_entries=None, checked=None):
         """Book these transactions in order (see :meth:`_microloan_book`). The
         entries of transactions that move no money (fees, waivers,
         write-offs) are created and posted together, one entry per
@@ -120,8 +195,13 @@ class MicroloanLoanTransaction(models.Model):
         (the month-end close posts thousands) are booked grouped like the
         accrual: one entry per branch, product, date and currency, an item
         per charge on the interest receivable, linked to its transaction
-        (``microloan_transaction_id``), and an income item per component."""
-        checked = {}
+        (``microloan_transaction_id``), and an income item per component.
+        ``charge_entries``: the draft grouped entries the charges were
+        inserted with (``_microloan_charge_entries``), given their items here;
+        ``checked``: the accounts already checked per product, branch and
+        date."""
+        charge_entries = charge_entries or {}
+        checked = {} if checked is None else checked
         pending = []
         charges = defaultdict(list)
         disbursements = []
@@ -136,9 +216,15 @@ class MicroloanLoanTransaction(models.Model):
                 moves = self.env["account.move"].sudo().create(pending)
                 moves.action_post()
                 pending.clear()
-            for (company, product, date, _currency), group in charges.items():
+            for key, group in charges.items():
+                company, product, date, _currency = key
                 self._microloan_book_charges(
-                    company, product, date, group, analytic_cache
+                    company,
+                    product,
+                    date,
+                    group,
+                    analytic_cache,
+                    move=charge_entries.pop(key, None),
                 )
             charges.clear()
 
@@ -182,6 +268,12 @@ class MicroloanLoanTransaction(models.Model):
                     )
                 )
         flush()
+        if charge_entries:
+            # Entries created for charges that book nothing (no item): the
+            # charges lose them and they are deleted unposted.
+            unused = self.env["account.move"].union(*charge_entries.values())
+            self.filtered(lambda t: t.move_id in unused).move_id = False
+            unused.unlink()
 
     def _microloan_book_disbursements(self, group, analytic_cache):
         """Book the disbursements ``group`` (a list of ``(transaction,
@@ -229,12 +321,16 @@ class MicroloanLoanTransaction(models.Model):
             )
         return self._microloan_book_payments(items, analytic_cache)
 
-    def _microloan_book_charges(self, company, product, date, group, analytic_cache):
+    def _microloan_book_charges(
+        self, company, product, date, group, analytic_cache, move=None
+    ):
         """Post the grouped entry of the penalty and compound charges
         ``group`` (a list of ``(transaction, accounts, specs)`` of ``product``
         in ``company`` on ``date``, one currency): an item per transaction on
         each account other than the income accounts, linked to it, and an
-        income item per account."""
+        income item per account. ``move``: the draft entry (without items)
+        the charges were inserted with (``_microloan_charge_entries``);
+        without it the entry is created and the charges given it."""
         company_currency = company.currency_id
         accounts = group[0][1]
         currency = group[0][0].currency_id
@@ -306,6 +402,7 @@ class MicroloanLoanTransaction(models.Model):
                     ),
                 },
                 line_vals,
+                move=move,
             )
         )
 

@@ -259,7 +259,12 @@ class TestAccrual(MicroloanAccountingCommon):
         few = accrual_queries(overdue)
         more = self._active_loan(term=36) | self._active_loan(term=36)
         many = accrual_queries(loans | more)
-        # Measured: 63 queries for one loan (the entry's creation and
-        # posting are most of them), as many for five with history.
+        # Measured: 67 queries for one loan (the entry's creation and
+        # posting are most of them), as many for five with history; 63 when
+        # the entry's number was drawn by its posting: drawn before its items
+        # are inserted (account.move._microloan_create_grouped), it costs 4
+        # queries more per entry and spares the posting's rewrite of every
+        # item's number and state (64 queries, 0.7 s for the 8,000 items of a
+        # stress month end of 2,000 loans).
         self.assertLessEqual(many, few + 2, (few, many))
-        self.assertLessEqual(few, 66, few)
+        self.assertLessEqual(few, 67, few)

@@ -1,9 +1,13 @@
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
+from odoo.sql_db import Cursor
 from odoo.tests import tagged
+
+from odoo.addons.microloan_accounting.models.res_partner import PENDING_RANKS
 
 from .common import MicroloanAccountingCommon
 
@@ -128,6 +132,78 @@ class TestGroupedItems(MicroloanAccountingCommon):
         with self.assertRaises(UserError):
             with self.env.cr.savepoint():
                 Move._microloan_create_grouped(self._move_vals("BAD"), unbalanced)
+
+    def test_partner_ranks_increased_once(self):
+        """Posting a grouped entry increases the customer rank of the
+        partners of its receivable items as Odoo's posting does (one each),
+        gathered and increased in one UPDATE rather than one per partner."""
+        loan = self._active_loan()
+        Partner = self.env["res.partner"]
+        partners = self.borrower | Partner.create({"name": "Rank Partner"})
+        receivable = self.borrower.property_account_receivable_id
+        currency = self.company.currency_id
+        items = [
+            {
+                "account_id": receivable.id,
+                "partner_id": partner.id,
+                "name": f"CHARGE {index}",
+                "currency_id": currency.id,
+                "amount_currency": 10.0,
+                "balance": 10.0,
+                "microloan_loan_id": loan.id,
+            }
+            for index, partner in enumerate(partners)
+        ]
+        items.append(
+            {
+                "account_id": self.accounts["penalty_income"].id,
+                "name": "INCOME",
+                "currency_id": currency.id,
+                "amount_currency": -20.0,
+                "balance": -20.0,
+            }
+        )
+        Move = self.env["account.move"].with_company(self.company)
+        # sudo: the loan links are written by the bookings only (link guard).
+        orm = Move.sudo().create(
+            {
+                **self._move_vals("ORM"),
+                "line_ids": [Command.create(dict(item)) for item in items],
+            }
+        )
+        before = partners.mapped("customer_rank")
+        orm.action_post()
+        by_odoo = [
+            rank - old
+            for rank, old in zip(partners.mapped("customer_rank"), before, strict=True)
+        ]
+        self.assertEqual(by_odoo, [1, 1])
+        before = partners.mapped("customer_rank")
+        Move._microloan_create_grouped(self._move_vals("SQL"), items)
+        self.assertEqual(
+            [
+                rank - old
+                for rank, old in zip(
+                    partners.mapped("customer_rank"), before, strict=True
+                )
+            ],
+            by_odoo,
+        )
+        self.assertNotIn(PENDING_RANKS, self.env.cr.cache)
+        # The ranks increased once: a savepoint, the lock and the UPDATE, and
+        # the savepoint released (4 queries per partner through Odoo's loop).
+        statements = []
+        execute = Cursor.execute
+
+        def record(cr, query, params=None, log_exceptions=True):
+            statements.append(str(getattr(query, "code", query)))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", record):
+            Move._microloan_create_grouped(self._move_vals("SQL 2"), items)
+            self.env.flush_all()
+        ranks = [s for s in statements if "customer_rank" in s and "UPDATE" in s]
+        self.assertEqual(len(ranks), 1, ranks)
 
     def test_accruals_as_the_orm_makes_them(self):
         """The month-end run inserts its accrual rows in one query
