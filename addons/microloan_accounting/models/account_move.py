@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.microloan_base.tools.sql import insert_rows
+
 from .microloan_booking_mixin import BOOKING_CONTEXT
 from .res_partner import PENDING_RANKS
 
@@ -304,20 +306,7 @@ class AccountMove(models.Model):
         Line = self.env["account.move.line"]
         # The entries are in the table (created above) and every value is
         # given: nothing pending needs flushing first.
-        ids = []
-        for start in range(0, len(rows), 5000):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO account_move_line (%s) VALUES %s RETURNING id",
-                        SQL(", ").join(map(SQL.identifier, PAYMENT_ITEM_COLUMNS)),
-                        SQL(", ").join(
-                            SQL("%s", row) for row in rows[start : start + 5000]
-                        ),
-                    )
-                )
-            ]
+        ids = insert_rows(self.env, "account_move_line", PAYMENT_ITEM_COLUMNS, rows)
         lines = Line.browse(ids)
         # Tell the ORM as its create would: the entries' items are the new
         # ones (in their order); the new items have no taxes, tags,
@@ -459,20 +448,7 @@ class AccountMove(models.Model):
             )
         Line = self.env["account.move.line"]
         self.env.flush_all()
-        ids = []
-        for start in range(0, len(rows), 5000):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO account_move_line (%s) VALUES %s RETURNING id",
-                        SQL(", ").join(map(SQL.identifier, ITEM_COLUMNS)),
-                        SQL(", ").join(
-                            SQL("%s", row) for row in rows[start : start + 5000]
-                        ),
-                    )
-                )
-            ]
+        ids = insert_rows(self.env, "account_move_line", ITEM_COLUMNS, rows)
         # What the cache holds of the records the items link (the entry's
         # items, a transaction's, a loan's) no longer holds: read it again
         # (everything was flushed above), then recompute what depends on the

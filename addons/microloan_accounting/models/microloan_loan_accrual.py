@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 from odoo.addons.microloan_base.tools.display_names import joined_name, selection_label
+from odoo.addons.microloan_base.tools.sql import insert_rows
 
 ACCRUAL_COMPONENTS = [
     ("interest", "Interest"),
@@ -34,7 +35,6 @@ INSERT_COLUMNS = (
     "create_date",
     "write_date",
 )
-INSERT_CHUNK = 5000
 
 
 def accrual_period(date_from, date):
@@ -211,22 +211,7 @@ class MicroloanLoanAccrual(models.Model):
                 )
             )
         self.flush_model()
-        columns = SQL(", ").join(map(SQL.identifier, INSERT_COLUMNS))
-        ids = []
-        for start in range(0, len(rows), INSERT_CHUNK):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO microloan_loan_accrual (%s) VALUES %s "
-                        "RETURNING id",
-                        columns,
-                        SQL(", ").join(
-                            SQL("%s", row) for row in rows[start : start + INSERT_CHUNK]
-                        ),
-                    )
-                )
-            ]
+        ids = insert_rows(self.env, "microloan_loan_accrual", INSERT_COLUMNS, rows)
         # The loans' accrual lists in the cache lack the new rows; what
         # depends on the rows is told of them.
         self.env["microloan.loan"].invalidate_model(["accrual_ids"])

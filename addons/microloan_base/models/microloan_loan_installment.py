@@ -1,7 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index, float_repr, float_round
+from odoo.tools import create_index, float_repr, float_round
+
+from ..tools.sql import insert_rows
 
 # Written by the engine only (see microloan.loan._apply_schedule); every other
 # field too: a client writes no installment (see _check_schedule_editable).
@@ -282,21 +284,7 @@ class MicroloanLoanInstallment(models.Model):
                     now,
                 )
             )
-        ids = []
-        for start in range(0, len(rows), 5000):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                        SQL.identifier(self._table),
-                        SQL(", ").join(map(SQL.identifier, columns)),
-                        SQL(", ").join(
-                            SQL("%s", row) for row in rows[start : start + 5000]
-                        ),
-                    )
-                )
-            ]
+        ids = insert_rows(self.env, self._table, columns, rows)
         loans.invalidate_recordset(["installment_ids"])
         loans.modified(["installment_ids"])
         # The loans' totals, from the rows rather than read back (the rows

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_repr
 
+from ..tools.sql import insert_rows
 from .microloan_loan_installment_servicing import CHARGED_FIELDS
 
 KINDS = [
@@ -31,7 +32,6 @@ REVERSAL_FIELDS = {"state", "reversed_by_id"}
 # Fields of the transaction its lines carry too (see
 # microloan.loan.transaction.line); rows per INSERT of _insert_charges.
 TRANSACTION_LINE_FIELDS = ("loan_id", "company_id", "currency_id", "date", "kind")
-INSERT_CHUNK = 5000
 
 
 class MicroloanLoanTransaction(models.Model):
@@ -429,23 +429,7 @@ class MicroloanLoanTransaction(models.Model):
 
     def _insert_rows(self, table, columns, rows):
         """Insert ``rows`` into ``table`` (5,000 per query); return their ids."""
-        ids = []
-        for start in range(0, len(rows), INSERT_CHUNK):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                        SQL.identifier(table),
-                        SQL(", ").join(map(SQL.identifier, columns)),
-                        SQL(", ").join(
-                            SQL("%s", tuple(row))
-                            for row in rows[start : start + INSERT_CHUNK]
-                        ),
-                    )
-                )
-            ]
-        return ids
+        return insert_rows(self.env, table, columns, rows)
 
     def write(self, vals):
         if vals.keys() - REVERSAL_FIELDS or not self.env.su:

@@ -4,3 +4,4 @@ from . import inputs
 from . import engine_messages
 from . import risk_tiers
 from . import display_names
+from . import sql

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from odoo.addons.microloan_base.tools.risk_tiers import RISK_TIERS
+from odoo.addons.microloan_base.tools.sql import insert_rows
 
 from microloan_engine import credit_bureau as cb
 
@@ -31,8 +31,6 @@ ACCOUNT_STATES = [
     ("written_off", "Written Off"),
 ]
 REPAYMENT_KINDS = ("repayment", "recovery")
-# Events per INSERT of _insert_events.
-INSERT_CHUNK = 5000
 # The installment fields of a loan's dues (_engine_dues).
 DUE_FIELDS = (
     "loan_id",
@@ -288,27 +286,12 @@ class MicroloanCreditReportEvent(models.Model):
                     row.append(value or None)
             rows.append((*row, uid, uid, now, now))
         self.flush_model()
-        names = SQL(", ").join(
-            map(
-                SQL.identifier,
-                [*columns, "create_uid", "write_uid", "create_date", "write_date"],
-            )
+        ids = insert_rows(
+            self.env,
+            self._table,
+            [*columns, "create_uid", "write_uid", "create_date", "write_date"],
+            rows,
         )
-        ids = []
-        for start in range(0, len(rows), INSERT_CHUNK):
-            ids += [
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                        SQL.identifier(self._table),
-                        names,
-                        SQL(", ").join(
-                            SQL("%s", row) for row in rows[start : start + INSERT_CHUNK]
-                        ),
-                    )
-                )
-            ]
         # What depends on the events (their corrections: none yet) is told
         # as create tells it.
         self.browse(ids).modified(columns, create=True)
