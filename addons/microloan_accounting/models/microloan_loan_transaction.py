@@ -151,6 +151,25 @@ class MicroloanLoanTransaction(models.Model):
         return entries
 
     @api.model
+    def _microloan_charge_entry_values(
+        self, company, product, date, currency, accounts
+    ):
+        """The values of the grouped entry of the penalty and compound charges
+        of ``product`` in ``company`` on ``date``."""
+        return {
+            "move_type": "entry",
+            "company_id": company.id,
+            "journal_id": accounts["loan_journal"].id,
+            "date": date,
+            "currency_id": currency.id,
+            "ref": self.env._(
+                "Penalty and compound interest %(product)s %(date)s",
+                product=product.display_name,
+                date=date,
+            ),
+        }
+
+    @api.model
     def _microloan_charge_entry(self, company, product, date, currency, accounts):
         """The draft grouped entry (without items) of the penalty and
         compound charges of ``product`` in ``company`` on ``date``."""
@@ -161,18 +180,9 @@ class MicroloanLoanTransaction(models.Model):
             .with_company(company)
             .with_context(skip_invoice_sync=True, check_move_validity=False)
             .create(
-                {
-                    "move_type": "entry",
-                    "company_id": company.id,
-                    "journal_id": accounts["loan_journal"].id,
-                    "date": date,
-                    "currency_id": currency.id,
-                    "ref": self.env._(
-                        "Penalty and compound interest %(product)s %(date)s",
-                        product=product.display_name,
-                        date=date,
-                    ),
-                }
+                self._microloan_charge_entry_values(
+                    company, product, date, currency, accounts
+                )
             )
         )
 
@@ -389,18 +399,9 @@ class MicroloanLoanTransaction(models.Model):
             self.env["account.move"]
             .with_company(company)
             ._microloan_create_grouped(
-                {
-                    "move_type": "entry",
-                    "company_id": company.id,
-                    "journal_id": accounts["loan_journal"].id,
-                    "date": date,
-                    "currency_id": currency.id,
-                    "ref": self.env._(
-                        "Penalty and compound interest %(product)s %(date)s",
-                        product=product.display_name,
-                        date=date,
-                    ),
-                },
+                self._microloan_charge_entry_values(
+                    company, product, date, currency, accounts
+                ),
                 line_vals,
                 move=move,
             )
